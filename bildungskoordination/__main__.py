@@ -1,0 +1,3 @@
+from bildungskoordination.cli import main
+
+raise SystemExit(main())

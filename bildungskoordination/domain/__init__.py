@@ -1,0 +1,1 @@
+"""Domain rules without storage or UI: names, partial dates, vocabularies, validation."""

@@ -1,0 +1,143 @@
+"""Vocabularies as data (resources/vocabularies/*.toml), country and language names from CLDR."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+
+from bildungskoordination import i18n
+from bildungskoordination.resources import load_toml
+
+
+@dataclass(frozen=True)
+class Term:
+    code: str
+    label: str
+    label_en: str = ""
+    group: str = ""
+    aliases: tuple[str, ...] = field(default_factory=tuple)
+
+    def display(self, language: str | None = None) -> str:
+        lang = language or i18n.current_language()
+        return self.label_en if lang == "en" and self.label_en else self.label
+
+
+class Vocabulary:
+    def __init__(self, name: str, terms: list[Term]) -> None:
+        self.name = name
+        self.terms = terms
+        self._by_code = {t.code: t for t in terms}
+        self._lookup: dict[str, str] = {}
+        for t in terms:
+            for key in (t.code, t.label, t.label_en, *t.aliases):
+                if key is not None:
+                    self._lookup.setdefault(_key(key), t.code)
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._by_code
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.terms)
+
+    def codes(self) -> list[str]:
+        return [t.code for t in self.terms]
+
+    def label(self, code: str | None, language: str | None = None) -> str:
+        if not code:
+            return ""
+        term = self._by_code.get(code)
+        return term.display(language) if term else code
+
+    def term(self, code: str) -> Term | None:
+        return self._by_code.get(code)
+
+    def parse(self, text: str) -> str | None:
+        """The code for a label, code or alias as people write it; None if unknown."""
+        return self._lookup.get(_key(text))
+
+
+def _key(text: str) -> str:
+    return " ".join(text.casefold().replace("§", "§ ").split())
+
+
+def _terms(rows: list[dict]) -> list[Term]:
+    return [
+        Term(
+            code=str(r["code"]),
+            label=r.get("label", str(r["code"])),
+            label_en=r.get("label_en", ""),
+            group=r.get("group", ""),
+            aliases=tuple(r.get("aliases", ())),
+        )
+        for r in rows
+    ]
+
+
+@cache
+def vocabulary(name: str) -> Vocabulary:
+    """Named vocabularies: a file of its own (`topics`) or a table in person_fields.toml (`gender`)."""
+    if name in {"residence_status", "topics", "channels", "outcomes"}:
+        return Vocabulary(name, _terms(load_toml("vocabularies", f"{name}.toml")["entry"]))
+    if name == "countries":
+        return _countries()
+    if name == "languages":
+        return _languages()
+    table = load_toml("vocabularies", "person_fields.toml")
+    if name not in table:
+        raise KeyError(f"unknown vocabulary {name!r}")
+    return Vocabulary(name, _terms(table[name]))
+
+
+def _countries() -> Vocabulary:
+    from babel import Locale
+
+    data = load_toml("vocabularies", "countries.toml")
+    de = Locale("de").territories
+    en = Locale("en").territories
+    terms = _terms(data["extra"])
+    main = [c for c in data["main"] if c in de]
+    others = sorted(
+        (c for c in de if len(c) == 2 and c.isalpha() and c not in main and c not in {"ZZ", "EU", "EZ", "UN", "QO"}),
+        key=lambda c: de[c],
+    )
+    for code in main + others:
+        terms.append(Term(code=code, label=de[code], label_en=en.get(code, code), group="main" if code in main else ""))
+    return Vocabulary("countries", terms)
+
+
+def _languages() -> Vocabulary:
+    data = load_toml("vocabularies", "languages.toml")
+    terms = []
+    seen: set[str] = set()
+    for code in data["codes"]:
+        if code in seen:
+            continue
+        seen.add(code)
+        terms.append(Term(code=code, label=language_name(code, "de"), label_en=language_name(code, "en"),
+                          aliases=(language_name(code, "native"),)))
+    return Vocabulary("languages", terms)
+
+
+@cache
+def language_name(code: str, in_language: str = "de") -> str:
+    """German (or English, or the language's own) name of a CLDR language code."""
+    from babel import Locale, UnknownLocaleError
+
+    names = load_toml("vocabularies", "languages.toml").get("names", {})
+    if code in names.get(in_language, {}):
+        return names[in_language][code]
+    try:
+        if in_language == "native":
+            loc = Locale.parse(code)
+            return loc.get_display_name(loc) or code
+        return Locale.parse(code).get_display_name(Locale(in_language)) or code
+    except (UnknownLocaleError, ValueError):
+        return Locale(in_language if in_language != "native" else "en").languages.get(code, code)
+
+
+def letter_languages() -> list[str]:
+    return list(load_toml("vocabularies", "languages.toml")["letter"])
+
+
+def district() -> dict:
+    return load_toml("vocabularies", "district.toml")

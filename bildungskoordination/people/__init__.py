@@ -1,0 +1,1 @@
+"""People and their counselling contacts: records, validation, services, search, import, demo data."""

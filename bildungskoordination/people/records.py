@@ -1,0 +1,125 @@
+"""Plain records that cross the service boundary (no ORM objects leave a unit of work)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from bildungskoordination.domain.dates import PartialDate
+
+
+@dataclass
+class LanguageSkill:
+    code: str
+    level: str = ""
+
+
+@dataclass
+class PersonData:
+    family_name: str = ""
+    given_name: str = ""
+    file_number: str = ""  # empty: the service assigns the next one
+    name_original: str = ""
+    birth: PartialDate | None = None
+    gender: str = "x"
+    nationalities: list[str] = field(default_factory=list)
+    arrival_date: date | None = None
+    residence_status: str = ""
+    residence_issued: date | None = None
+    residence_expires: date | None = None
+    languages: list[LanguageSkill] = field(default_factory=list)
+    german_level: str = ""
+    german_level_date: date | None = None
+    german_level_source: str = ""
+    literacy: str = ""
+    school_years: int | None = None
+    qualification: str = ""
+    recognition: str = ""
+    municipality: str = ""
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    needs_childcare: bool = False
+    childcare_children: int = 0
+    availability: list[str] = field(default_factory=list)
+    weekdays: list[str] = field(default_factory=list)
+    letter_language: str = "de"
+    consent_date: date | None = None
+    consent_scope: list[str] = field(default_factory=list)
+    consent_how: str = ""
+    note: str = ""
+
+    @property
+    def has_consent(self) -> bool:
+        return self.consent_date is not None
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    """One line of the person list."""
+
+    id: int
+    file_number: str
+    family_name: str
+    given_name: str
+    name_original: str
+    birth_date_written: str
+    birth_sort: str
+    municipality: str
+    german_level: str
+    has_consent: bool
+    next_followup: date | None = None
+
+
+@dataclass
+class ContactData:
+    contact_date: date = field(default_factory=date.today)
+    duration_minutes: int | None = None
+    channel: str = "persoenlich"
+    place: str = ""
+    interpreter_language: str = ""
+    interpreter_kind: str = ""
+    topics: list[str] = field(default_factory=list)
+    note: str = ""
+    outcome: str = ""
+    next_step: str = ""
+    followup_date: date | None = None
+    followup_done: bool = False
+
+
+@dataclass(frozen=True)
+class ContactRow:
+    id: int
+    person_id: int
+    data: ContactData
+
+
+@dataclass(frozen=True)
+class FollowUpRow:
+    contact_id: int
+    person_id: int
+    file_number: str
+    person_name: str
+    followup_date: date
+    topics: tuple[str, ...]
+    next_step: str
+    contact_date: date
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
+
+
+class ValidationError(Exception):
+    def __init__(self, errors: list[FieldError]) -> None:
+        super().__init__("; ".join(str(e) for e in errors))
+        self.errors = errors
+
+
+class NotFound(LookupError):
+    pass

@@ -1,0 +1,207 @@
+"""Person service: every user action on a person is one call here and one transaction."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from sqlalchemy import Select, delete, func, select
+
+from bildungskoordination.domain.vocab import district
+from bildungskoordination.events import Change, ChangeBus
+from bildungskoordination.i18n import _
+from bildungskoordination.people.duplicates import DuplicateCandidate, find_duplicates
+from bildungskoordination.people.mapping import person_from_row, person_to_row
+from bildungskoordination.people.records import (
+    FieldError,
+    NotFound,
+    PersonData,
+    PersonRow,
+    ValidationError,
+)
+from bildungskoordination.people.search import search_condition
+from bildungskoordination.people.validation import normalise_person, validate_person
+from bildungskoordination.store.engine import Store
+from bildungskoordination.store.models import Contact, Person
+
+# Sort keys of the person list, by column name; the list is sorted in SQL so it never loads every row.
+SORT_COLUMNS = {
+    "name": (Person.sort_name, Person.id),
+    "file_number": (Person.file_number,),
+    "birth": (Person.birth_year, Person.birth_month, Person.birth_day, Person.sort_name),
+    "municipality": (Person.municipality, Person.sort_name),
+    "german_level": (Person.german_level, Person.sort_name),
+    "created": (Person.created_at, Person.id),
+}
+
+
+def _now() -> datetime:
+    return datetime.now().replace(microsecond=0)
+
+
+class PersonService:
+    def __init__(self, store: Store, bus: ChangeBus | None = None) -> None:
+        self.store = store
+        self.bus = bus or ChangeBus()
+
+    # --- reading -------------------------------------------------------------------------------
+    def get(self, person_id: int) -> PersonData:
+        with self.store.read() as s:
+            person = s.get(Person, person_id)
+            if person is None:
+                raise NotFound(_("Person {ref} nicht gefunden").format(ref=person_id))
+            return person_from_row(person)
+
+    def count(self) -> int:
+        with self.store.read() as s:
+            return s.scalar(select(func.count(Person.id))) or 0
+
+    def search_ids(self, text: str = "", *, sort: str = "name", descending: bool = False,
+                   limit: int | None = None) -> list[int]:
+        """Ids of matching people in list order; rows are fetched page by page with ``rows``."""
+        columns = SORT_COLUMNS.get(sort, SORT_COLUMNS["name"])
+        order = [c.desc() if descending else c.asc() for c in columns]
+        query: Select = select(Person.id).where(search_condition(text)).order_by(*order)
+        if limit:
+            query = query.limit(limit)
+        with self.store.read() as s:
+            return list(s.scalars(query))
+
+    def rows(self, ids: list[int]) -> list[PersonRow]:
+        """List rows for the given ids, in the same order; ids that no longer exist are skipped."""
+        if not ids:
+            return []
+        next_followup = (
+            select(Contact.person_id, func.min(Contact.followup_date).label("due"))
+            .where(Contact.person_id.in_(ids), Contact.followup_done.is_(False),
+                   Contact.followup_date.is_not(None))
+            .group_by(Contact.person_id)
+            .subquery()
+        )
+        query = (
+            select(Person.id, Person.file_number, Person.family_name, Person.given_name,
+                   Person.name_original, Person.birth_date_written, Person.birth_year, Person.birth_month,
+                   Person.birth_day, Person.municipality, Person.german_level, Person.consent_date,
+                   next_followup.c.due)
+            .outerjoin(next_followup, next_followup.c.person_id == Person.id)
+            .where(Person.id.in_(ids))
+        )
+        with self.store.read() as s:
+            found = {}
+            for r in s.execute(query):
+                birth_sort = f"{r.birth_year or 0:04d}-{r.birth_month or 0:02d}-{r.birth_day or 0:02d}"
+                found[r.id] = PersonRow(
+                    id=r.id, file_number=r.file_number, family_name=r.family_name, given_name=r.given_name,
+                    name_original=r.name_original, birth_date_written=r.birth_date_written,
+                    birth_sort=birth_sort, municipality=r.municipality, german_level=r.german_level,
+                    has_consent=r.consent_date is not None, next_followup=r.due,
+                )
+        return [found[i] for i in ids if i in found]
+
+    def search(self, text: str, *, limit: int | None = None) -> list[PersonRow]:
+        return self.rows(self.search_ids(text, limit=limit))
+
+    def resolve(self, ref: str | int) -> int:
+        """A person's id from an id or a file number, as typed on the command line."""
+        text = str(ref).strip()
+        with self.store.read() as s:
+            pid = s.scalar(select(Person.id).where(Person.file_number == text))
+            if pid is None and text.isdigit():
+                pid = s.scalar(select(Person.id).where(Person.id == int(text)))
+        if pid is None:
+            raise NotFound(_("keine Person mit Id oder Aktenzeichen „{ref}“").format(ref=text))
+        return pid
+
+    def duplicates_of(self, data: PersonData, *, exclude_id: int | None = None) -> list[DuplicateCandidate]:
+        with self.store.read() as s:
+            return find_duplicates(s, data, exclude_id=exclude_id)
+
+    # --- writing -------------------------------------------------------------------------------
+    def check(self, data: PersonData, *, person_id: int | None = None) -> list[FieldError]:
+        """All problems with ``data`` as it would be saved (without saving)."""
+        normalise_person(data)
+        errors = validate_person(data)
+        if data.file_number:
+            with self.store.read() as s:
+                other = s.scalar(select(Person.id).where(Person.file_number == data.file_number))
+            if other is not None and other != person_id:
+                errors.append(FieldError("file_number", _("Aktenzeichen {value} ist schon vergeben")
+                                         .format(value=data.file_number)))
+        return errors
+
+    def create(self, data: PersonData) -> int:
+        errors = self.check(data)
+        if errors:
+            raise ValidationError(errors)
+        now = _now()
+        with self.store.unit_of_work() as s:
+            if not data.file_number:
+                data.file_number = next_file_number(s)
+            person = Person(created_at=now, updated_at=now)
+            person_to_row(data, person)
+            s.add(person)
+            s.flush()
+            pid = person.id
+        self.bus.publish(Change("person", "created", (pid,), (pid,)))
+        return pid
+
+    def update(self, person_id: int, data: PersonData) -> None:
+        errors = self.check(data, person_id=person_id)
+        if errors:
+            raise ValidationError(errors)
+        with self.store.unit_of_work() as s:
+            person = s.get(Person, person_id)
+            if person is None:
+                raise NotFound(_("Person {ref} nicht gefunden").format(ref=person_id))
+            if not data.file_number:
+                data.file_number = person.file_number
+            person_to_row(data, person)
+            person.updated_at = _now()
+        self.bus.publish(Change("person", "updated", (person_id,), (person_id,)))
+
+    def delete(self, person_id: int) -> None:
+        with self.store.unit_of_work() as s:
+            result = s.execute(delete(Person).where(Person.id == person_id))
+            if result.rowcount == 0:
+                raise NotFound(_("Person {ref} nicht gefunden").format(ref=person_id))
+        self.bus.publish(Change("person", "deleted", (person_id,), (person_id,)))
+
+    def create_many(self, people: list[PersonData]) -> list[int]:
+        """All or nothing: used by the import after every row was checked."""
+        now = _now()
+        ids: list[int] = []
+        with self.store.unit_of_work() as s:
+            for data in people:
+                normalise_person(data)
+                if not data.file_number:
+                    data.file_number = next_file_number(s)
+                person = Person(created_at=now, updated_at=now)
+                person_to_row(data, person)
+                s.add(person)
+                s.flush()
+                ids.append(person.id)
+        if ids:
+            self.bus.publish(Change("person", "imported", tuple(ids), tuple(ids)))
+        return ids
+
+    def existing_file_numbers(self, numbers: list[str]) -> set[str]:
+        if not numbers:
+            return set()
+        with self.store.read() as s:
+            found: set[str] = set()
+            for i in range(0, len(numbers), 500):
+                found.update(s.scalars(select(Person.file_number).where(Person.file_number.in_(numbers[i:i + 500]))))
+            return found
+
+
+def next_file_number(session, today: date | None = None) -> str:  # type: ignore[no-untyped-def]
+    """PREFIX-YEAR-NNNN, one above the highest number of this year (from resources/…/district.toml)."""
+    year = (today or date.today()).year
+    prefix = f"{district().get('file_number_prefix', 'BK')}-{year}-"
+    numbers = session.scalars(select(Person.file_number).where(Person.file_number.like(f"{prefix}%")))
+    highest = 0
+    for number in numbers:
+        m = re.fullmatch(re.escape(prefix) + r"(\d+)", number)
+        if m:
+            highest = max(highest, int(m.group(1)))
+    return f"{prefix}{highest + 1:04d}"

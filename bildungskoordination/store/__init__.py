@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy models, the SQLite engine, units of work and Alembic migrations."""

@@ -1,0 +1,85 @@
+"""Schema migrations with Alembic, run programmatically at start-up.
+
+Before any migration of an existing file, a copy is taken with SQLite's online backup API and checked
+with ``integrity_check``; only then is the file touched. Foreign keys are switched off outside the
+transaction during the migration (batch migrations recreate tables, which with ``foreign_keys=ON``
+would silently cascade-delete child rows) and checked with ``foreign_key_check`` afterwards.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, inspect, text
+
+# Kept in code so a start-up on a current database does not need to import Alembic at all;
+# tests/core/test_migrations.py checks it against the migration scripts.
+HEAD_REVISION = "0001"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def current_revision(conn: Connection) -> str | None:
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def ensure_schema(engine: Engine, path: Path | None, *, backup_dir: Path | None = None) -> None:
+    with engine.connect() as conn:
+        revision = current_revision(conn)
+        has_tables = bool(inspect(conn).get_table_names())
+        conn.rollback()
+    if revision == HEAD_REVISION:
+        return
+    if path is not None and has_tables:
+        backup_before_migration(path, revision or "none", backup_dir or path.parent / "backups")
+    upgrade(engine)
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.connect() as conn:
+        # PRAGMA foreign_keys is a no-op inside a transaction: talk to the driver connection directly,
+        # before SQLAlchemy begins one.
+        raw = conn.connection.driver_connection
+        raw.execute("PRAGMA foreign_keys=OFF")
+        config.attributes["connection"] = conn
+        command.upgrade(config, revision)
+        if conn.in_transaction():
+            conn.commit()
+        problems = raw.execute("PRAGMA foreign_key_check").fetchall()
+        raw.execute("PRAGMA foreign_keys=ON")
+    if problems:
+        raise RuntimeError(f"foreign key check failed after migration: {problems[:5]}")
+
+
+def backup_before_migration(path: Path, from_revision: str, backup_dir: Path) -> Path:
+    backup_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = backup_dir / f"{path.stem}-vor-migration-{from_revision}-{stamp}.sqlite3"
+    copy_database(path, target)
+    return target
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """Consistent copy through the online backup API, verified with integrity_check."""
+    tmp = target.with_suffix(target.suffix + ".part")
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    dst = sqlite3.connect(tmp)
+    try:
+        src.backup(dst)
+        ok = dst.execute("PRAGMA integrity_check").fetchone()[0]
+        dst.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        dst.close()
+        src.close()
+    if ok != "ok":
+        tmp.unlink(missing_ok=True)
+        raise RuntimeError(f"backup copy of {source} failed integrity_check: {ok}")
+    tmp.replace(target)

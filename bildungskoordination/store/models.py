@@ -1,0 +1,101 @@
+"""ORM tables. Only the store and the services use these; widgets see service records."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, MetaData, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Person(Base):
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    file_number: Mapped[str] = mapped_column(String(40), unique=True)
+    family_name: Mapped[str] = mapped_column(String(200))
+    given_name: Mapped[str] = mapped_column(String(200))
+    name_original: Mapped[str] = mapped_column(String(400), default="")
+    birth_year: Mapped[int | None] = mapped_column(Integer)
+    birth_month: Mapped[int | None] = mapped_column(Integer)
+    birth_day: Mapped[int | None] = mapped_column(Integer)
+    birth_date_written: Mapped[str] = mapped_column(String(20), default="")
+    gender: Mapped[str] = mapped_column(String(2), default="x")
+    nationalities: Mapped[list[str]] = mapped_column(JSON, default=list)
+    arrival_date: Mapped[date | None] = mapped_column(Date)
+    residence_status: Mapped[str] = mapped_column(String(40), default="")
+    residence_issued: Mapped[date | None] = mapped_column(Date)
+    residence_expires: Mapped[date | None] = mapped_column(Date)
+    # [{"code": "ar", "level": "muttersprache"}, …]
+    languages: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    german_level: Mapped[str] = mapped_column(String(8), default="")
+    german_level_date: Mapped[date | None] = mapped_column(Date)
+    german_level_source: Mapped[str] = mapped_column(String(40), default="")
+    literacy: Mapped[str] = mapped_column(String(20), default="")
+    school_years: Mapped[int | None] = mapped_column(Integer)
+    qualification: Mapped[str] = mapped_column(String(40), default="")
+    recognition: Mapped[str] = mapped_column(String(40), default="")
+    municipality: Mapped[str] = mapped_column(String(100), default="")
+    address: Mapped[str] = mapped_column(String(400), default="")
+    phone: Mapped[str] = mapped_column(String(60), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    needs_childcare: Mapped[bool] = mapped_column(Boolean, default=False)
+    childcare_children: Mapped[int] = mapped_column(Integer, default=0)
+    availability: Mapped[list[str]] = mapped_column(JSON, default=list)
+    weekdays: Mapped[list[str]] = mapped_column(JSON, default=list)
+    letter_language: Mapped[str] = mapped_column(String(10), default="de")
+    consent_date: Mapped[date | None] = mapped_column(Date)
+    consent_scope: Mapped[list[str]] = mapped_column(JSON, default=list)
+    consent_how: Mapped[str] = mapped_column(String(40), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    # Derived keys for tolerant search (see domain.names); rebuilt on every save.
+    search_folded: Mapped[str] = mapped_column(Text, default="")
+    search_skeleton: Mapped[str] = mapped_column(Text, default="")
+    sort_name: Mapped[str] = mapped_column(String(400), default="", index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+    contacts: Mapped[list[Contact]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    __table_args__ = (Index("ix_person_birth", "birth_year", "birth_month", "birth_day"),)
+
+
+class Contact(Base):
+    """Beratungskontakt."""
+
+    __tablename__ = "contact"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    contact_date: Mapped[date] = mapped_column(Date, index=True)
+    duration_minutes: Mapped[int | None] = mapped_column(Integer)
+    channel: Mapped[str] = mapped_column(String(20), default="persoenlich")
+    place: Mapped[str] = mapped_column(String(200), default="")
+    interpreter_language: Mapped[str] = mapped_column(String(10), default="")
+    interpreter_kind: Mapped[str] = mapped_column(String(20), default="")
+    topics: Mapped[list[str]] = mapped_column(JSON, default=list)
+    note: Mapped[str] = mapped_column(Text, default="")
+    outcome: Mapped[str] = mapped_column(String(40), default="")
+    next_step: Mapped[str] = mapped_column(String(400), default="")
+    followup_date: Mapped[date | None] = mapped_column(Date)
+    followup_done: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+    person: Mapped[Person] = relationship(back_populates="contacts")
+
+    __table_args__ = (Index("ix_contact_followup", "followup_done", "followup_date"),)
