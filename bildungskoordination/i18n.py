@@ -41,7 +41,7 @@ def set_language(language: str) -> None:
     global _translations, _language
     _language = language if language in UI_LANGUAGES else SOURCE_LANGUAGE
     _translations = _load_catalog(_language)
-    for listener in list(_listeners):
+    for listener in _listeners:
         listener(_language)
 
 

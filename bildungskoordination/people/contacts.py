@@ -6,12 +6,18 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
+from bildungskoordination.domain.names import clean_text
 from bildungskoordination.events import Change, ChangeBus
 from bildungskoordination.i18n import _
 from bildungskoordination.people.mapping import contact_from_row, contact_to_row
-from bildungskoordination.people.records import ContactData, ContactRow, FollowUpRow, NotFound, ValidationError
+from bildungskoordination.people.records import (
+    ContactData,
+    ContactRow,
+    FollowUpRow,
+    NotFound,
+    ValidationError,
+)
 from bildungskoordination.people.validation import validate_contact
-from bildungskoordination.domain.names import clean_text
 from bildungskoordination.store.engine import Store
 from bildungskoordination.store.models import Contact, Person
 

@@ -1,0 +1,222 @@
+"""Command line: ``bildungskoordination [--db PATH] COMMAND …``; without a command the GUI opens.
+
+Headless commands never import Qt, and heavy modules are imported inside the commands, so ``--help``
+answers at once. Errors are one line on stderr and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="bildungskoordination",
+        description="Fallverwaltung für die Bildungskoordination für Neuzugewanderte. "
+        "Ohne Befehl öffnet sich die Anwendung.",
+    )
+    parser.add_argument("--db", type=Path, help="Datenbankdatei (Standard: die eigene im Datenordner)")
+    parser.add_argument("--demo", action="store_true",
+                        help="Anwendung mit einer Wegwerf-Datenbank voller Beispieldaten öffnen")
+    parser.add_argument("--smoke-test", action="store_true",
+                        help="Hauptfenster öffnen, bis die Personenliste gezeichnet ist, Zeiten als JSON ausgeben")
+    parser.add_argument("--lang", choices=["de", "en"], help="Sprache der Oberfläche")
+    sub = parser.add_subparsers(dest="command", metavar="BEFEHL")
+
+    sub.add_parser("init", help="Datenbank anlegen bzw. auf den aktuellen Stand bringen")
+
+    demo = sub.add_parser("demo", help="Datenbank mit erfundenen Beispieldaten füllen")
+    demo.add_argument("--persons", type=int, default=300, help="Anzahl Personen (Standard 300)")
+    demo.add_argument("--seed", type=int, default=1, help="Zufallsstartwert (Standard 1)")
+
+    imp = sub.add_parser("import-persons", help="Personenliste aus CSV oder XLSX einlesen (alles oder nichts)")
+    imp.add_argument("file", type=Path, metavar="DATEI")
+    imp.add_argument("--dry-run", action="store_true", help="nur prüfen, nichts schreiben")
+
+    search = sub.add_parser("search", help="Personen suchen (wie das Suchfeld der Anwendung)")
+    search.add_argument("text", metavar="TEXT")
+    search.add_argument("--json", action="store_true", help="Ergebnis als JSON")
+    search.add_argument("--limit", type=int, default=50)
+
+    show = sub.add_parser("show", help="eine Person mit ihren Beratungskontakten anzeigen")
+    show.add_argument("person", metavar="PERSON", help="Id oder Aktenzeichen")
+    show.add_argument("--json", action="store_true")
+
+    due = sub.add_parser("due", help="fällige Wiedervorlagen auflisten")
+    due.add_argument("--days", type=int, default=0, help="auch die der nächsten N Tage")
+    due.add_argument("--json", action="store_true")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        return _run_gui(args)
+    try:
+        return _COMMANDS[args.command](args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 – one clear line, never a traceback
+        print(f"bildungskoordination: Fehler: {_describe(exc)}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def _describe(exc: BaseException) -> str:
+    from bildungskoordination.people.records import NotFound
+
+    if isinstance(exc, NotFound):
+        return str(exc.args[0] if exc.args else exc)
+    text = str(exc) or exc.__class__.__name__
+    return text.splitlines()[0]
+
+
+def _db_path(args: argparse.Namespace) -> Path:
+    from bildungskoordination.services import default_db_path
+
+    return args.db if args.db else default_db_path()
+
+
+def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from bildungskoordination.services import Services
+
+    return Services.open(_db_path(args))
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    services = _open(args)
+    print(f"Datenbank bereit: {services.store.path} ({services.people.count()} Personen)")
+    services.close()
+    return EXIT_OK
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from bildungskoordination.people.demo import generate_demo
+
+    if args.persons < 1:
+        print("bildungskoordination: Fehler: --persons muss mindestens 1 sein", file=sys.stderr)
+        return EXIT_USAGE
+    services = _open(args)
+    created = generate_demo(services, args.persons, seed=args.seed)
+    print(f"{created} Beispielpersonen angelegt in {services.store.path}")
+    services.close()
+    return EXIT_OK
+
+
+def _cmd_import_persons(args: argparse.Namespace) -> int:
+    from bildungskoordination.people.importer import import_persons
+
+    services = _open(args)
+    try:
+        report = import_persons(services, args.file, dry_run=args.dry_run)
+    finally:
+        services.close()
+    for warning in report.warnings:
+        print(f"Hinweis: {warning}", file=sys.stderr)
+    if report.problems:
+        for problem in report.problems:
+            print(str(problem), file=sys.stderr)
+        print(f"Nichts eingelesen: {len(report.problems)} Fehler in {args.file}.", file=sys.stderr)
+        return EXIT_ERROR
+    if args.dry_run:
+        print(f"{report.rows} Zeilen geprüft, keine Fehler (nichts geschrieben).")
+    else:
+        print(f"{len(report.created_ids)} Personen eingelesen.")
+    return EXIT_OK
+
+
+def _person_json(row) -> dict:  # type: ignore[no-untyped-def]
+    return {
+        "id": row.id,
+        "file_number": row.file_number,
+        "family_name": row.family_name,
+        "given_name": row.given_name,
+        "name_original": row.name_original,
+        "birth_date": row.birth_date_written,
+        "municipality": row.municipality,
+        "next_followup": row.next_followup.isoformat() if row.next_followup else None,
+    }
+
+
+def _cmd_search(args: argparse.Namespace) -> int:
+    services = _open(args)
+    rows = services.people.search(args.text, limit=args.limit)
+    services.close()
+    if args.json:
+        print(json.dumps([_person_json(r) for r in rows], ensure_ascii=False, indent=2))
+    else:
+        for r in rows:
+            print(f"{r.file_number}\t{r.family_name}, {r.given_name}\t{r.birth_date_written}\t{r.name_original}")
+        if not rows:
+            print("keine Treffer", file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_show(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    services = _open(args)
+    pid = services.people.resolve(args.person)
+    person = services.people.get(pid)
+    contacts = services.contacts.for_person(pid)
+    services.close()
+    if args.json:
+        data = asdict(person)
+        data["id"] = pid
+        data["birth"] = person.birth.display() if person.birth else None
+        data["contacts"] = [dict(asdict(c.data), id=c.id) for c in contacts]
+        print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+        return EXIT_OK
+    print(f"{person.file_number}  {person.family_name}, {person.given_name}  {person.name_original}")
+    print(f"geboren: {person.birth.display() if person.birth else '–'}")
+    for c in contacts:
+        d = c.data
+        follow = f"  WV {d.followup_date:%d.%m.%Y}{' ✓' if d.followup_done else ''}" if d.followup_date else ""
+        print(f"  {d.contact_date:%d.%m.%Y}  {', '.join(d.topics)}{follow}  {d.next_step}")
+    return EXIT_OK
+
+
+def _cmd_due(args: argparse.Namespace) -> int:
+    from datetime import date, timedelta
+
+    services = _open(args)
+    rows = services.contacts.due_followups(date.today() + timedelta(days=args.days))
+    services.close()
+    if args.json:
+        print(json.dumps([
+            {"contact_id": r.contact_id, "person_id": r.person_id, "file_number": r.file_number,
+             "person": r.person_name, "followup_date": r.followup_date.isoformat(), "next_step": r.next_step}
+            for r in rows], ensure_ascii=False, indent=2))
+    else:
+        for r in rows:
+            print(f"{r.followup_date:%d.%m.%Y}\t{r.file_number}\t{r.person_name}\t{r.next_step}")
+    return EXIT_OK
+
+
+_COMMANDS = {
+    "init": _cmd_init,
+    "demo": _cmd_demo,
+    "import-persons": _cmd_import_persons,
+    "search": _cmd_search,
+    "show": _cmd_show,
+    "due": _cmd_due,
+}
+
+
+def _run_gui(args: argparse.Namespace) -> int:
+    try:
+        from bildungskoordination.gui.app import run
+    except ImportError as exc:
+        print(f"bildungskoordination: Fehler: die Oberfläche kann nicht starten ({exc})", file=sys.stderr)
+        return EXIT_ERROR
+    return run(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""The Qt Widgets interface. Talks to the core only through ``bildungskoordination.services``."""

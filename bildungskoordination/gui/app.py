@@ -1,0 +1,120 @@
+"""Starting the GUI: QApplication, languages, the database (own, given or demo), the main window."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from bildungskoordination import APP_NAME, START_TIME, i18n
+from bildungskoordination.gui import settings
+from bildungskoordination.gui.bus import ChangeSignal
+from bildungskoordination.gui.context import AppContext
+from bildungskoordination.services import Services, default_db_path
+
+DEMO_PERSONS = 400
+
+
+def _install_qt_translations(app: QApplication, language: str) -> None:
+    """Qt's own texts (dialog buttons, context menus) in the UI language."""
+    if language == "en":
+        return
+    translator = QTranslator(app)
+    if translator.load(QLocale(language), "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(translator)
+    QLocale.setDefault(QLocale(QLocale.Language.German, QLocale.Country.Germany))
+
+
+def open_services(args: argparse.Namespace) -> tuple[Services, bool]:
+    if args.demo:
+        from bildungskoordination.people.demo import generate_demo
+
+        folder = Path(tempfile.mkdtemp(prefix="bildungskoordination-demo-"))
+        services = Services.open(folder / "demo.sqlite3")
+        generate_demo(services, DEMO_PERSONS, seed=7)
+        return services, True
+    return Services.open(args.db or default_db_path()), False
+
+
+def run(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(settings.ORGANISATION)
+    language = args.lang or settings.ui_language()
+    i18n.set_language(language)
+    _install_qt_translations(app, language)
+    try:
+        services, demo = open_services(args)
+    except Exception as exc:  # noqa: BLE001 – a clear message instead of a traceback
+        QMessageBox.critical(None, APP_NAME, i18n._("Die Datenbank kann nicht geöffnet werden:\n{error}")
+                             .format(error=exc))
+        return 1
+    opened = time.perf_counter()
+    from bildungskoordination.gui.main_window import MainWindow
+
+    ctx = AppContext(services=services, signal=ChangeSignal(services.bus), demo=demo)
+    window = MainWindow(ctx)
+    if args.smoke_test:
+        return _smoke_test(app, window, started, opened)
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        services.close()
+
+
+class _PaintWatcher(QObject):
+    """Notes when the person list's viewport has painted with rows in it."""
+
+    def __init__(self, window, app: QApplication) -> None:  # type: ignore[no-untyped-def]
+        super().__init__()
+        self.window = window
+        self.app = app
+        self.painted_at: float | None = None
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and self.painted_at is None:
+            model = self.window.persons.model
+            if model.rowCount() == 0 or model.data(model.index(0, 0)):
+                # Wait for this paint to finish, then stop.
+                QTimer.singleShot(0, self._done)
+        return False
+
+    def _done(self) -> None:
+        if self.painted_at is None:
+            self.painted_at = time.perf_counter()
+            self.app.quit()
+
+
+def _smoke_test(app: QApplication, window, started: float, opened: float) -> int:  # type: ignore[no-untyped-def]
+    """Show the window until the person list has painted its first rows, print timings, exit 0."""
+    watcher = _PaintWatcher(window, app)
+    window.persons.table.viewport().installEventFilter(watcher)
+    window.show()
+    QTimer.singleShot(20000, app.quit)
+    app.exec()
+    try:
+        import resource
+
+        peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    except ImportError:  # Windows
+        peak_kb = 0
+    painted = watcher.painted_at
+    result = {
+        "ok": painted is not None,
+        "since_start_s": round((painted or time.perf_counter()) - START_TIME, 4),
+        "open_db_s": round(opened - started, 4),
+        "window_to_paint_s": round((painted or time.perf_counter()) - opened, 4),
+        "persons": window.persons.model.rowCount(),
+        "peak_rss_mb": round(peak_kb / 1024, 1),
+    }
+    print(json.dumps(result), flush=True)
+    window._ctx.services.close()
+    return 0 if result["ok"] else 1

@@ -1,0 +1,121 @@
+"""Wiedervorlagen page: due, overdue and upcoming follow-ups; mark done; open the person."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from bildungskoordination.events import Change
+from bildungskoordination.gui.context import AppContext
+from bildungskoordination.gui.followups.model import ContactIdRole, FollowUpModel, PersonIdRole, SortRole
+from bildungskoordination.i18n import N_, _, ngettext
+
+HORIZONS = [(0, N_("nur fällige und überfällige")), (7, N_("dazu die nächsten 7 Tage")),
+            (28, N_("dazu die nächsten 4 Wochen")), (None, N_("alle offenen"))]
+
+
+class FollowUpsPage(QWidget):
+    open_person = Signal(int)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        top = QHBoxLayout()
+        self.summary = QLabel()
+        top.addWidget(self.summary, 1)
+        self.horizon = QComboBox()
+        for days, label in HORIZONS:
+            self.horizon.addItem(_(label), days)
+        self.horizon.setCurrentIndex(1)
+        self.horizon.setAccessibleName(_("Zeitraum der Wiedervorlagen"))
+        label = QLabel(_("&Zeigen:"))
+        label.setBuddy(self.horizon)
+        top.addWidget(label)
+        top.addWidget(self.horizon)
+        layout.addLayout(top)
+
+        self.model = FollowUpModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SortRole)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setAccessibleName(_("Wiedervorlagen"))
+        layout.addWidget(self.table, 1)
+
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.open_button = QPushButton(_("Person ö&ffnen"))
+        self.done_button = QPushButton(_("&Erledigt"))
+        self.done_button.setToolTip(_("Wiedervorlage als erledigt markieren"))
+        buttons.addWidget(self.open_button)
+        buttons.addWidget(self.done_button)
+        layout.addLayout(buttons)
+
+        self.horizon.currentIndexChanged.connect(self._on_horizon_current_index_changed)
+        self.table.doubleClicked.connect(self._on_table_double_clicked)
+        self.open_button.clicked.connect(self._on_open_button_clicked)
+        self.done_button.clicked.connect(self._on_done_button_clicked)
+        ctx.signal.changed.connect(self._on_signal_changed)
+        self.reload()
+
+    def reload(self) -> None:
+        days = self.horizon.currentData()
+        today = date.today()
+        until = None if days is None else today + timedelta(days=int(days))
+        rows = self._ctx.services.contacts.due_followups(until)
+        self.model.set_rows(rows, today)
+        self.table.resizeColumnsToContents()
+        due_now = sum(1 for r in rows if r.followup_date <= today)
+        self.summary.setText(ngettext("{n} Wiedervorlage fällig oder überfällig", "{n} Wiedervorlagen fällig oder überfällig",
+                                      due_now).format(n=due_now))
+
+    def due_count(self) -> int:
+        return len(self._ctx.services.contacts.due_followups(date.today()))
+
+    def _current(self, role: int) -> int | None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return None
+        value = self.proxy.data(index, role)
+        return int(value) if value is not None else None
+
+    def _on_horizon_current_index_changed(self, _index: int) -> None:
+        self.reload()
+
+    def _on_table_double_clicked(self, _index: QModelIndex) -> None:
+        self._on_open_button_clicked()
+
+    def _on_open_button_clicked(self) -> None:
+        pid = self._current(PersonIdRole)
+        if pid is not None:
+            self.open_person.emit(pid)
+
+    def _on_done_button_clicked(self) -> None:
+        cid = self._current(ContactIdRole)
+        if cid is not None:
+            self._ctx.services.contacts.set_followup_done(cid, True)
+
+    def _on_signal_changed(self, change: Change) -> None:
+        if change.entity in ("contact", "person"):
+            self.reload()

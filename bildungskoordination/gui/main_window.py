@@ -1,0 +1,169 @@
+"""Main window: navigation on the left (Personen, Wiedervorlagen, and the areas still to come)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
+
+from bildungskoordination import APP_NAME, __version__
+from bildungskoordination.events import Change
+from bildungskoordination.gui import settings
+from bildungskoordination.gui.context import AppContext
+from bildungskoordination.gui.followups.page import FollowUpsPage
+from bildungskoordination.gui.persons.page import PersonsPage
+from bildungskoordination.gui.settings_dialog import SettingsDialog
+from bildungskoordination.i18n import _
+
+PAGE_PERSONS, PAGE_FOLLOWUPS = 0, 1
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self._ctx = ctx
+        title = APP_NAME + (" – " + _("Demodaten") if ctx.demo else "")
+        self.setWindowTitle(title)
+        self.nav = QListWidget()
+        self.nav.setAccessibleName(_("Bereiche"))
+        self.nav.setMaximumWidth(200)
+        self.nav.setIconSize(QSize(20, 20))
+        self.stack = QStackedWidget()
+        self.persons = PersonsPage(ctx)
+        self.followups = FollowUpsPage(ctx)
+        self._add_page(_("Personen"), self.persons)
+        self._add_page(_("Wiedervorlagen"), self.followups)
+        for later in (_("Kurse"), _("Vermittlungen"), _("Auswertung")):
+            self._add_page(later, self._placeholder(later), enabled=False)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.nav)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        splitter.setCollapsible(1, False)
+        self.setCentralWidget(splitter)
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.setCurrentRow(PAGE_PERSONS)
+        self.followups.open_person.connect(self._on_followups_open_person)
+        ctx.signal.changed.connect(self._on_signal_changed)
+        self._build_menu()
+        self._update_followup_badge()
+        self.statusBar().showMessage(self._store_text())
+        self._restore_geometry()
+
+    def _add_page(self, title: str, page: QWidget, *, enabled: bool = True) -> None:
+        item = QListWidgetItem(title)
+        if not enabled:
+            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
+            item.setToolTip(_("kommt in einer der nächsten Versionen"))
+        self.nav.addItem(item)
+        self.stack.addWidget(page)
+
+    @staticmethod
+    def _placeholder(title: str) -> QWidget:
+        label = QLabel(_("{area}: kommt in einer der nächsten Versionen.").format(area=title))
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        return label
+
+    def _build_menu(self) -> None:
+        menu = self.menuBar()
+        file_menu = menu.addMenu(_("&Datei"))
+        self.action_new_person = self._action(_("&Neue Person"), QKeySequence.StandardKey.New, self._on_new_person)
+        self.action_new_contact = self._action(_("Neuer &Beratungskontakt"), QKeySequence("Ctrl+K"),
+                                               self._on_new_contact)
+        self.action_save = self._action(_("&Speichern"), QKeySequence.StandardKey.Save,
+                                        lambda: self.persons.person_file.save())
+        self.action_search = self._action(_("&Suchen"), QKeySequence.StandardKey.Find, self._on_search)
+        file_menu.addActions([self.action_new_person, self.action_new_contact, self.action_save])
+        file_menu.addSeparator()
+        file_menu.addAction(self._action(_("&Einstellungen …"), QKeySequence("Ctrl+,"), self._on_settings))
+        file_menu.addSeparator()
+        file_menu.addAction(self._action(_("B&eenden"), QKeySequence.StandardKey.Quit, self.close))
+        go_menu = menu.addMenu(_("&Gehe zu"))
+        go_menu.addAction(self.action_search)
+        go_menu.addAction(self._action(_("&Personen"), QKeySequence("Ctrl+1"),
+                                       lambda: self.nav.setCurrentRow(PAGE_PERSONS)))
+        go_menu.addAction(self._action(_("&Wiedervorlagen"), QKeySequence("Ctrl+2"),
+                                       lambda: self.nav.setCurrentRow(PAGE_FOLLOWUPS)))
+        help_menu = menu.addMenu(_("&Hilfe"))
+        help_menu.addAction(self._action(_("Ü&ber Bildungskoordination"), None, self._on_about))
+
+    def _action(self, text: str, shortcut, slot) -> QAction:  # type: ignore[no-untyped-def]
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    # --- slots ---------------------------------------------------------------------------------
+    def _on_new_person(self) -> None:
+        self.nav.setCurrentRow(PAGE_PERSONS)
+        self.persons.new_person()
+
+    def _on_new_contact(self) -> None:
+        self.nav.setCurrentRow(PAGE_PERSONS)
+        self.persons.new_contact()
+
+    def _on_search(self) -> None:
+        self.nav.setCurrentRow(PAGE_PERSONS)
+        self.persons.focus_search()
+
+    def _on_followups_open_person(self, person_id: int) -> None:
+        self.nav.setCurrentRow(PAGE_PERSONS)
+        self.persons.select_person(person_id)
+
+    def _on_settings(self) -> None:
+        SettingsDialog(self).exec()
+
+    def _on_about(self) -> None:
+        QMessageBox.about(self, _("Über Bildungskoordination"),
+                          _("<b>Bildungskoordination</b> {version}<br>Fallverwaltung für die Bildungskoordination "
+                            "für Neuzugewanderte.<br><br>Datenbank: {store}").format(
+                              version=__version__, store=self._store_text()))
+
+    def _on_signal_changed(self, _change: Change) -> None:
+        self._update_followup_badge()
+
+    def _update_followup_badge(self) -> None:
+        n = self.followups.due_count()
+        item = self.nav.item(PAGE_FOLLOWUPS)
+        item.setText(_("Wiedervorlagen") + (f" ({n})" if n else ""))
+
+    def _store_text(self) -> str:
+        path = self._ctx.services.store.path
+        return str(path) if path else _("nur im Arbeitsspeicher")
+
+    # --- window state --------------------------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        geometry = settings.load_bytes("window/geometry")
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1366, 768)
+        state = settings.load_bytes("window/persons_splitter")
+        if state is not None:
+            self.persons.splitter.restoreState(state)
+        else:
+            self.persons.splitter.setSizes([560, 640])
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.persons.person_file.dirty:
+            answer = QMessageBox.question(
+                self, _("Ungespeicherte Änderungen"),
+                _("Die Änderungen an der geöffneten Person sind noch nicht gespeichert. Speichern?"),
+                QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                | QMessageBox.StandardButton.Cancel)
+            if answer == QMessageBox.StandardButton.Cancel or (
+                    answer == QMessageBox.StandardButton.Save and not self.persons.person_file.save()):
+                event.ignore()
+                return
+        settings.save_bytes("window/geometry", self.saveGeometry())
+        settings.save_bytes("window/persons_splitter", self.persons.splitter.saveState())
+        event.accept()

@@ -1,0 +1,179 @@
+"""Personen: search field, the person list and the open person's file side by side."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from bildungskoordination.events import Change
+from bildungskoordination.gui.context import AppContext
+from bildungskoordination.gui.persons.list_model import PersonListModel
+from bildungskoordination.gui.persons.person_file import PersonFile
+from bildungskoordination.i18n import _, ngettext
+
+SEARCH_DELAY_MS = 120  # coalesce fast typing; each query itself takes a few ms (see benchmarks)
+
+
+class PersonsPage(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.splitter)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        top = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(_("Suchen: Name (jede Schreibweise, auch Originalschrift) oder Aktenzeichen"))
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName(_("Personen suchen"))
+        top.addWidget(self.search, 1)
+        self.new_button = QPushButton(_("&Neue Person"))
+        self.new_button.setToolTip(_("Strg+N"))
+        top.addWidget(self.new_button)
+        left_layout.addLayout(top)
+
+        self.model = PersonListModel(ctx.services, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(1, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in enumerate((110, 190, 130, 90, 95, 60, 90)):
+            self.table.setColumnWidth(column, width)
+        self.table.setAccessibleName(_("Personenliste"))
+        left_layout.addWidget(self.table, 1)
+        self.count_label = QLabel()
+        left_layout.addWidget(self.count_label)
+        self.splitter.addWidget(left)
+
+        self.person_file = PersonFile(ctx)
+        self.splitter.addWidget(self.person_file)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self._on_search_timer_timeout)
+        self.search.textChanged.connect(self._on_search_text_changed)
+        self.search.returnPressed.connect(self._on_search_return_pressed)
+        self.new_button.clicked.connect(self.new_person)
+        self.table.selectionModel().currentRowChanged.connect(self._on_table_current_row_changed)
+        self.person_file.open_person.connect(self.select_person)
+        ctx.signal.changed.connect(self._on_signal_changed)
+        self.setTabOrder(self.search, self.new_button)
+        self.setTabOrder(self.new_button, self.table)
+        self.reload()
+
+    # --- list ----------------------------------------------------------------------------------
+    def reload(self) -> None:
+        current = self.person_file.person_id
+        self.model.set_filter(self.search.text())
+        self._update_count()
+        if current is not None:
+            self._select_row(self.model.row_of(current))
+
+    def _update_count(self) -> None:
+        n = self.model.rowCount()
+        self.count_label.setText(ngettext("{n} Person", "{n} Personen", n).format(n=n))
+
+    def _on_search_text_changed(self, _text: str) -> None:
+        self._search_timer.start()
+
+    def _on_search_timer_timeout(self) -> None:
+        self.model.set_filter(self.search.text())
+        self._update_count()
+        if self.model.rowCount() == 1:
+            self._select_row(0)
+
+    def _on_search_return_pressed(self) -> None:
+        self._search_timer.stop()
+        self._on_search_timer_timeout()
+        if self.model.rowCount():
+            self._select_row(0)
+            self.table.setFocus()
+
+    def _select_row(self, row: int) -> None:
+        if row < 0:
+            return
+        index = self.model.index(row, 1)
+        self.table.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+        self.table.scrollTo(index)
+
+    def _on_table_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        pid = self.model.person_id(current.row())
+        if pid is None or pid == self.person_file.person_id:
+            return
+        if not self._may_leave_person():
+            return
+        self.person_file.show_person(pid)
+
+    def _may_leave_person(self) -> bool:
+        if not self.person_file.dirty:
+            return True
+        answer = QMessageBox.question(
+            self, _("Ungespeicherte Änderungen"),
+            _("Die Änderungen an dieser Person sind noch nicht gespeichert. Speichern?"),
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+        )
+        if answer == QMessageBox.StandardButton.Save:
+            return self.person_file.save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    # --- actions -------------------------------------------------------------------------------
+    def new_person(self) -> None:
+        if not self._may_leave_person():
+            return
+        self.table.clearSelection()
+        self.person_file.show_new()
+
+    def select_person(self, person_id: int) -> None:
+        row = self.model.row_of(person_id)
+        if row < 0 and self.search.text():
+            self.search.clear()
+            self._search_timer.stop()
+            self.reload()
+            row = self.model.row_of(person_id)
+        if row >= 0:
+            self._select_row(row)
+        if self.person_file.person_id != person_id:
+            self.person_file.show_person(person_id)
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def new_contact(self) -> None:
+        self.person_file.focus_new_contact()
+
+    def _on_signal_changed(self, change: Change) -> None:
+        if change.entity == "person" and change.kind in ("created", "deleted", "imported"):
+            self.reload()
+        elif change.entity in ("person", "contact"):
+            self.model.refresh_rows(change.person_ids)

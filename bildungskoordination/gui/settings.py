@@ -1,0 +1,31 @@
+"""Settings kept between sessions (QSettings): window geometry, UI language, splitter state."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings
+
+from bildungskoordination import APP_NAME
+
+ORGANISATION = "Bildungskoordination"
+
+
+def settings() -> QSettings:
+    return QSettings(ORGANISATION, APP_NAME)
+
+
+def ui_language() -> str:
+    value = settings().value("ui/language", "de")
+    return str(value) if value in ("de", "en") else "de"
+
+
+def set_ui_language(language: str) -> None:
+    settings().setValue("ui/language", language)
+
+
+def save_bytes(key: str, value: QByteArray) -> None:
+    settings().setValue(key, value)
+
+
+def load_bytes(key: str) -> QByteArray | None:
+    value = settings().value(key)
+    return value if isinstance(value, QByteArray) else None

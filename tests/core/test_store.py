@@ -1,0 +1,75 @@
+import sqlite3
+from pathlib import Path
+
+from sqlalchemy import text
+
+from bildungskoordination.store import migrate
+from bildungskoordination.store.engine import Store
+
+
+def test_every_connection_is_durable_and_checks_foreign_keys(tmp_path: Path):
+    store = Store.open(tmp_path / "db.sqlite3")
+    with store.read() as s:
+        assert s.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert s.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+        assert s.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    store.close()
+
+
+def test_head_revision_constant_matches_the_migration_scripts():
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(migrate.MIGRATIONS_DIR))
+    assert ScriptDirectory.from_config(config).get_current_head() == migrate.HEAD_REVISION
+
+
+def test_migrations_produce_the_models_schema(tmp_path: Path):
+    """Autogenerate against a migrated database finds nothing to do: models and migrations agree."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from bildungskoordination.store.models import Base
+
+    store = Store.open(tmp_path / "db.sqlite3")
+    with store.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    store.close()
+    assert diff == []
+
+
+def test_migrating_an_old_database_takes_a_verified_backup_first(tmp_path: Path):
+    db = tmp_path / "db.sqlite3"
+    old = sqlite3.connect(db)
+    old.execute("CREATE TABLE legacy (x INTEGER)")
+    old.execute("INSERT INTO legacy VALUES (42)")
+    old.commit()
+    old.close()
+    Store.open(db, backup_dir=tmp_path / "backups").close()
+    backups = list((tmp_path / "backups").glob("*.sqlite3"))
+    assert len(backups) == 1
+    copy = sqlite3.connect(backups[0])
+    assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert copy.execute("SELECT x FROM legacy").fetchone()[0] == 42
+    copy.close()
+
+
+def test_a_current_database_is_opened_without_backup_or_migration(tmp_path: Path):
+    db = tmp_path / "db.sqlite3"
+    Store.open(db, backup_dir=tmp_path / "backups").close()
+    Store.open(db, backup_dir=tmp_path / "backups").close()
+    assert not (tmp_path / "backups").exists()
+
+
+def test_a_file_that_is_not_a_database_is_refused_without_writing(tmp_path: Path):
+    import pytest
+
+    from bildungskoordination.store.engine import StoreError
+
+    db = tmp_path / "db.sqlite3"
+    db.write_bytes(b"this is a text file, not a database" * 10)
+    before = db.read_bytes()
+    with pytest.raises(StoreError):
+        Store.open(db)
+    assert db.read_bytes() == before
