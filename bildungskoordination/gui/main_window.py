@@ -35,7 +35,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(title)
         self.nav = QListWidget()
         self.nav.setAccessibleName(_("Bereiche"))
-        self.nav.setMaximumWidth(200)
+        self.nav.setMinimumWidth(120)
         self.nav.setIconSize(QSize(20, 20))
         self.stack = QStackedWidget()
         self.persons = PersonsPage(ctx)
@@ -49,6 +49,8 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.stack)
         splitter.setStretchFactor(1, 1)
         splitter.setCollapsible(1, False)
+        splitter.setSizes([150, 1216])
+        self.main_splitter = splitter
         self.setCentralWidget(splitter)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.nav.setCurrentRow(PAGE_PERSONS)
@@ -151,7 +153,7 @@ class MainWindow(QMainWindow):
         if state is not None:
             self.persons.splitter.restoreState(state)
         else:
-            self.persons.splitter.setSizes([560, 640])
+            self.persons.splitter.setSizes([600, 610])
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.persons.person_file.dirty:

@@ -61,6 +61,9 @@ class VocabCombo(QComboBox):
 
     def __init__(self, vocab: Vocabulary, *, allow_empty: bool = True, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # Long labels (legal bases) must not widen the form beyond the screen; the popup shows them whole.
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setMinimumContentsLength(12)
         if allow_empty:
             self.addItem("–", "")
         for term in vocab:

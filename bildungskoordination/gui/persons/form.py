@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -27,9 +27,9 @@ from bildungskoordination.people.records import FieldError as DataError
 from bildungskoordination.people.records import LanguageSkill, PersonData
 
 
-def _checkboxes(vocab: Vocabulary) -> tuple[QWidget, dict[str, QCheckBox]]:
+def _checkboxes(vocab: Vocabulary, *, vertical: bool = False) -> tuple[QWidget, dict[str, QCheckBox]]:
     box = QWidget()
-    layout = QHBoxLayout(box)
+    layout = QVBoxLayout(box) if vertical else QHBoxLayout(box)
     layout.setContentsMargins(0, 0, 0, 0)
     boxes = {}
     for term in vocab:
@@ -46,6 +46,7 @@ class PersonForm(QScrollArea):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._errors: dict[str, FieldError] = {}
         self._labels: dict[str, str] = {}
         self._languages_levels: dict[str, str] = {}
@@ -59,7 +60,7 @@ class PersonForm(QScrollArea):
         self.consent_warning.setObjectName("consentWarning")
         self.consent_warning.setStyleSheet(
             "#consentWarning { background: #fff4ce; color: #5c4400; padding: 6px; border: 1px solid #e0c36a; }")
-        grid.addWidget(self.consent_warning, 0, 0, 1, 2)
+        grid.addWidget(self.consent_warning, 0, 0)
 
         # Person
         self.file_number = QLineEdit()
@@ -117,6 +118,7 @@ class PersonForm(QScrollArea):
         # Contact and residence place
         self.municipality = QComboBox()
         self.municipality.setEditable(True)
+        self.municipality.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.municipality.addItems([""] + list(district().get("municipalities", [])))
         self.address = QLineEdit()
         self.phone = QLineEdit()
@@ -144,7 +146,7 @@ class PersonForm(QScrollArea):
         ])
         # Consent and note
         self.consent_date = DateField()
-        scope_box, self.consent_scope = _checkboxes(vocabulary("consent_scope"))
+        scope_box, self.consent_scope = _checkboxes(vocabulary("consent_scope"), vertical=True)
         self.consent_how = VocabCombo(vocabulary("consent_how"))
         self.note = QPlainTextEdit()
         self.note.setTabChangesFocus(True)
@@ -155,16 +157,11 @@ class PersonForm(QScrollArea):
             ("consent_how", _("erteilt"), self.consent_how),
             ("note", _("&Notiz"), self.note),
         ])
-        left = QVBoxLayout()
-        for box in (person, residence, contact):
-            left.addWidget(box)
-        left.addStretch(1)
-        right = QVBoxLayout()
-        for box in (education, availability, consent):
-            right.addWidget(box)
-        right.addStretch(1)
-        grid.addLayout(left, 1, 0)
-        grid.addLayout(right, 1, 1)
+        # One column: reads top to bottom and fits beside the person list on a 1366 px laptop screen.
+        for row, box in enumerate((person, residence, education, contact, availability, consent), start=1):
+            grid.addWidget(box, row, 0)
+        grid.setRowStretch(7, 1)
+        self._align_labels()
         self._connect_edits()
         self.clear()
 
@@ -188,6 +185,13 @@ class PersonForm(QScrollArea):
             label_widget.setBuddy(widget)
             form.addRow(label_widget, holder)
         return box
+
+    def _align_labels(self) -> None:
+        """Same label width in every section, so the fields line up down the whole form."""
+        labels = [w for w in self.widget().findChildren(QLabel) if w.buddy() is not None]
+        width = max((label.sizeHint().width() for label in labels), default=0)
+        for label in labels:
+            label.setMinimumWidth(width)
 
     def _connect_edits(self) -> None:
         for w in self.findChildren(QLineEdit):

@@ -24,7 +24,7 @@ COLUMNS: list[tuple[str, str | None]] = [
     (N_("Aktenzeichen"), "file_number"),
     (N_("Name"), "name"),
     (N_("Originalschrift"), None),
-    (N_("Geburtsdatum"), "birth"),
+    (N_("Geboren"), "birth"),
     (N_("Wohnort"), "municipality"),
     (N_("Deutsch"), "german_level"),
     (N_("Wiedervorlage"), None),

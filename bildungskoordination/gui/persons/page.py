@@ -63,7 +63,7 @@ class PersonsPage(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((110, 190, 130, 90, 95, 60, 90)):
+        for column, width in enumerate((100, 165, 115, 82, 85, 52, 80)):
             self.table.setColumnWidth(column, width)
         self.table.setAccessibleName(_("Personenliste"))
         left_layout.addWidget(self.table, 1)

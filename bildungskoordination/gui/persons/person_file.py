@@ -6,6 +6,7 @@ from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -81,7 +82,11 @@ class PersonFile(QWidget):
         self.history.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.history.setAlternatingRowColors(True)
         self.history.verticalHeader().hide()
-        self.history.horizontalHeader().setStretchLastSection(True)
+        header = self.history.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.history.setWordWrap(True)
         self.history.setAccessibleName(_("Beratungskontakte"))
         contacts.addWidget(self.history)
         self.entry = ContactEntry()
@@ -130,7 +135,7 @@ class PersonFile(QWidget):
         if self.person_id is None:
             return
         self.history_model.set_rows(self._ctx.services.contacts.for_person(self.person_id))
-        self.history.resizeColumnsToContents()
+        self.history.resizeRowsToContents()
 
     @property
     def dirty(self) -> bool:
