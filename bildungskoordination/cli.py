@@ -27,6 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--smoke-test", action="store_true",
                         help="Hauptfenster öffnen, bis die Personenliste gezeichnet ist, Zeiten als JSON ausgeben")
     parser.add_argument("--lang", choices=["de", "en"], help="Sprache der Oberfläche")
+    parser.add_argument("--unencrypted", action="store_true",
+                        help="eine NEUE Datenbank ausdrücklich unverschlüsselt anlegen (nicht empfohlen)")
     sub = parser.add_subparsers(dest="command", metavar="BEFEHL")
 
     sub.add_parser("init", help="Datenbank anlegen bzw. auf den aktuellen Stand bringen")
@@ -83,15 +85,37 @@ def _db_path(args: argparse.Namespace) -> Path:
     return args.db if args.db else default_db_path()
 
 
-def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _open(args: argparse.Namespace, *, demo: bool = False):  # type: ignore[no-untyped-def]
+    """Open the database; the passphrase comes from BILDUNGSKOORDINATION_PASSPHRASE or the terminal."""
     from bildungskoordination.services import Services
+    from bildungskoordination.store import crypto
+    from bildungskoordination.store.errors import PassphraseRequired
 
-    return Services.open(_db_path(args))
+    path = _db_path(args)
+    passphrase = crypto.env_passphrase()
+    is_new = not path.exists() or path.stat().st_size == 0
+    # A database made by the demo command holds invented data only; it may stay unencrypted.
+    unencrypted = args.unencrypted or (demo and is_new and passphrase is None)
+    try:
+        return Services.open(path, passphrase=passphrase, unencrypted=unencrypted)
+    except PassphraseRequired:
+        if not sys.stdin or not sys.stdin.isatty():
+            raise
+    import getpass
+
+    passphrase = getpass.getpass("Passphrase: ")
+    if is_new:
+        if len(passphrase) < crypto.MIN_PASSPHRASE_LENGTH:
+            raise ValueError(f"Passphrase zu kurz (mindestens {crypto.MIN_PASSPHRASE_LENGTH} Zeichen)")
+        if getpass.getpass("Passphrase wiederholen: ") != passphrase:
+            raise ValueError("die beiden Eingaben stimmen nicht überein")
+    return Services.open(path, passphrase=passphrase)
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
     services = _open(args)
-    print(f"Datenbank bereit: {services.store.path} ({services.people.count()} Personen)")
+    state = "verschlüsselt" if services.encrypted else "UNVERSCHLÜSSELT"
+    print(f"Datenbank bereit: {services.store.path} ({state}, {services.people.count()} Personen)")
     services.close()
     return EXIT_OK
 
@@ -102,7 +126,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     if args.persons < 1:
         print("bildungskoordination: Fehler: --persons muss mindestens 1 sein", file=sys.stderr)
         return EXIT_USAGE
-    services = _open(args)
+    services = _open(args, demo=True)
     created = generate_demo(services, args.persons, seed=args.seed)
     print(f"{created} Beispielpersonen angelegt in {services.store.path}")
     services.close()

@@ -14,7 +14,22 @@ from bildungskoordination import APP_NAME
 from bildungskoordination.events import ChangeBus
 from bildungskoordination.people.contacts import ContactService
 from bildungskoordination.people.service import PersonService
+from bildungskoordination.store import crypto
+from bildungskoordination.store.crypto import (  # noqa: F401 – re-exported for the GUI
+    MIN_PASSPHRASE_LENGTH,
+    WrongPassphrase,
+    env_passphrase,
+    passphrase_strength,
+)
 from bildungskoordination.store.engine import Store
+from bildungskoordination.store.errors import (  # noqa: F401 – re-exported for the GUI
+    AlreadyOpen,
+    DatabaseDamaged,
+    PassphraseRequired,
+    StoreError,
+    WriteFailed,
+)
+from bildungskoordination.store.lock import InstanceLock
 
 DB_FILENAME = "bildungskoordination.sqlite3"
 
@@ -39,17 +54,66 @@ class Services:
     bus: ChangeBus
     people: PersonService
     contacts: ContactService
+    lock: InstanceLock | None = None
 
     @classmethod
-    def open(cls, path: Path | None) -> Services:
-        """Open (and if needed create and migrate) the database at ``path``; None = in memory."""
-        store = Store.open(path)
-        return cls.on_store(store)
+    def open(cls, path: Path | None, *, passphrase: str | None = None, unencrypted: bool = False,
+             read_only: bool = False, fast_kdf: bool = False) -> Services:
+        """Open (and if needed create and migrate) the database at ``path``; None = in memory.
+
+        An existing database is encrypted when its key file (``<db>.key.json``) is there; a new one is
+        created encrypted with ``passphrase``, or unencrypted only when ``unencrypted=True`` is asked for.
+        Raises PassphraseRequired, WrongPassphrase, AlreadyOpen, DatabaseDamaged or WriteFailed.
+        """
+        if path is None:
+            return cls.on_store(Store.open(None))
+        path = Path(path)
+        lock = None if read_only else InstanceLock(path).acquire()
+        try:
+            key = _key_for(path, passphrase, unencrypted=unencrypted, fast_kdf=fast_kdf, read_only=read_only)
+            wal_expected = bool(lock and lock.previous_session_unclean and path.exists() and path.stat().st_size)
+            store = Store.open(path, key=key, read_only=read_only, wal_expected=wal_expected)
+        except BaseException:
+            if lock is not None:
+                lock.release(clean=False)
+            raise
+        services = cls.on_store(store)
+        services.lock = lock
+        return services
 
     @classmethod
     def on_store(cls, store: Store) -> Services:
         bus = ChangeBus()
         return cls(store=store, bus=bus, people=PersonService(store, bus), contacts=ContactService(store, bus))
 
+    @property
+    def encrypted(self) -> bool:
+        return self.store.encrypted
+
     def close(self) -> None:
+        try:
+            self.store.checkpoint()
+        except Exception:  # noqa: BLE001 – closing must not fail; the WAL is replayed at next start
+            pass
         self.store.close()
+        if self.lock is not None:
+            self.lock.release(clean=True)
+            self.lock = None
+
+
+def _key_for(path: Path, passphrase: str | None, *, unencrypted: bool, fast_kdf: bool,
+             read_only: bool) -> bytes | None:
+    params = crypto.load_params(path)
+    exists = path.exists() and path.stat().st_size > 0
+    if params is None and exists:
+        return None  # created unencrypted by an explicit choice; the UI shows it
+    if passphrase is None:
+        if params is None and unencrypted:
+            return None
+        raise PassphraseRequired()
+    if params is None:
+        if read_only:
+            raise PassphraseRequired()
+        params = crypto.KdfParams.new(fast=fast_kdf)
+        crypto.save_params(path, params)
+    return crypto.derive_key(passphrase, params)

@@ -27,7 +27,7 @@ def main(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     i18n.set_language("de")
-    services = Services.open(Path(tempfile.mkdtemp()) / "demo.sqlite3")
+    services = Services.open(Path(tempfile.mkdtemp()) / "demo.sqlite3", unencrypted=True)
     generate_demo(services, 400, seed=7, today=date.today())
     window = MainWindow(AppContext(services, ChangeSignal(services.bus), demo=True))
     window.resize(1366, 768)

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from bildungskoordination import APP_NAME, START_TIME, i18n
 from bildungskoordination.gui import settings
@@ -36,10 +36,42 @@ def open_services(args: argparse.Namespace) -> tuple[Services, bool]:
         from bildungskoordination.people.demo import generate_demo
 
         folder = Path(tempfile.mkdtemp(prefix="bildungskoordination-demo-"))
-        services = Services.open(folder / "demo.sqlite3")
+        services = Services.open(folder / "demo.sqlite3", unencrypted=True)  # demo data only
         generate_demo(services, DEMO_PERSONS, seed=7)
         return services, True
-    return Services.open(args.db or default_db_path()), False
+    return _open_user_database(Path(args.db or default_db_path())), False
+
+
+def _open_user_database(path: Path) -> Services:
+    """Ask for the passphrase (new or existing database) until it opens or the user cancels."""
+    from bildungskoordination.gui.privacy.passphrase import NewPassphraseDialog, UnlockDialog
+    from bildungskoordination.services import PassphraseRequired, WrongPassphrase, env_passphrase
+
+    passphrase = env_passphrase()
+    try:
+        return Services.open(path, passphrase=passphrase)
+    except PassphraseRequired:
+        pass
+    except WrongPassphrase:
+        if passphrase is None:
+            raise
+    if not path.exists() or path.stat().st_size == 0:
+        new = NewPassphraseDialog(str(path))
+        if new.exec() != QDialog.DialogCode.Accepted:
+            raise _Cancelled()
+        chosen = new.passphrase()
+        return Services.open(path, passphrase=chosen, unencrypted=chosen is None)
+    unlock = UnlockDialog(str(path))
+    while unlock.exec() == QDialog.DialogCode.Accepted:
+        try:
+            return Services.open(path, passphrase=unlock.passphrase())
+        except WrongPassphrase:
+            unlock.show_wrong()
+    raise _Cancelled()
+
+
+class _Cancelled(Exception):
+    """The user closed the passphrase dialog: quit quietly."""
 
 
 def run(args: argparse.Namespace) -> int:
@@ -52,6 +84,8 @@ def run(args: argparse.Namespace) -> int:
     _install_qt_translations(app, language)
     try:
         services, demo = open_services(args)
+    except _Cancelled:
+        return 0
     except Exception as exc:  # noqa: BLE001 – a clear message instead of a traceback
         QMessageBox.critical(None, APP_NAME, i18n._("Die Datenbank kann nicht geöffnet werden:\n{error}")
                              .format(error=exc))

@@ -26,7 +26,8 @@ def current_revision(conn: Connection) -> str | None:
     return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
-def ensure_schema(engine: Engine, path: Path | None, *, backup_dir: Path | None = None) -> None:
+def ensure_schema(engine: Engine, path: Path | None, *, backup_dir: Path | None = None,
+                  key: bytes | None = None) -> None:
     with engine.connect() as conn:
         revision = current_revision(conn)
         has_tables = bool(inspect(conn).get_table_names())
@@ -34,7 +35,7 @@ def ensure_schema(engine: Engine, path: Path | None, *, backup_dir: Path | None 
     if revision == HEAD_REVISION:
         return
     if path is not None and has_tables:
-        backup_before_migration(path, revision or "none", backup_dir or path.parent / "backups")
+        backup_before_migration(path, revision or "none", backup_dir or path.parent / "backups", key=key)
     upgrade(engine)
 
 
@@ -59,27 +60,44 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         raise RuntimeError(f"foreign key check failed after migration: {problems[:5]}")
 
 
-def backup_before_migration(path: Path, from_revision: str, backup_dir: Path) -> Path:
+def backup_before_migration(path: Path, from_revision: str, backup_dir: Path, *, key: bytes | None = None) -> Path:
     backup_dir.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = backup_dir / f"{path.stem}-vor-migration-{from_revision}-{stamp}.sqlite3"
-    copy_database(path, target)
+    copy_database(path, target, key=key)
     return target
 
 
-def copy_database(source: Path, target: Path) -> None:
-    """Consistent copy through the online backup API, verified with integrity_check."""
-    tmp = target.with_suffix(target.suffix + ".part")
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-    dst = sqlite3.connect(tmp)
+def _connect(path: Path, key: bytes | None, *, read_only: bool = False):  # type: ignore[no-untyped-def]
+    if key is not None:
+        from bildungskoordination.store.crypto import connect_encrypted
+
+        return connect_encrypted(path, key, read_only=read_only)
+    return sqlite3.connect(f"file:{path}?mode={'ro' if read_only else 'rwc'}", uri=True)
+
+
+def copy_database(source: Path, target: Path, *, key: bytes | None = None) -> None:
+    """Consistent copy through the online backup API (encrypted with the same key), verified with
+    integrity_check on the copy, then fsynced and renamed into place."""
+    from bildungskoordination.store.files import fsync_dir
+
+    tmp = target.with_name(target.name + ".part")
+    tmp.unlink(missing_ok=True)
+    src = _connect(source, key, read_only=True)
+    dst = _connect(tmp, key)
     try:
         src.backup(dst)
-        ok = dst.execute("PRAGMA integrity_check").fetchone()[0]
         dst.execute("PRAGMA journal_mode=DELETE")
+        ok = dst.execute("PRAGMA integrity_check").fetchone()[0]
     finally:
         dst.close()
         src.close()
     if ok != "ok":
         tmp.unlink(missing_ok=True)
         raise RuntimeError(f"backup copy of {source} failed integrity_check: {ok}")
+    with tmp.open("rb") as fh:
+        import os
+
+        os.fsync(fh.fileno())
     tmp.replace(target)
+    fsync_dir(target.parent)

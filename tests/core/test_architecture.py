@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_import_linter_contracts_hold():
     code = "from importlinter.cli import lint_imports_command; lint_imports_command()"
-    result = subprocess.run([sys.executable, "-c", code, "--config", str(ROOT / "pyproject.toml")],
+    result = subprocess.run([sys.executable, "-c", code, str(ROOT / "pyproject.toml")],
                             cwd=ROOT, capture_output=True, text=True)
     assert "Contracts: 2 kept, 0 broken" in result.stdout, result.stdout + result.stderr
     assert result.returncode == 0, result.stdout + result.stderr

@@ -17,9 +17,14 @@ lateinisch;uk, ru;nein;abends;uk;20.05.2022
 """
 
 
-def run(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
+def run(*args: str, db: Path, passphrase: str | None = None) -> subprocess.CompletedProcess[str]:
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "BILDUNGSKOORDINATION_PASSPHRASE"}
+    if passphrase is not None:
+        env["BILDUNGSKOORDINATION_PASSPHRASE"] = passphrase
     return subprocess.run([sys.executable, "-m", "bildungskoordination", "--db", str(db), *args],
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120, env=env, stdin=subprocess.DEVNULL)
 
 
 def test_help_answers_without_loading_qt_or_the_database():
@@ -34,7 +39,6 @@ def test_help_answers_without_loading_qt_or_the_database():
 
 def test_init_demo_search_show(tmp_path):
     db = tmp_path / "db.sqlite3"
-    assert run("init", db=db).returncode == 0
     demo = run("demo", "--persons", "30", "--seed", "3", db=db)
     assert demo.returncode == 0, demo.stderr
     assert "30 Beispielpersonen" in demo.stdout
@@ -51,6 +55,7 @@ def test_init_demo_search_show(tmp_path):
 
 def test_import_then_search_by_variant(tmp_path):
     db = tmp_path / "db.sqlite3"
+    assert run("--unencrypted", "init", db=db).returncode == 0
     source = tmp_path / "personen.csv"
     source.write_text(SAMPLE, encoding="utf-8")
     result = run("import-persons", str(source), db=db)
@@ -62,6 +67,7 @@ def test_import_then_search_by_variant(tmp_path):
 
 def test_broken_import_reports_file_row_column_and_writes_nothing(tmp_path):
     db = tmp_path / "db.sqlite3"
+    assert run("--unencrypted", "init", db=db).returncode == 0
     source = tmp_path / "kaputt.csv"
     source.write_text(SAMPLE.replace("22.07.1979", "31.02.1979"), encoding="utf-8")
     result = run("import-persons", str(source), db=db)
@@ -73,6 +79,7 @@ def test_broken_import_reports_file_row_column_and_writes_nothing(tmp_path):
 
 def test_errors_are_one_line_without_traceback(tmp_path):
     db = tmp_path / "db.sqlite3"
+    assert run("--unencrypted", "init", db=db).returncode == 0
     result = run("show", "TS-0000-9999", db=db)
     assert result.returncode == 1
     assert result.stderr.strip().count("\n") == 0
@@ -84,3 +91,27 @@ def test_errors_are_one_line_without_traceback(tmp_path):
     broken = run("search", "x", db=not_a_db)
     assert broken.returncode == 1 and "Traceback" not in broken.stderr
     assert "keine SQLite-Datenbank" in broken.stderr
+
+
+def test_encrypted_database_through_the_cli(tmp_path):
+    db = tmp_path / "db.sqlite3"
+    secret = "vier zufällige Wörter reichen"
+    created = run("init", db=db, passphrase=secret)
+    assert created.returncode == 0 and "verschlüsselt" in created.stdout
+    assert db.with_name(db.name + ".key.json").exists()
+    assert run("demo", "--persons", "5", db=db, passphrase=secret).returncode == 0
+    assert len(json.loads(run("search", "", "--json", db=db, passphrase=secret).stdout)) == 5
+    wrong = run("search", "", "--json", db=db, passphrase="falsch falsch falsch")
+    assert wrong.returncode == 1
+    assert wrong.stderr.strip() == "bildungskoordination: Fehler: Passphrase falsch"
+    missing = run("search", "", db=db)
+    assert missing.returncode == 1 and "Passphrase nötig" in missing.stderr
+
+
+def test_a_new_database_is_never_silently_unencrypted(tmp_path):
+    db = tmp_path / "neu.sqlite3"
+    result = run("init", db=db)
+    assert result.returncode == 1 and "Passphrase nötig" in result.stderr
+    assert not db.exists()
+    plain = run("--unencrypted", "init", db=db)
+    assert plain.returncode == 0 and "UNVERSCHLÜSSELT" in plain.stdout

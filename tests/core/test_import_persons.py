@@ -36,7 +36,7 @@ SHORT_HEADER = "Nr;Familienname;Vorname;Geburtsdatum;Aufenthaltsstatus"
 
 @pytest.fixture
 def services(tmp_path: Path) -> Iterator[Services]:
-    s = Services.open(tmp_path / "db.sqlite3")
+    s = Services.open(tmp_path / "db.sqlite3", unencrypted=True)
     yield s
     s.close()
 

@@ -11,7 +11,7 @@ from bildungskoordination.services import Services
 
 @pytest.fixture
 def services(tmp_path):
-    sv = Services.open(tmp_path / "db.sqlite3")
+    sv = Services.open(tmp_path / "db.sqlite3", unencrypted=True)
     yield sv
     sv.close()
 

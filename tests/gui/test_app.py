@@ -24,7 +24,7 @@ def test_smoke_test_opens_paints_and_reports(qapp, tmp_path, capsys):
     from bildungskoordination.services import Services
 
     db = tmp_path / "db.sqlite3"
-    services = Services.open(db)
+    services = Services.open(db, unencrypted=True)
     generate_demo(services, 25, seed=2)
     services.close()
     args = argparse.Namespace(demo=False, db=db, smoke_test=True, lang="de", command=None)

@@ -1,0 +1,229 @@
+"""Shared helpers for the benchmarks: paths, the cached 50k demo database, statistics, the machine, child runs.
+
+Nothing here asserts a timing; the scripts print figures and ratios against a floor measured in the same run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+BENCH_DIR = REPO / "benchmarks"
+OUT = REPO / "bench-out"  # git-ignored
+PERSONS = 50_000
+SEED = 1
+DB = OUT / "demo50k.sqlite3"
+# QSettings (window geometry, UI language) are read from here instead of the user's own config,
+# so a developer's saved window size or language does not change the start-up figures.
+XDG_CONFIG = OUT / "xdg-config"
+
+TARGET_SEARCH_P95_MS = 50.0
+TARGET_STARTUP_RATIO = 2.0
+TARGET_PEAK_RSS_MB = 300.0
+
+
+# --- the cached database ------------------------------------------------------------------------------
+def app_command() -> list[str]:
+    """How to start the app: the installed console script, else ``python -m bildungskoordination``."""
+    exe = shutil.which("bildungskoordination")
+    return [exe] if exe else [sys.executable, "-m", "bildungskoordination"]
+
+
+def _person_count(path: Path) -> int:
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return int(con.execute("SELECT count(*) FROM person").fetchone()[0])
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return -1
+
+
+def ensure_db(*, rebuild: bool = False, quiet: bool = False) -> Path:
+    """bench-out/demo50k.sqlite3, built with the app's own ``demo`` command unless a complete one is cached."""
+    if not rebuild and DB.exists() and _person_count(DB) == PERSONS:
+        return DB
+    OUT.mkdir(parents=True, exist_ok=True)
+    building = OUT / "demo50k.building.sqlite3"
+    for stale in (building, *_sidecars(building), DB, *_sidecars(DB)):
+        stale.unlink(missing_ok=True)
+    if not quiet:
+        print(f"building {DB.relative_to(REPO)} ({PERSONS} persons, seed {SEED}) …", flush=True)
+    started = time.perf_counter()
+    subprocess.run([*app_command(), "--db", str(building), "demo", "--persons", str(PERSONS), "--seed", str(SEED)],
+                   check=True, cwd=REPO, stdout=subprocess.DEVNULL)
+    con = sqlite3.connect(building)  # fold the WAL into the file so one file can be renamed
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+    for sidecar in _sidecars(building):
+        sidecar.unlink(missing_ok=True)
+    building.rename(DB)
+    if not quiet:
+        print(f"  built in {time.perf_counter() - started:.1f} s", flush=True)
+    return DB
+
+
+def _sidecars(path: Path) -> list[Path]:
+    return [path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
+
+
+# --- statistics ---------------------------------------------------------------------------------------
+def percentile(values: list[float], q: float) -> float:
+    """Linear interpolation between closest ranks (q in 0..100)."""
+    if not values:
+        return float("nan")
+    data = sorted(values)
+    pos = (len(data) - 1) * q / 100.0
+    lo = int(pos)
+    hi = min(lo + 1, len(data) - 1)
+    return data[lo] + (data[hi] - data[lo]) * (pos - lo)
+
+
+def summary(values: list[float]) -> dict[str, float]:
+    return {"n": len(values), "p50": percentile(values, 50), "p95": percentile(values, 95),
+            "max": max(values) if values else float("nan"), "mean": sum(values) / len(values) if values else float("nan")}
+
+
+def ratio(a: float, b: float) -> float:
+    return a / b if b else float("inf")
+
+
+def peak_rss_mb() -> float:
+    """This process's peak RSS (ru_maxrss), 0 where unavailable."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return 0.0
+    kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    if sys.platform == "darwin":
+        kb //= 1024
+    return kb / 1024
+
+
+# --- the machine --------------------------------------------------------------------------------------
+def machine() -> dict[str, object]:
+    info: dict[str, object] = {
+        "cores": os.cpu_count(),
+        "cpu": _cpu_model(),
+        "python": platform.python_version(),
+        "implementation": platform.python_implementation(),
+        "os": platform.platform(terse=True),
+        "sqlite": sqlite3.sqlite_version,
+    }
+    if hasattr(os, "sched_getaffinity"):
+        info["usable_cores"] = len(os.sched_getaffinity(0))
+    try:
+        import PySide6
+        from PySide6.QtCore import qVersion
+
+        info["pyside6"] = PySide6.__version__
+        info["qt"] = qVersion()
+    except ImportError:
+        info["qt"] = None
+    try:
+        import sqlalchemy
+
+        info["sqlalchemy"] = sqlalchemy.__version__
+    except ImportError:
+        pass
+    try:
+        pages, size = os.sysconf("SC_PHYS_PAGES"), os.sysconf("SC_PAGE_SIZE")
+        info["ram_gb"] = round(pages * size / 2**30, 1)
+    except (AttributeError, ValueError, OSError):
+        pass
+    return info
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def machine_line(info: dict[str, object]) -> str:
+    cores = f"{info.get('cores')} cores" + (f" ({info['usable_cores']} usable)" if "usable_cores" in info else "")
+    return (f"machine: {info.get('cpu')}, {cores}, {info.get('ram_gb', '?')} GB RAM, {info.get('os')}\n"
+            f"         Python {info.get('python')}, Qt {info.get('qt')} (PySide6 {info.get('pyside6')}), "
+            f"SQLite {info.get('sqlite')}, SQLAlchemy {info.get('sqlalchemy')}")
+
+
+# --- child processes ----------------------------------------------------------------------------------
+@dataclass
+class ChildRun:
+    wall_s: float
+    returncode: int
+    stdout: str
+    stderr: str
+    maxrss_mb: float | None  # from wait4, also when the child crashed
+
+    def json_line(self) -> dict | None:
+        """The last line of stdout that parses as a JSON object."""
+        for line in reversed(self.stdout.splitlines()):
+            line = line.strip()
+            if line.startswith("{"):
+                try:
+                    return json.loads(line)
+                except json.JSONDecodeError:
+                    continue
+        return None
+
+    def problem(self) -> str:
+        """Why the run did not end cleanly, one line; empty if it did."""
+        if self.returncode == 0:
+            return ""
+        fatal = next((ln.strip() for ln in self.stderr.splitlines() if "Fatal Python error" in ln), "")
+        how = f"signal {-self.returncode}" if self.returncode < 0 else f"exit {self.returncode}"
+        return f"{how}{': ' + fatal if fatal else ''}"
+
+
+def run_child(cmd: list[str], env: dict[str, str] | None = None, timeout: float = 120.0) -> ChildRun:
+    """Run ``cmd``; wall time from just before spawn to its exit, its own peak RSS via wait4 where available."""
+    full_env = dict(os.environ, **(env or {}))
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=REPO, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, encoding="utf-8", errors="replace")
+    if not hasattr(os, "wait4"):
+        out, err = proc.communicate(timeout=timeout)
+        return ChildRun(time.perf_counter() - started, proc.returncode, out, err, None)
+    # Read the pipes (small outputs; stderr on a thread so neither pipe can fill up), then reap with wait4
+    # to get this child's own rusage. A watchdog kills a child that hangs.
+    watchdog = threading.Timer(timeout, proc.kill)
+    watchdog.start()
+    err_parts: list[str] = []
+    reader = threading.Thread(target=lambda: err_parts.append(proc.stderr.read()))  # type: ignore[union-attr]
+    reader.start()
+    out = proc.stdout.read()  # type: ignore[union-attr]
+    reader.join()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    watchdog.cancel()
+    err = "".join(err_parts)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    proc.stdout.close()  # type: ignore[union-attr]
+    proc.stderr.close()  # type: ignore[union-attr]
+    kb = usage.ru_maxrss // (1024 if sys.platform == "darwin" else 1)
+    return ChildRun(wall, proc.returncode, out, err, kb / 1024)
+
+
+def qt_env() -> dict[str, str]:
+    XDG_CONFIG.mkdir(parents=True, exist_ok=True)
+    return {"QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(XDG_CONFIG)}
+
+
+def fmt_ms(x: float) -> str:
+    return f"{x:7.1f}"
