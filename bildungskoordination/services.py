@@ -72,10 +72,17 @@ class Services:
         try:
             key = _key_for(path, passphrase, unencrypted=unencrypted, fast_kdf=fast_kdf, read_only=read_only)
             wal_expected = bool(lock and lock.previous_session_unclean and path.exists() and path.stat().st_size)
-            store = Store.open(path, key=key, read_only=read_only, wal_expected=wal_expected)
+            try:
+                store = Store.open(path, key=key, read_only=read_only, wal_expected=wal_expected)
+            except WrongPassphrase:
+                store = _finish_interrupted_rekey(path, passphrase, read_only, wal_expected)
+            else:
+                if not read_only:
+                    crypto.pending_key_file_for(path).unlink(missing_ok=True)
         except BaseException:
             if lock is not None:
-                lock.release(clean=False)
+                # Nothing was opened: leave the marker as the previous session left it.
+                lock.release(clean=not lock.previous_session_unclean)
             raise
         services = cls.on_store(store)
         services.lock = lock
@@ -90,6 +97,26 @@ class Services:
     def encrypted(self) -> bool:
         return self.store.encrypted
 
+    def change_passphrase(self, old: str, new: str) -> None:
+        """Rekey the database. Crash-safe: the new KDF parameters are written to ``<key file>.neu``
+        first, the rekey commits atomically, then ``.neu`` replaces the key file; ``open`` finishes
+        or discards a change that a crash interrupted. Existing backups keep their old passphrase."""
+        import hmac
+
+        path = self.store.path
+        params = crypto.load_params(path) if path else None
+        if path is None or params is None or self.store.key is None:
+            raise StoreError("Diese Datenbank ist nicht verschlüsselt.")
+        if not hmac.compare_digest(crypto.derive_key(old, params), self.store.key):
+            raise WrongPassphrase()
+        if len(new) < crypto.MIN_PASSPHRASE_LENGTH:
+            raise StoreError(f"Die neue Passphrase ist zu kurz (mindestens {crypto.MIN_PASSPHRASE_LENGTH} Zeichen).")
+        new_params = crypto.KdfParams.new(fast=params.memory_kib < crypto.KdfParams.memory_kib)
+        new_key = crypto.derive_key(new, new_params)
+        crypto.save_params(path, new_params, pending=True)
+        self.store.rekey(new_key)
+        crypto.pending_key_file_for(path).replace(crypto.key_file_for(path))
+
     def close(self) -> None:
         try:
             self.store.checkpoint()
@@ -99,6 +126,18 @@ class Services:
         if self.lock is not None:
             self.lock.release(clean=True)
             self.lock = None
+
+
+def _finish_interrupted_rekey(path: Path, passphrase: str | None, read_only: bool, wal_expected: bool) -> Store:
+    """A crash after the rekey committed but before the key file was replaced: use the pending params."""
+    pending = crypto.load_params(path, pending=True)
+    if pending is None or passphrase is None:
+        raise WrongPassphrase()
+    store = Store.open(path, key=crypto.derive_key(passphrase, pending), read_only=read_only,
+                       wal_expected=wal_expected)
+    if not read_only:
+        crypto.pending_key_file_for(path).replace(crypto.key_file_for(path))
+    return store
 
 
 def _key_for(path: Path, passphrase: str | None, *, unencrypted: bool, fast_kdf: bool,

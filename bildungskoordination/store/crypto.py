@@ -46,16 +46,27 @@ def key_file_for(db_path: Path) -> Path:
     return db_path.with_name(db_path.name + KEY_FILE_SUFFIX)
 
 
-def load_params(db_path: Path) -> KdfParams | None:
-    path = key_file_for(db_path)
+def pending_key_file_for(db_path: Path) -> Path:
+    """Parameters of a passphrase change in progress (see Services.change_passphrase)."""
+    return db_path.with_name(db_path.name + KEY_FILE_SUFFIX + ".neu")
+
+
+def load_params(db_path: Path, *, pending: bool = False) -> KdfParams | None:
+    path = pending_key_file_for(db_path) if pending else key_file_for(db_path)
     if not path.exists():
         return None
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return KdfParams(**data)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return KdfParams(**data)
+    except (ValueError, TypeError) as exc:
+        from bildungskoordination.store.errors import DatabaseDamaged
+
+        raise DatabaseDamaged(db_path, f"Schlüsseldatei {path.name} unlesbar") from exc
 
 
-def save_params(db_path: Path, params: KdfParams) -> None:
-    atomic_write_bytes(key_file_for(db_path), json.dumps(asdict(params), indent=2).encode())
+def save_params(db_path: Path, params: KdfParams, *, pending: bool = False) -> None:
+    target = pending_key_file_for(db_path) if pending else key_file_for(db_path)
+    atomic_write_bytes(target, json.dumps(asdict(params), indent=2).encode())
 
 
 def derive_key(passphrase: str, params: KdfParams) -> bytes:

@@ -142,6 +142,20 @@ class Store:
         with self.engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
+    def rekey(self, new_key: bytes) -> None:
+        """Re-encrypt every page with ``new_key`` in one transaction (SQLCipher ``PRAGMA rekey``)."""
+        from bildungskoordination.store.crypto import rekey_pragma
+
+        if self.key is None or self.path is None:
+            raise StoreError("Nur eine verschlüsselte Datenbank kann eine neue Passphrase bekommen.")
+        with self.engine.connect() as conn:
+            conn.connection.driver_connection.execute(rekey_pragma(new_key))
+        # Pooled connections still hold the old key: start over with the new one.
+        self.engine.dispose()
+        self.engine = make_engine(self.path, key=new_key, read_only=self.read_only)
+        self.key = new_key
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
     def close(self) -> None:
         self.engine.dispose()
 

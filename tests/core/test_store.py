@@ -73,3 +73,41 @@ def test_a_file_that_is_not_a_database_is_refused_without_writing(tmp_path: Path
     with pytest.raises(StoreError):
         Store.open(db)
     assert db.read_bytes() == before
+
+
+def test_change_passphrase_rekeys_and_old_one_stops_working(tmp_path: Path):
+    import pytest
+
+    from bildungskoordination.people.records import PersonData
+    from bildungskoordination.services import Services, WrongPassphrase
+
+    db = tmp_path / "db.sqlite3"
+    services = Services.open(db, passphrase="erste lange passphrase", fast_kdf=True)
+    services.people.create(PersonData(family_name="Tesfay", given_name="Yonas"))
+    with pytest.raises(WrongPassphrase):
+        services.change_passphrase("nicht die richtige", "zweite lange passphrase")
+    services.change_passphrase("erste lange passphrase", "zweite lange passphrase")
+    assert services.people.count() == 1  # still usable after the rekey
+    services.close()
+    with pytest.raises(WrongPassphrase):
+        Services.open(db, passphrase="erste lange passphrase")
+    reopened = Services.open(db, passphrase="zweite lange passphrase")
+    assert reopened.people.count() == 1
+    reopened.close()
+
+
+def test_an_interrupted_passphrase_change_is_finished_at_open(tmp_path: Path):
+    """Crash after the rekey committed, before the key file was replaced."""
+    from bildungskoordination.services import Services
+    from bildungskoordination.store import crypto
+
+    db = tmp_path / "db.sqlite3"
+    services = Services.open(db, passphrase="erste lange passphrase", fast_kdf=True)
+    new_params = crypto.KdfParams.new(fast=True)
+    crypto.save_params(db, new_params, pending=True)
+    services.store.rekey(crypto.derive_key("zweite lange passphrase", new_params))
+    services.close()  # the key file still has the old parameters
+    reopened = Services.open(db, passphrase="zweite lange passphrase")
+    reopened.close()
+    assert not crypto.pending_key_file_for(db).exists()
+    assert crypto.load_params(db) == new_params

@@ -1,0 +1,239 @@
+"""Where the time goes, when a benchmark target is missed. Reads the app, never changes it.
+
+    python benchmarks/profile_app.py search   [--cprofile]   # per keystroke: SQLAlchemy vs SQL vs query plan
+    python benchmarks/profile_app.py startup  [--cprofile]   # smoke-test start-up, phase by phase (in-process)
+
+``search`` captures the exact SQL the person service sends (engine event), replays it on bare sqlite3 to split
+Python/ORM overhead from SQLite time, prints SQLite's query plans, and times plan variants of the same SQL.
+``startup`` wraps the app's own functions with timers (inclusive wall ms, no profiler overhead) and runs the
+smoke test in this process. ``--cprofile`` adds a cProfile listing (slower; figures inflated).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import functools
+import importlib
+import io
+import os
+import pstats
+import sqlite3
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import ensure_db, qt_env  # noqa: E402
+
+PROBES = ["M", "Moh", "Mohammed", "Muhamad Al", "TS-2025-00", "Müller"]
+
+
+def _median_ms(fn, repeat: int = 5) -> float:  # type: ignore[no-untyped-def]
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def _print_cprofile(prof: cProfile.Profile, sort: str, limit: int = 25) -> None:
+    out = io.StringIO()
+    pstats.Stats(prof, stream=out).strip_dirs().sort_stats(sort).print_stats(limit)
+    text = out.getvalue()
+    print(text[text.find("   ncalls"):] if "   ncalls" in text else text)
+
+
+# --- search -----------------------------------------------------------------------------------------------
+def profile_search(db: Path, use_cprofile: bool) -> None:
+    from sqlalchemy import event
+
+    from bildungskoordination.services import Services
+
+    services = Services.open(db)
+    captured: list[tuple[str, object]] = []
+
+    @event.listens_for(services.store.engine, "before_cursor_execute")
+    def _capture(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith("SELECT"):
+            captured.append((statement, parameters))
+
+    raw = sqlite3.connect(db)
+    people = services.people
+    print(f"{'prefix':<12} {'hits':>6} {'search_ids':>10} {'its SQL':>8} {'+sort_name':>10} │ "
+          f"{'rows(200)':>9} {'its SQL':>8} {'due via pid':>11}   (ms, median of 5)")
+    plans: dict[str, list[str]] = {}
+    for prefix in PROBES:
+        people.search_ids(prefix)  # warm
+        captured.clear()
+        t_ids = _median_ms(lambda p=prefix: people.search_ids(p))
+        ids_sql, ids_params = captured[-1]
+        ids = people.search_ids(prefix)
+        t_ids_raw = _median_ms(lambda: raw.execute(ids_sql, ids_params).fetchall())
+        unindexed = ids_sql.replace("ORDER BY person.sort_name", "ORDER BY +person.sort_name")
+        t_unindexed = _median_ms(lambda: raw.execute(unindexed, ids_params).fetchall())
+        page = ids[:200]
+        captured.clear()
+        t_rows = _median_ms(lambda: people.rows(page))
+        rows_sql, rows_params = captured[-1]
+        t_rows_raw = _median_ms(lambda: raw.execute(rows_sql, rows_params).fetchall())
+        marks = ",".join("?" * len(page))
+        due_sql = (f"SELECT person_id, min(followup_date) FROM contact WHERE person_id IN ({marks}) "
+                   "AND +followup_done = 0 AND followup_date IS NOT NULL GROUP BY person_id")
+        t_due = _median_ms(lambda: raw.execute(due_sql, page).fetchall()) if page else 0.0
+        print(f"{prefix:<12} {len(ids):>6} {t_ids:>10.1f} {t_ids_raw:>8.1f} {t_unindexed:>10.1f} │ "
+              f"{t_rows:>9.1f} {t_rows_raw:>8.1f} {t_due:>11.1f}")
+        if not plans:
+            plans["search_ids SQL"] = [r[3] for r in raw.execute("EXPLAIN QUERY PLAN " + ids_sql, ids_params)]
+            plans["search_ids SQL with ORDER BY +sort_name"] = [
+                r[3] for r in raw.execute("EXPLAIN QUERY PLAN " + unindexed, ids_params)]
+            plans["rows SQL"] = [r[3] for r in raw.execute("EXPLAIN QUERY PLAN " + rows_sql, rows_params)]
+            plans["follow-up lookup with +followup_done"] = [
+                r[3] for r in raw.execute("EXPLAIN QUERY PLAN " + due_sql, page)]
+            example = (ids_sql, rows_sql)
+    print("\ncolumns: search_ids / rows = the service call; 'its SQL' = the same statement and parameters on bare "
+          "sqlite3\n(fetchall); '+sort_name' = that statement with ORDER BY +person.sort_name (sort in a temp "
+          "B-tree instead of walking\nthe sort_name index); 'due via pid' = the next-follow-up lookup for the same "
+          "200 ids through ix_contact_person_id.")
+    stat1 = raw.execute("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone()[0]
+    print(f"sqlite_stat1 present (ANALYZE run): {'yes' if stat1 else 'no'}")
+    for label, plan in plans.items():
+        print(f"\nplan – {label}:")
+        for step in plan:
+            print(f"  {step}")
+    print("\nsearch_ids SQL:\n  " + " ".join(example[0].split()))
+    print("rows SQL:\n  " + " ".join(example[1].split())[:400] + " …")
+    if use_cprofile:
+        from bench_search import LATIN_QUERIES, keystrokes
+
+        prof = cProfile.Profile()
+        prof.enable()
+        for _query, prefix in keystrokes(LATIN_QUERIES):
+            people.rows(people.search_ids(prefix)[:200])
+        prof.disable()
+        print("\ncProfile, one pass over the Latin-script keystrokes, by internal time:")
+        _print_cprofile(prof, "tottime", 15)
+    raw.close()
+    services.close()
+
+
+# --- startup ----------------------------------------------------------------------------------------------
+# (label, "module:attribute path", indent) – inclusive wall time of each call, summed over calls.
+STARTUP_TARGETS = [
+    ("open_services (Store.open, migrations check)", "bildungskoordination.gui.app:open_services", 0),
+    ("MainWindow.__init__", "bildungskoordination.gui.main_window:MainWindow.__init__", 0),
+    ("PersonsPage.__init__", "bildungskoordination.gui.persons.page:PersonsPage.__init__", 1),
+    ("PersonListModel.reload", "bildungskoordination.gui.persons.list_model:PersonListModel.reload", 2),
+    ("PersonService.search_ids", "bildungskoordination.people.service:PersonService.search_ids", 3),
+    ("PersonFile.__init__", "bildungskoordination.gui.persons.person_file:PersonFile.__init__", 2),
+    ("PersonForm.__init__", "bildungskoordination.gui.persons.form:PersonForm.__init__", 3),
+    ("ContactEntry.__init__", "bildungskoordination.gui.persons.contact_entry:ContactEntry.__init__", 3),
+    ("vocabulary() (all first calls, babel names)", "bildungskoordination.domain.vocab:vocabulary", 3),
+    ("FollowUpsPage.__init__", "bildungskoordination.gui.followups.page:FollowUpsPage.__init__", 1),
+    ("FollowUpsPage.reload", "bildungskoordination.gui.followups.page:FollowUpsPage.reload", 2),
+    ("FollowUpModel.set_rows (reset + proxy sort)", "bildungskoordination.gui.followups.model:FollowUpModel.set_rows",
+     3),
+    ("MainWindow._update_followup_badge", "bildungskoordination.gui.main_window:MainWindow._update_followup_badge", 1),
+    ("ContactService.due_followups (all calls)", "bildungskoordination.people.contacts:ContactService.due_followups",
+     1),
+    ("_smoke_test (show → first paint → quit)", "bildungskoordination.gui.app:_smoke_test", 0),
+    ("PersonService.rows (first page)", "bildungskoordination.people.service:PersonService.rows", 1),
+]
+
+
+class _Timers:
+    def __init__(self) -> None:
+        self.total: dict[str, float] = {}
+        self.calls: dict[str, int] = {}
+
+    def wrap(self, key: str, fn):  # type: ignore[no-untyped-def]
+        @functools.wraps(fn)
+        def timed(*args, **kwargs):  # type: ignore[no-untyped-def]
+            started = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self.total[key] = self.total.get(key, 0.0) + time.perf_counter() - started
+                self.calls[key] = self.calls.get(key, 0) + 1
+
+        return timed
+
+
+def _install(timers: _Timers, key: str) -> None:
+    module_name, path = key.split(":")
+    module = importlib.import_module(module_name)
+    owner = module
+    *parents, name = path.split(".")
+    for part in parents:
+        owner = getattr(owner, part)
+    original = getattr(owner, name)
+    wrapped = timers.wrap(key, original)
+    setattr(owner, name, wrapped)
+    if not parents:  # a module-level function may also be imported by name elsewhere
+        for mod in list(sys.modules.values()):
+            if getattr(mod, "__name__", "").startswith("bildungskoordination") and getattr(mod, name, None) is original:
+                setattr(mod, name, wrapped)
+
+
+def profile_startup(db: Path, use_cprofile: bool) -> None:
+    os.environ.update(qt_env())
+    t0 = time.perf_counter()
+    import bildungskoordination  # noqa: F401 – START_TIME is set here
+
+    t1 = time.perf_counter()
+    import bildungskoordination.gui.app as gui_app
+
+    t2 = time.perf_counter()
+    import bildungskoordination.gui.main_window  # noqa: F401 – run() imports it after opening the database
+
+    t3 = time.perf_counter()
+    timers = _Timers()
+    for _label, key, _indent in STARTUP_TARGETS:
+        _install(timers, key)
+    from bildungskoordination.cli import build_parser
+
+    args = build_parser().parse_args(["--db", str(db), "--smoke-test"])
+    prof = cProfile.Profile() if use_cprofile else None
+    if prof:
+        prof.enable()
+    t4 = time.perf_counter()
+    gui_app.run(args)  # prints the smoke-test JSON line
+    t5 = time.perf_counter()
+    if prof:
+        prof.disable()
+    print(f"\nstart-up phases (inclusive wall ms{', under cProfile' if prof else ''}):")
+    print(f"  {'import bildungskoordination':<52} {1000 * (t1 - t0):8.1f}")
+    print(f"  {'import gui.app (PySide6, SQLAlchemy, services)':<52} {1000 * (t2 - t1):8.1f}")
+    print(f"  {'import gui.main_window (all pages)':<52} {1000 * (t3 - t2):8.1f}")
+    print(f"  {'gui.app.run() total':<52} {1000 * (t5 - t4):8.1f}")
+    for label, key, indent in STARTUP_TARGETS:
+        ms = 1000 * timers.total.get(key, 0.0)
+        calls = timers.calls.get(key, 0)
+        print(f"  {'  ' * (indent + 1) + label:<52} {ms:8.1f}  ({calls} call{'s' if calls != 1 else ''})")
+    print("  (QApplication creation, translations, show/paint and resizeColumnsToContents are the remainders)")
+    if prof:
+        print("\ncProfile of gui.app.run(), by cumulative time:")
+        _print_cprofile(prof, "cumulative", 30)
+    sys.stdout.flush()
+    # PySide6 6.12 on CPython 3.11 can abort at interpreter shutdown (None refcount, see README); skip it.
+    os._exit(0)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("what", choices=["search", "startup"])
+    parser.add_argument("--cprofile", action="store_true", help="add a cProfile listing")
+    args = parser.parse_args(argv)
+    db = ensure_db()
+    if args.what == "search":
+        profile_search(db, args.cprofile)
+    else:
+        profile_startup(db, args.cprofile)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
