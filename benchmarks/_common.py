@@ -32,11 +32,70 @@ TARGET_STARTUP_RATIO = 2.0
 TARGET_PEAK_RSS_MB = 300.0
 
 
-# --- the cached database ------------------------------------------------------------------------------
+# --- the cached databases -----------------------------------------------------------------------------
+PASSPHRASE_ENV = "BILDUNGSKOORDINATION_PASSPHRASE"
+# Only for the invented demo data in bench-out/; a fixed value so the encrypted variant is reproducible.
+BENCH_PASSPHRASE = "benchmark-nur-demodaten"
+ENC_DB = OUT / "demo50k-enc.sqlite3"
+
+
 def app_command() -> list[str]:
     """How to start the app: the installed console script, else ``python -m bildungskoordination``."""
     exe = shutil.which("bildungskoordination")
     return [exe] if exe else [sys.executable, "-m", "bildungskoordination"]
+
+
+def db_path(encrypted: bool = False) -> Path:
+    return ENC_DB if encrypted else DB
+
+
+def app_env(encrypted: bool = False) -> dict[str, str]:
+    """Environment for the app: the benchmark passphrase for the encrypted variant, none otherwise."""
+    env = dict(os.environ)
+    env.pop(PASSPHRASE_ENV, None)
+    if encrypted:
+        env[PASSPHRASE_ENV] = BENCH_PASSPHRASE
+    return env
+
+
+def _meta(path: Path) -> Path:
+    return path.with_name(path.name + ".bench.json")
+
+
+def _companions(path: Path) -> list[Path]:
+    return [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", ".lock", ".key.json", ".bench.json")]
+
+
+def ensure_db(*, encrypted: bool = False, rebuild: bool = False, quiet: bool = False) -> Path:
+    """The 50k demo database, built with the app's own ``demo`` command unless a complete one is cached.
+
+    ``bildungskoordination --db bench-out/demo50k.sqlite3 demo --persons 50000 --seed 1``; the encrypted
+    variant is the same command with BILDUNGSKOORDINATION_PASSPHRASE set (SQLCipher + Argon2id key file).
+    A small ``.bench.json`` beside it marks a finished build.
+    """
+    path = db_path(encrypted)
+    expected = {"persons": PERSONS, "seed": SEED, "encrypted": encrypted}
+    if not rebuild and path.exists() and _meta(path).exists():
+        try:
+            if json.loads(_meta(path).read_text()) == expected:
+                return path
+        except (OSError, ValueError):
+            pass
+    OUT.mkdir(parents=True, exist_ok=True)
+    for stale in (path, *_companions(path)):
+        stale.unlink(missing_ok=True)
+    if not quiet:
+        print(f"building {path.relative_to(REPO)} ({PERSONS} persons, seed {SEED}"
+              f"{', encrypted' if encrypted else ''}) …", flush=True)
+    started = time.perf_counter()
+    subprocess.run([*app_command(), "--db", str(path), "demo", "--persons", str(PERSONS), "--seed", str(SEED)],
+                   check=True, cwd=REPO, stdout=subprocess.DEVNULL, env=app_env(encrypted))
+    if not encrypted and _person_count(path) != PERSONS:
+        raise RuntimeError(f"{path}: expected {PERSONS} persons after the demo command")
+    _meta(path).write_text(json.dumps(expected))
+    if not quiet:
+        print(f"  built in {time.perf_counter() - started:.1f} s", flush=True)
+    return path
 
 
 def _person_count(path: Path) -> int:
@@ -50,32 +109,22 @@ def _person_count(path: Path) -> int:
         return -1
 
 
-def ensure_db(*, rebuild: bool = False, quiet: bool = False) -> Path:
-    """bench-out/demo50k.sqlite3, built with the app's own ``demo`` command unless a complete one is cached."""
-    if not rebuild and DB.exists() and _person_count(DB) == PERSONS:
-        return DB
-    OUT.mkdir(parents=True, exist_ok=True)
-    building = OUT / "demo50k.building.sqlite3"
-    for stale in (building, *_sidecars(building), DB, *_sidecars(DB)):
-        stale.unlink(missing_ok=True)
-    if not quiet:
-        print(f"building {DB.relative_to(REPO)} ({PERSONS} persons, seed {SEED}) …", flush=True)
-    started = time.perf_counter()
-    subprocess.run([*app_command(), "--db", str(building), "demo", "--persons", str(PERSONS), "--seed", str(SEED)],
-                   check=True, cwd=REPO, stdout=subprocess.DEVNULL)
-    con = sqlite3.connect(building)  # fold the WAL into the file so one file can be renamed
-    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    con.close()
-    for sidecar in _sidecars(building):
-        sidecar.unlink(missing_ok=True)
-    building.rename(DB)
-    if not quiet:
-        print(f"  built in {time.perf_counter() - started:.1f} s", flush=True)
-    return DB
+def open_raw(path: Path, encrypted: bool):  # type: ignore[no-untyped-def]
+    """A bare DB-API connection: stdlib sqlite3, or for the encrypted file sqlcipher3 with the derived key."""
+    if not encrypted:
+        return sqlite3.connect(path)
+    from bildungskoordination.store import crypto
+
+    params = crypto.load_params(path)
+    if params is None:
+        raise RuntimeError(f"{path}: no key file")
+    return crypto.connect_encrypted(path, crypto.derive_key(BENCH_PASSPHRASE, params))
 
 
-def _sidecars(path: Path) -> list[Path]:
-    return [path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
+def open_services(path: Path, encrypted: bool):  # type: ignore[no-untyped-def]
+    from bildungskoordination.services import Services
+
+    return Services.open(path, passphrase=BENCH_PASSPHRASE if encrypted else None)
 
 
 # --- statistics ---------------------------------------------------------------------------------------
@@ -192,8 +241,8 @@ class ChildRun:
 
 
 def run_child(cmd: list[str], env: dict[str, str] | None = None, timeout: float = 120.0) -> ChildRun:
-    """Run ``cmd``; wall time from just before spawn to its exit, its own peak RSS via wait4 where available."""
-    full_env = dict(os.environ, **(env or {}))
+    """Run ``cmd`` (``env`` is the child's whole environment); wall time from just before spawn to its exit, its own peak RSS via wait4 where available."""
+    full_env = env if env is not None else dict(os.environ)
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=REPO, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, encoding="utf-8", errors="replace")
@@ -220,9 +269,10 @@ def run_child(cmd: list[str], env: dict[str, str] | None = None, timeout: float 
     return ChildRun(wall, proc.returncode, out, err, kb / 1024)
 
 
-def qt_env() -> dict[str, str]:
+def qt_env(encrypted: bool = False) -> dict[str, str]:
+    """Full environment for a GUI child: offscreen Qt, private QSettings, passphrase only when encrypted."""
     XDG_CONFIG.mkdir(parents=True, exist_ok=True)
-    return {"QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(XDG_CONFIG)}
+    return dict(app_env(encrypted), QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(XDG_CONFIG))
 
 
 def fmt_ms(x: float) -> str:

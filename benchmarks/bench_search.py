@@ -26,7 +26,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import TARGET_PEAK_RSS_MB, TARGET_SEARCH_P95_MS, ensure_db, peak_rss_mb, ratio, summary  # noqa: E402
+from _common import (  # noqa: E402
+    TARGET_PEAK_RSS_MB,
+    TARGET_SEARCH_P95_MS,
+    ensure_db,
+    open_raw,
+    open_services,
+    peak_rss_mb,
+    ratio,
+    summary,
+)
 
 PAGE = 200  # rows the person list fetches per page (gui/persons/list_model.PAGE_SIZE)
 LATIN_QUERIES = ["Mohammed", "Muhamad Al", "Kovalenko", "Serhii", "TS-2025-00", "Ahmadi Farid", "Müller"]
@@ -36,17 +45,13 @@ FLOOR_ROW_COLUMNS = ("id, file_number, family_name, given_name, name_original, b
                      "birth_month, birth_day, municipality, german_level, consent_date")
 
 
-def arabic_name(db: Path) -> str:
+def arabic_name(con: sqlite3.Connection) -> str:
     """The first two-word name in Arabic script in the data (deterministic for a given database)."""
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        for (name,) in con.execute("SELECT name_original FROM person WHERE name_original <> '' ORDER BY id"):
-            parts = name.split()
-            letters = [c for c in name if not c.isspace()]
-            if len(parts) == 2 and letters and all("ARABIC" in unicodedata.name(c, "") for c in letters):
-                return name
-    finally:
-        con.close()
+    for (name,) in con.execute("SELECT name_original FROM person WHERE name_original <> '' ORDER BY id"):
+        parts = name.split()
+        letters = [c for c in name if not c.isspace()]
+        if len(parts) == 2 and letters and all("ARABIC" in unicodedata.name(c, "") for c in letters):
+            return name
     return "محمد"
 
 
@@ -56,13 +61,13 @@ def keystrokes(queries: list[str]) -> list[tuple[str, str]]:
 
 
 class Floor:
-    """Hand-written stdlib sqlite3 on the same file."""
+    """Hand-written SQL on a bare DB-API connection to the same file (stdlib sqlite3; sqlcipher3 if encrypted)."""
 
-    def __init__(self, db: Path) -> None:
+    def __init__(self, con: sqlite3.Connection) -> None:
         from bildungskoordination.domain.names import fold
 
         self.fold = fold
-        self.con = sqlite3.connect(db)
+        self.con = con
 
     def search_ids(self, prefix: str) -> list[int]:
         return [r[0] for r in self.con.execute(FLOOR_SEARCH, (f"% {self.fold(prefix)}%",))]
@@ -88,13 +93,12 @@ def _timed(fn, *args):  # type: ignore[no-untyped-def]
     return result, (time.perf_counter() - started) * 1000
 
 
-def measure(db: Path, rounds: int) -> dict:
-    from bildungskoordination.services import Services
-
-    queries = LATIN_QUERIES[:-1] + [arabic_name(db)] + LATIN_QUERIES[-1:]
+def measure(db: Path, rounds: int, encrypted: bool = False) -> dict:
+    floor = Floor(open_raw(db, encrypted))
+    queries = LATIN_QUERIES[:-1] + [arabic_name(floor.con)] + LATIN_QUERIES[-1:]
     keys = keystrokes(queries)
-    services = Services.open(db)
-    floor = Floor(db)
+    persons = int(floor.con.execute("SELECT count(*) FROM person").fetchone()[0])
+    services = open_services(db, encrypted)
     people = services.people
     samples: dict[str, list[float]] = {k: [] for k in
                                        ("app", "app_search", "app_rows", "floor", "floor_search", "floor_rows")}
@@ -125,7 +129,8 @@ def measure(db: Path, rounds: int) -> dict:
     stats = {k: summary(v) for k, v in samples.items()}
     return {
         "bench": "search",
-        "persons": people_count(db),
+        "encrypted": encrypted,
+        "persons": persons,
         "queries": queries,
         "keystrokes": len(keys),
         "rounds": rounds,
@@ -139,17 +144,10 @@ def measure(db: Path, rounds: int) -> dict:
     }
 
 
-def people_count(db: Path) -> int:
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        return int(con.execute("SELECT count(*) FROM person").fetchone()[0])
-    finally:
-        con.close()
-
-
 def report(r: dict) -> str:
     s = r["stats_ms"]
-    lines = [f"Search latency per keystroke – {r['persons']} persons, {len(r['queries'])} queries, "
+    lines = [f"Search latency per keystroke – {r['persons']} persons"
+             f"{' (ENCRYPTED: SQLCipher, floor on sqlcipher3 too)' if r['encrypted'] else ''}, {len(r['queries'])} queries, "
              f"{r['keystrokes']} keystrokes × {r['rounds']} rounds (+1 warm-up round)",
              "  per keystroke: app = people.search_ids(prefix) + people.rows(first 200 ids); "
              "floor = bare sqlite3 LIKE + 200 rows by id",
@@ -175,10 +173,12 @@ def report(r: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3, help="measured passes over all keystrokes (default 3)")
-    parser.add_argument("--rebuild", action="store_true", help="rebuild bench-out/demo50k.sqlite3 first")
+    parser.add_argument("--rebuild", action="store_true", help="rebuild the cached database first")
+    parser.add_argument("--encrypted", action="store_true",
+                        help="use the SQLCipher-encrypted twin bench-out/demo50k-enc.sqlite3 instead")
     args = parser.parse_args(argv)
-    db = ensure_db(rebuild=args.rebuild)
-    result = measure(db, max(1, args.rounds))
+    db = ensure_db(encrypted=args.encrypted, rebuild=args.rebuild)
+    result = measure(db, max(1, args.rounds), args.encrypted)
     print(report(result), flush=True)
     print(json.dumps(result, ensure_ascii=False), flush=True)
     return 0

@@ -34,7 +34,7 @@ from _common import (  # noqa: E402
     run_child,
 )
 
-FIELDS = ("wall_s", "since_start_s", "window_to_paint_s", "peak_rss_mb")
+FIELDS = ("wall_s", "since_start_s", "open_db_s", "window_to_paint_s", "peak_rss_mb")
 
 
 def _record(run: ChildRun) -> dict:
@@ -42,6 +42,7 @@ def _record(run: ChildRun) -> dict:
     return {
         "wall_s": run.wall_s,
         "since_start_s": data.get("since_start_s"),
+        "open_db_s": data.get("open_db_s"),
         "window_to_paint_s": data.get("window_to_paint_s"),
         "peak_rss_mb": data.get("peak_rss_mb"),
         "wait4_maxrss_mb": run.maxrss_mb,
@@ -57,23 +58,24 @@ def _median(records: list[dict], field: str) -> float | None:
     return statistics.median(values) if values else None
 
 
-def measure(db: Path, runs: int) -> dict:
-    env = qt_env()
+def measure(db: Path, runs: int, encrypted: bool = False) -> dict:
     commands = {
         "app": [*app_command(), "--db", str(db), "--smoke-test"],
         "floor": [sys.executable, str(BENCH_DIR / "floor_window.py")],
     }
+    envs = {"app": qt_env(encrypted), "floor": qt_env(False)}
     records: dict[str, list[dict]] = {"app": [], "floor": []}
     for i in range(runs + 1):  # run 0 warms the OS file cache and is not counted
         order = ("app", "floor") if i % 2 == 0 else ("floor", "app")
         for who in order:
-            rec = _record(run_child(commands[who], env=env))
+            rec = _record(run_child(commands[who], env=envs[who]))
             if i > 0:
                 records[who].append(rec)
     medians = {who: {f: _median(recs, f) for f in (*FIELDS, "wait4_maxrss_mb")} for who, recs in records.items()}
     problems = sorted({r["problem"] for r in records["app"] if r["problem"]})
     return {
         "bench": "startup",
+        "encrypted": encrypted,
         "runs": runs,
         "commands": {k: " ".join(v) for k, v in commands.items()},
         "median": medians,
@@ -97,12 +99,13 @@ def _ratio(medians: dict, field: str) -> float | None:
 def report(r: dict) -> str:
     m = r["median"]
     lines = [f"Start-up to first painted person list – median of {r['runs']} runs (+1 warm-up), "
-             f"{r['app_persons']} persons",
+             f"{r['app_persons']} persons{' (ENCRYPTED database, passphrase from the environment)' if r['encrypted'] else ''}",
              f"  app:   {r['commands']['app']}",
              f"  floor: {r['commands']['floor']}",
              "",
              f"  {'median':<22} {'app':>9} {'floor':>9} {'ratio':>8}"]
-    for field, unit in (("wall_s", "s"), ("since_start_s", "s"), ("window_to_paint_s", "s"), ("peak_rss_mb", "MB")):
+    for field, unit in (("wall_s", "s"), ("since_start_s", "s"), ("open_db_s", "s"), ("window_to_paint_s", "s"),
+                        ("peak_rss_mb", "MB")):
         a, b = m["app"][field], m["floor"][field]
         rat = f"{ratio(a, b):>7.2f}×" if a is not None and b is not None else "      –"
         fa = f"{a:>9.3f}" if unit == "s" and a is not None else (f"{a:>9.1f}" if a is not None else "        –")
@@ -126,10 +129,12 @@ def report(r: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="measured runs of each (default 5)")
-    parser.add_argument("--rebuild", action="store_true", help="rebuild bench-out/demo50k.sqlite3 first")
+    parser.add_argument("--rebuild", action="store_true", help="rebuild the cached database first")
+    parser.add_argument("--encrypted", action="store_true",
+                        help="start on the SQLCipher-encrypted twin bench-out/demo50k-enc.sqlite3 instead")
     args = parser.parse_args(argv)
-    db = ensure_db(rebuild=args.rebuild)
-    result = measure(db, max(1, args.runs))
+    db = ensure_db(encrypted=args.encrypted, rebuild=args.rebuild)
+    result = measure(db, max(1, args.runs), args.encrypted)
     print(report(result), flush=True)
     print(json.dumps(result, ensure_ascii=False), flush=True)
     return 0

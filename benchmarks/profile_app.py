@@ -1,7 +1,7 @@
 """Where the time goes, when a benchmark target is missed. Reads the app, never changes it.
 
-    python benchmarks/profile_app.py search   [--cprofile]   # per keystroke: SQLAlchemy vs SQL vs query plan
-    python benchmarks/profile_app.py startup  [--cprofile]   # smoke-test start-up, phase by phase (in-process)
+    python benchmarks/profile_app.py search   [--cprofile] [--encrypted]  # per keystroke: ORM vs SQL vs plan
+    python benchmarks/profile_app.py startup  [--cprofile] [--encrypted]  # smoke-test start-up, phase by phase
 
 ``search`` captures the exact SQL the person service sends (engine event), replays it on bare sqlite3 to split
 Python/ORM overhead from SQLite time, prints SQLite's query plans, and times plan variants of the same SQL.
@@ -18,7 +18,6 @@ import importlib
 import io
 import os
 import pstats
-import sqlite3
 import statistics
 import sys
 import time
@@ -26,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import ensure_db, qt_env  # noqa: E402
+from _common import PASSPHRASE_ENV, ensure_db, open_raw, open_services, qt_env  # noqa: E402
 
 PROBES = ["M", "Moh", "Mohammed", "Muhamad Al", "TS-2025-00", "Müller"]
 
@@ -48,12 +47,10 @@ def _print_cprofile(prof: cProfile.Profile, sort: str, limit: int = 25) -> None:
 
 
 # --- search -----------------------------------------------------------------------------------------------
-def profile_search(db: Path, use_cprofile: bool) -> None:
+def profile_search(db: Path, use_cprofile: bool, encrypted: bool) -> None:
     from sqlalchemy import event
 
-    from bildungskoordination.services import Services
-
-    services = Services.open(db)
+    services = open_services(db, encrypted)
     captured: list[tuple[str, object]] = []
 
     @event.listens_for(services.store.engine, "before_cursor_execute")
@@ -61,7 +58,7 @@ def profile_search(db: Path, use_cprofile: bool) -> None:
         if statement.lstrip().upper().startswith("SELECT"):
             captured.append((statement, parameters))
 
-    raw = sqlite3.connect(db)
+    raw = open_raw(db, encrypted)
     people = services.people
     print(f"{'prefix':<12} {'hits':>6} {'search_ids':>10} {'its SQL':>8} {'+sort_name':>10} │ "
           f"{'rows(200)':>9} {'its SQL':>8} {'due via pid':>11}   (ms, median of 5)")
@@ -95,7 +92,7 @@ def profile_search(db: Path, use_cprofile: bool) -> None:
                 r[3] for r in raw.execute("EXPLAIN QUERY PLAN " + due_sql, page)]
             example = (ids_sql, rows_sql)
     print("\ncolumns: search_ids / rows = the service call; 'its SQL' = the same statement and parameters on bare "
-          "sqlite3\n(fetchall); '+sort_name' = that statement with ORDER BY +person.sort_name (sort in a temp "
+          "sqlite3 / sqlcipher3\n(fetchall); '+sort_name' = that statement with ORDER BY +person.sort_name (sort in a temp "
           "B-tree instead of walking\nthe sort_name index); 'due via pid' = the next-follow-up lookup for the same "
           "200 ids through ix_contact_person_id.")
     stat1 = raw.execute("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone()[0]
@@ -123,7 +120,12 @@ def profile_search(db: Path, use_cprofile: bool) -> None:
 # --- startup ----------------------------------------------------------------------------------------------
 # (label, "module:attribute path", indent) – inclusive wall time of each call, summed over calls.
 STARTUP_TARGETS = [
-    ("open_services (Store.open, migrations check)", "bildungskoordination.gui.app:open_services", 0),
+    ("open_services (lock, key, checks, schema)", "bildungskoordination.gui.app:open_services", 0),
+    ("InstanceLock.acquire", "bildungskoordination.store.lock:InstanceLock.acquire", 1),
+    ("crypto.derive_key (Argon2id)", "bildungskoordination.store.crypto:derive_key", 1),
+    ("check_files (header, size)", "bildungskoordination.store.engine:check_files", 1),
+    ("quick_check (PRAGMA quick_check)", "bildungskoordination.store.engine:quick_check", 1),
+    ("ensure_schema (revision check)", "bildungskoordination.store.migrate:ensure_schema", 1),
     ("MainWindow.__init__", "bildungskoordination.gui.main_window:MainWindow.__init__", 0),
     ("PersonsPage.__init__", "bildungskoordination.gui.persons.page:PersonsPage.__init__", 1),
     ("PersonListModel.reload", "bildungskoordination.gui.persons.list_model:PersonListModel.reload", 2),
@@ -131,7 +133,6 @@ STARTUP_TARGETS = [
     ("PersonFile.__init__", "bildungskoordination.gui.persons.person_file:PersonFile.__init__", 2),
     ("PersonForm.__init__", "bildungskoordination.gui.persons.form:PersonForm.__init__", 3),
     ("ContactEntry.__init__", "bildungskoordination.gui.persons.contact_entry:ContactEntry.__init__", 3),
-    ("vocabulary() (all first calls, babel names)", "bildungskoordination.domain.vocab:vocabulary", 3),
     ("FollowUpsPage.__init__", "bildungskoordination.gui.followups.page:FollowUpsPage.__init__", 1),
     ("FollowUpsPage.reload", "bildungskoordination.gui.followups.page:FollowUpsPage.reload", 2),
     ("FollowUpModel.set_rows (reset + proxy sort)", "bildungskoordination.gui.followups.model:FollowUpModel.set_rows",
@@ -141,6 +142,7 @@ STARTUP_TARGETS = [
      1),
     ("_smoke_test (show → first paint → quit)", "bildungskoordination.gui.app:_smoke_test", 0),
     ("PersonService.rows (first page)", "bildungskoordination.people.service:PersonService.rows", 1),
+    ("vocabulary() – all calls; the first ones load Babel", "bildungskoordination.domain.vocab:vocabulary", 0),
 ]
 
 
@@ -178,8 +180,9 @@ def _install(timers: _Timers, key: str) -> None:
                 setattr(mod, name, wrapped)
 
 
-def profile_startup(db: Path, use_cprofile: bool) -> None:
-    os.environ.update(qt_env())
+def profile_startup(db: Path, use_cprofile: bool, encrypted: bool) -> None:
+    os.environ.pop(PASSPHRASE_ENV, None)
+    os.environ.update(qt_env(encrypted))
     t0 = time.perf_counter()
     import bildungskoordination  # noqa: F401 – START_TIME is set here
 
@@ -226,12 +229,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("what", choices=["search", "startup"])
     parser.add_argument("--cprofile", action="store_true", help="add a cProfile listing")
+    parser.add_argument("--encrypted", action="store_true", help="profile on the SQLCipher-encrypted twin")
     args = parser.parse_args(argv)
-    db = ensure_db()
+    db = ensure_db(encrypted=args.encrypted)
     if args.what == "search":
-        profile_search(db, args.cprofile)
+        profile_search(db, args.cprofile, args.encrypted)
     else:
-        profile_startup(db, args.cprofile)
+        profile_startup(db, args.cprofile, args.encrypted)
     return 0
 
 

@@ -43,7 +43,7 @@ DOMAIN = "bildungskoordination"
 MAPPING_FILE = ROOT / "babel.cfg"
 TRANSLATIONS = ROOT / "translations"
 POT_FILE = TRANSLATIONS / f"{DOMAIN}.pot"
-# Same as babel.cfg; passed explicitly because Babel < 2.17 ignores per-section keywords there.
+# Same as babel.cfg; passed explicitly because older Babel releases ignore per-section keywords there.
 KEYWORDS = parse_keywords(["_", "N_", "ngettext:1,2"])
 COMMENT_TAGS = ("Translators:",)
 WIDTH = 100

@@ -13,6 +13,7 @@ import secrets
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from bildungskoordination.i18n import N_
 from bildungskoordination.store.errors import StoreError
 from bildungskoordination.store.files import atomic_write_bytes
 
@@ -123,11 +124,11 @@ def passphrase_strength(passphrase: str) -> tuple[int, str]:
     if classes >= 3 or words >= 3:
         score += 1
     if length < 10:
-        return 0, "zu kurz – mindestens 10 Zeichen, besser ein ganzer Satz"
-    hints = {1: "schwach – länger ist besser, z. B. vier zufällige Wörter",
-             2: "mittel – noch ein paar Wörter mehr machen sie stark",
-             3: "gut", 4: "sehr gut"}
-    return score, hints.get(score, "schwach")
+        return 0, N_("zu kurz – mindestens 10 Zeichen, besser ein ganzer Satz")
+    hints = {1: N_("schwach – länger ist besser, z. B. vier zufällige Wörter"),
+             2: N_("mittel – noch ein paar Wörter mehr machen sie stark"),
+             3: N_("gut"), 4: N_("sehr gut")}
+    return score, hints.get(score, N_("schwach"))
 
 
 MIN_PASSPHRASE_LENGTH = 10

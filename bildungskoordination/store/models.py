@@ -59,6 +59,8 @@ class Person(Base):
     consent_date: Mapped[date | None] = mapped_column(Date)
     consent_scope: Mapped[list[str]] = mapped_column(JSON, default=list)
     consent_how: Mapped[str] = mapped_column(String(40), default="")
+    # Set only by PersonService.withdraw_consent: from then on processing is restricted (Art. 18 DSGVO).
+    consent_withdrawn_at: Mapped[date | None] = mapped_column(Date)
     note: Mapped[str] = mapped_column(Text, default="")
     # Derived keys for tolerant search (see domain.names); rebuilt on every save.
     search_folded: Mapped[str] = mapped_column(Text, default="")
@@ -71,7 +73,11 @@ class Person(Base):
         back_populates="person", cascade="all, delete-orphan", passive_deletes=True
     )
 
-    __table_args__ = (Index("ix_person_birth", "birth_year", "birth_month", "birth_day"),)
+    # AUTOINCREMENT: plain INTEGER PRIMARY KEY hands out max(id)+1, so after erasing the newest person the
+    # next one would get the erased id – and the erasure ledger (and its sidecar file) would then point at an
+    # innocent person. With AUTOINCREMENT SQLite never reuses an id (sqlite_sequence keeps the highest).
+    __table_args__ = (Index("ix_person_birth", "birth_year", "birth_month", "birth_day"),
+                      {"sqlite_autoincrement": True})
 
 
 class Contact(Base):
@@ -99,3 +105,39 @@ class Contact(Base):
     person: Mapped[Person] = relationship(back_populates="contacts")
 
     __table_args__ = (Index("ix_contact_followup", "followup_done", "followup_date"),)
+
+
+class AuditEvent(Base):
+    """Protokoll: who did what to which record, when. Field NAMES only – never values or note texts."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    os_user: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(20))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    # No foreign key on purpose: the entries about a person must survive the person's erasure.
+    person_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    fields: Mapped[list[str]] = mapped_column(JSON, default=list)
+    detail: Mapped[str] = mapped_column(String(200), default="")
+
+
+class ErasureLedger(Base):
+    """What is left of an erased person: the id and when (so a restored backup can be erased again)."""
+
+    __tablename__ = "erasure_ledger"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(Integer, unique=True)
+    erased_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class AppSetting(Base):
+    """Settings the coordinator changes in the app (retention periods, …); defaults live in resources/."""
+
+    __tablename__ = "app_setting"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[object] = mapped_column(JSON)

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from bildungskoordination.domain.dates import DateParseError
 from bildungskoordination.domain.vocab import vocabulary
 from bildungskoordination.gui.widgets import DateField, FieldError, VocabCombo
-from bildungskoordination.i18n import _
+from bildungskoordination.i18n import _, ngettext
 from bildungskoordination.people.records import ContactData
 from bildungskoordination.people.records import FieldError as DataError
 
@@ -75,7 +75,10 @@ class ContactEntry(QWidget):
         grid = QGridLayout(topics_box)
         grid.setContentsMargins(0, 0, 0, 0)
         self.topics: dict[str, QCheckBox] = {}
-        used: set[str] = set()
+        # Alt-keys already taken by this form's labels, in the current UI language.
+        used = {_mnemonic_key(text) for text in (
+            _("&Datum, Weg, Dauer"), _("&Ort"), _("Dolmetsch&ung"), _("Nächster Sc&hritt"), _("No&tiz"),
+            _("&Wiedervorlage"), _("Kontakt &speichern"))}
         for i, term in enumerate(vocabulary("topics")):
             cb = QCheckBox(_mnemonic(term.display(), used))
             cb.setAccessibleName(term.display())
@@ -97,8 +100,9 @@ class ContactEntry(QWidget):
         follow.addWidget(self.followup, 1)
         for weeks in (1, 2, 4):
             button = QPushButton(_("+{n} Wo.").format(n=weeks))
-            button.setToolTip(_("Wiedervorlage in {n} Wochen (Alt+{n})").format(n=weeks))
-            button.setAccessibleName(_("Wiedervorlage in {n} Wochen").format(n=weeks))
+            when = ngettext("Wiedervorlage in {n} Woche", "Wiedervorlage in {n} Wochen", weeks).format(n=weeks)
+            button.setToolTip(f"{when} (Alt+{weeks})")
+            button.setAccessibleName(when)
             button.clicked.connect(lambda _checked=False, w=weeks: self.set_followup_weeks(w))
             QShortcut(QKeySequence(f"Alt+{weeks}"), self, lambda w=weeks: self.set_followup_weeks(w))
             follow.addWidget(button)
@@ -194,12 +198,16 @@ class ContactEntry(QWidget):
         return self.contact_date.date().toPython()
 
 
+def _mnemonic_key(label: str) -> str:
+    index = label.find("&")
+    return label[index + 1].lower() if 0 <= index < len(label) - 1 else ""
+
+
 def _mnemonic(text: str, used: set[str]) -> str:
     """Give a check box the first free letter as its Alt-key, so topics can be ticked by keyboard."""
-    reserved = set("dowuhtsn")  # taken by the other fields of this form
     for i, ch in enumerate(text):
         key = ch.lower()
-        if ch.isalpha() and key not in used and key not in reserved:
+        if ch.isalpha() and key not in used:
             used.add(key)
             return text[:i] + "&" + text[i:]
     return text
