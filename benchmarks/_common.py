@@ -140,8 +140,9 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def summary(values: list[float]) -> dict[str, float]:
+    nan = float("nan")
     return {"n": len(values), "p50": percentile(values, 50), "p95": percentile(values, 95),
-            "max": max(values) if values else float("nan"), "mean": sum(values) / len(values) if values else float("nan")}
+            "max": max(values) if values else nan, "mean": sum(values) / len(values) if values else nan}
 
 
 def ratio(a: float, b: float) -> float:
@@ -172,6 +173,8 @@ def machine() -> dict[str, object]:
     }
     if hasattr(os, "sched_getaffinity"):
         info["usable_cores"] = len(os.sched_getaffinity(0))
+    if hasattr(os, "getloadavg"):  # other work on the machine makes every figure noisier
+        info["loadavg_1m"] = round(os.getloadavg()[0], 2)
     try:
         import PySide6
         from PySide6.QtCore import qVersion
@@ -206,7 +209,8 @@ def _cpu_model() -> str:
 
 def machine_line(info: dict[str, object]) -> str:
     cores = f"{info.get('cores')} cores" + (f" ({info['usable_cores']} usable)" if "usable_cores" in info else "")
-    return (f"machine: {info.get('cpu')}, {cores}, {info.get('ram_gb', '?')} GB RAM, {info.get('os')}\n"
+    load = f", load avg {info['loadavg_1m']}" if "loadavg_1m" in info else ""
+    return (f"machine: {info.get('cpu')}, {cores}, {info.get('ram_gb', '?')} GB RAM, {info.get('os')}{load}\n"
             f"         Python {info.get('python')}, Qt {info.get('qt')} (PySide6 {info.get('pyside6')}), "
             f"SQLite {info.get('sqlite')}, SQLAlchemy {info.get('sqlalchemy')}")
 
@@ -241,7 +245,10 @@ class ChildRun:
 
 
 def run_child(cmd: list[str], env: dict[str, str] | None = None, timeout: float = 120.0) -> ChildRun:
-    """Run ``cmd`` (``env`` is the child's whole environment); wall time from just before spawn to its exit, its own peak RSS via wait4 where available."""
+    """Run ``cmd`` (``env`` is the child's whole environment).
+
+    Wall time runs from just before the spawn to the child's exit; its own peak RSS comes from wait4.
+    """
     full_env = env if env is not None else dict(os.environ)
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=REPO, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,

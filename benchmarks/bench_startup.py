@@ -98,8 +98,9 @@ def _ratio(medians: dict, field: str) -> float | None:
 
 def report(r: dict) -> str:
     m = r["median"]
+    encrypted = " (ENCRYPTED database, passphrase from the environment)" if r["encrypted"] else ""
     lines = [f"Start-up to first painted person list – median of {r['runs']} runs (+1 warm-up), "
-             f"{r['app_persons']} persons{' (ENCRYPTED database, passphrase from the environment)' if r['encrypted'] else ''}",
+             f"{r['app_persons']} persons{encrypted}",
              f"  app:   {r['commands']['app']}",
              f"  floor: {r['commands']['floor']}",
              "",

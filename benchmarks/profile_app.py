@@ -39,6 +39,10 @@ def _median_ms(fn, repeat: int = 5) -> float:  # type: ignore[no-untyped-def]
     return statistics.median(times)
 
 
+def _sql_ms(raw, sql: str, params) -> float:  # type: ignore[no-untyped-def]
+    return _median_ms(lambda: raw.execute(sql, params).fetchall())
+
+
 def _print_cprofile(prof: cProfile.Profile, sort: str, limit: int = 25) -> None:
     out = io.StringIO()
     pstats.Stats(prof, stream=out).strip_dirs().sort_stats(sort).print_stats(limit)
@@ -69,18 +73,18 @@ def profile_search(db: Path, use_cprofile: bool, encrypted: bool) -> None:
         t_ids = _median_ms(lambda p=prefix: people.search_ids(p))
         ids_sql, ids_params = captured[-1]
         ids = people.search_ids(prefix)
-        t_ids_raw = _median_ms(lambda: raw.execute(ids_sql, ids_params).fetchall())
+        t_ids_raw = _sql_ms(raw, ids_sql, ids_params)
         unindexed = ids_sql.replace("ORDER BY person.sort_name", "ORDER BY +person.sort_name")
-        t_unindexed = _median_ms(lambda: raw.execute(unindexed, ids_params).fetchall())
+        t_unindexed = _sql_ms(raw, unindexed, ids_params)
         page = ids[:200]
         captured.clear()
-        t_rows = _median_ms(lambda: people.rows(page))
+        t_rows = _median_ms(lambda pg=page: people.rows(pg))
         rows_sql, rows_params = captured[-1]
-        t_rows_raw = _median_ms(lambda: raw.execute(rows_sql, rows_params).fetchall())
+        t_rows_raw = _sql_ms(raw, rows_sql, rows_params)
         marks = ",".join("?" * len(page))
         due_sql = (f"SELECT person_id, min(followup_date) FROM contact WHERE person_id IN ({marks}) "
                    "AND +followup_done = 0 AND followup_date IS NOT NULL GROUP BY person_id")
-        t_due = _median_ms(lambda: raw.execute(due_sql, page).fetchall()) if page else 0.0
+        t_due = _sql_ms(raw, due_sql, page) if page else 0.0
         print(f"{prefix:<12} {len(ids):>6} {t_ids:>10.1f} {t_ids_raw:>8.1f} {t_unindexed:>10.1f} │ "
               f"{t_rows:>9.1f} {t_rows_raw:>8.1f} {t_due:>11.1f}")
         if not plans:
@@ -92,9 +96,9 @@ def profile_search(db: Path, use_cprofile: bool, encrypted: bool) -> None:
                 r[3] for r in raw.execute("EXPLAIN QUERY PLAN " + due_sql, page)]
             example = (ids_sql, rows_sql)
     print("\ncolumns: search_ids / rows = the service call; 'its SQL' = the same statement and parameters on bare "
-          "sqlite3 / sqlcipher3\n(fetchall); '+sort_name' = that statement with ORDER BY +person.sort_name (sort in a temp "
-          "B-tree instead of walking\nthe sort_name index); 'due via pid' = the next-follow-up lookup for the same "
-          "200 ids through ix_contact_person_id.")
+          "sqlite3 / sqlcipher3\n(fetchall); '+sort_name' = that statement with ORDER BY +person.sort_name (sort in a "
+          "temp B-tree instead of walking\nthe sort_name index); 'due via pid' = the next-follow-up lookup for the "
+          "same 200 ids through ix_contact_person_id.")
     stat1 = raw.execute("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone()[0]
     print(f"sqlite_stat1 present (ANALYZE run): {'yes' if stat1 else 'no'}")
     for label, plan in plans.items():

@@ -14,6 +14,12 @@ from bildungskoordination import APP_NAME
 from bildungskoordination.events import ChangeBus
 from bildungskoordination.people.contacts import ContactService
 from bildungskoordination.people.service import PersonService
+from bildungskoordination.privacy.access_export import AccessExportService
+from bildungskoordination.privacy.audit import AuditService
+from bildungskoordination.privacy.backups import BackupManager
+from bildungskoordination.privacy.erasure import ErasureService
+from bildungskoordination.privacy.retention import RetentionService
+from bildungskoordination.privacy.settings import SettingsService
 from bildungskoordination.store import crypto
 from bildungskoordination.store.crypto import (  # noqa: F401 – re-exported for the GUI
     MIN_PASSPHRASE_LENGTH,
@@ -54,7 +60,13 @@ class Services:
     bus: ChangeBus
     people: PersonService
     contacts: ContactService
+    audit: AuditService
+    settings: SettingsService
+    retention: RetentionService
+    erasure: ErasureService
+    access_export: AccessExportService
     lock: InstanceLock | None = None
+    backups: BackupManager | None = None  # None for an in-memory database
 
     @classmethod
     def open(cls, path: Path | None, *, passphrase: str | None = None, unencrypted: bool = False,
@@ -86,16 +98,38 @@ class Services:
             raise
         services = cls.on_store(store)
         services.lock = lock
+        if not read_only:
+            try:  # a backup copied back by hand brings erased people back: erase them again at once
+                services.erasure.replay_ledger()
+            except BaseException:
+                services.close()
+                raise
         return services
 
     @classmethod
     def on_store(cls, store: Store) -> Services:
         bus = ChangeBus()
-        return cls(store=store, bus=bus, people=PersonService(store, bus), contacts=ContactService(store, bus))
+        settings = SettingsService(store, bus)
+        audit = AuditService(store, bus, settings)
+        retention = RetentionService(store, settings)
+        return cls(store=store, bus=bus, people=PersonService(store, bus), contacts=ContactService(store, bus),
+                   audit=audit, settings=settings, retention=retention, erasure=ErasureService(store, bus),
+                   access_export=AccessExportService(store, audit, retention, bus),
+                   backups=BackupManager.for_store(store) if store.path is not None else None)
 
     @property
     def encrypted(self) -> bool:
         return self.store.encrypted
+
+    def verify_passphrase(self, passphrase: str) -> bool:
+        """For the screen lock: is this the passphrase of the open (encrypted) database?"""
+        import hmac
+
+        path = self.store.path
+        params = crypto.load_params(path) if path else None
+        if params is None or self.store.key is None:
+            return False
+        return hmac.compare_digest(crypto.derive_key(passphrase, params), self.store.key)
 
     def change_passphrase(self, old: str, new: str) -> None:
         """Rekey the database. Crash-safe: the new KDF parameters are written to ``<key file>.neu``

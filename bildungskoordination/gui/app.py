@@ -150,5 +150,7 @@ def _smoke_test(app: QApplication, window, started: float, opened: float) -> int
         "peak_rss_mb": round(peak_kb / 1024, 1),
     }
     print(json.dumps(result), flush=True)
+    window.close()
+    window.deleteLater()
     window._ctx.services.close()
     return 0 if result["ok"] else 1

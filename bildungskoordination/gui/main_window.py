@@ -21,6 +21,7 @@ from bildungskoordination.gui import settings
 from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.followups.page import FollowUpsPage
 from bildungskoordination.gui.persons.page import PersonsPage
+from bildungskoordination.gui.privacy.screen_lock import IdleWatcher, LockPage, close_open_dialogs
 from bildungskoordination.gui.settings_dialog import SettingsDialog
 from bildungskoordination.i18n import _
 
@@ -51,7 +52,13 @@ class MainWindow(QMainWindow):
         splitter.setCollapsible(1, False)
         splitter.setSizes([150, 1216])
         self.main_splitter = splitter
-        self.setCentralWidget(splitter)
+        # The lock page replaces the content when locked (see gui/privacy/screen_lock.py).
+        self.lock_page = LockPage(ctx.services.encrypted)
+        self.lock_page.unlock_requested.connect(self._on_lock_page_unlock_requested)
+        self.root = QStackedWidget()
+        self.root.addWidget(splitter)
+        self.root.addWidget(self.lock_page)
+        self.setCentralWidget(self.root)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.nav.setCurrentRow(PAGE_PERSONS)
         self.followups.open_person.connect(self._on_followups_open_person)
@@ -59,6 +66,10 @@ class MainWindow(QMainWindow):
         self._build_menu()
         self._update_followup_badge()
         self.statusBar().showMessage(self._store_text())
+        if not ctx.services.encrypted and not ctx.demo and ctx.services.store.path is not None:
+            self.setWindowTitle(self.windowTitle() + " – " + _("UNVERSCHLÜSSELT"))
+        self.idle = IdleWatcher(settings.lock_minutes(), self)
+        self.idle.idle.connect(self.lock)
         self._restore_geometry()
 
     def _add_page(self, title: str, page: QWidget, *, enabled: bool = True) -> None:
@@ -95,6 +106,9 @@ class MainWindow(QMainWindow):
                                        lambda: self.nav.setCurrentRow(PAGE_PERSONS)))
         go_menu.addAction(self._action(_("&Wiedervorlagen"), QKeySequence("Ctrl+2"),
                                        lambda: self.nav.setCurrentRow(PAGE_FOLLOWUPS)))
+        self.action_lock = self._action(_("&Sperren"), QKeySequence("Ctrl+L"), self.lock)
+        go_menu.addSeparator()
+        go_menu.addAction(self.action_lock)
         help_menu = menu.addMenu(_("&Hilfe"))
         help_menu.addAction(self._action(_("Ü&ber Bildungskoordination"), None, self._on_about))
 
@@ -105,6 +119,43 @@ class MainWindow(QMainWindow):
         action.triggered.connect(slot)
         self.addAction(action)
         return action
+
+    # --- screen lock ---------------------------------------------------------------------------
+    @property
+    def locked(self) -> bool:
+        return self.root.currentWidget() is self.lock_page
+
+    def lock(self) -> None:
+        if self.locked:
+            return
+        close_open_dialogs(self)
+        self.root.widget(0).hide()
+        self.root.setCurrentWidget(self.lock_page)
+        self.menuBar().hide()
+        self.statusBar().hide()
+        for action in self.actions():
+            action.setEnabled(False)
+        self.lock_page.reset()
+
+    def _on_lock_page_unlock_requested(self, passphrase: str) -> None:
+        services = self._ctx.services
+        if services.encrypted and not services.verify_passphrase(passphrase):
+            self._audit("unlock_failed")
+            self.lock_page.show_wrong()
+            return
+        self._audit("unlock")
+        for action in self.actions():
+            action.setEnabled(True)
+        self.menuBar().show()
+        self.statusBar().show()
+        self.root.setCurrentWidget(self.root.widget(0))
+        self.root.widget(0).show()
+        self.lock_page.reset()
+
+    def _audit(self, action: str) -> None:
+        audit = getattr(self._ctx.services, "audit", None)
+        if audit is not None:
+            audit.record(action, "database")
 
     # --- slots ---------------------------------------------------------------------------------
     def _on_new_person(self) -> None:

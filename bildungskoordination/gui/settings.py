@@ -29,3 +29,15 @@ def save_bytes(key: str, value: QByteArray) -> None:
 def load_bytes(key: str) -> QByteArray | None:
     value = settings().value(key)
     return value if isinstance(value, QByteArray) else None
+
+
+def lock_minutes() -> float:
+    """Idle minutes before the screen lock (default 10)."""
+    try:
+        return max(1.0, float(settings().value("privacy/lock_minutes", 10)))
+    except (TypeError, ValueError):
+        return 10.0
+
+
+def set_lock_minutes(minutes: float) -> None:
+    settings().setValue("privacy/lock_minutes", minutes)

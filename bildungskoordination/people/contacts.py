@@ -18,6 +18,8 @@ from bildungskoordination.people.records import (
     ValidationError,
 )
 from bildungskoordination.people.validation import validate_contact
+from bildungskoordination.privacy.audit import Action, add_event, changed_fields, filled_fields
+from bildungskoordination.privacy.restriction import ensure_not_restricted
 from bildungskoordination.store.engine import Store
 from bildungskoordination.store.models import Contact, Person
 
@@ -43,11 +45,13 @@ class ContactService:
         with self.store.unit_of_work() as s:
             if s.get(Person, person_id) is None:
                 raise NotFound(_("Person {ref} nicht gefunden").format(ref=person_id))
+            ensure_not_restricted(s, person_id)
             contact = Contact(person_id=person_id, created_at=now, updated_at=now)
             contact_to_row(data, contact)
             s.add(contact)
             s.flush()
             cid = contact.id
+            add_event(s, Action.CREATE, "contact", cid, person_id, filled_fields(data))
         self.bus.publish(Change("contact", "created", (cid,), (person_id,)))
         return cid
 
@@ -57,24 +61,34 @@ class ContactService:
             raise ValidationError(errors)
         with self.store.unit_of_work() as s:
             contact = self._get(s, contact_id)
-            contact_to_row(data, contact)
-            contact.updated_at = datetime.now().replace(microsecond=0)
             pid = contact.person_id
+            ensure_not_restricted(s, pid)
+            before = contact_from_row(contact)
+            contact_to_row(data, contact)
+            changed = changed_fields(before, contact_from_row(contact))
+            if changed:  # a save without changes writes nothing
+                contact.updated_at = datetime.now().replace(microsecond=0)
+                add_event(s, Action.UPDATE, "contact", contact_id, pid, changed)
         self.bus.publish(Change("contact", "updated", (contact_id,), (pid,)))
 
     def delete(self, contact_id: int) -> None:
         with self.store.unit_of_work() as s:
             contact = self._get(s, contact_id)
             pid = contact.person_id
+            # Allowed while processing is restricted: deleting is never refused (Art. 17/18).
             s.delete(contact)
+            add_event(s, Action.DELETE, "contact", contact_id, pid)
         self.bus.publish(Change("contact", "deleted", (contact_id,), (pid,)))
 
     def set_followup_done(self, contact_id: int, done: bool = True) -> None:
         with self.store.unit_of_work() as s:
             contact = self._get(s, contact_id)
-            contact.followup_done = done
-            contact.updated_at = datetime.now().replace(microsecond=0)
             pid = contact.person_id
+            ensure_not_restricted(s, pid)
+            if contact.followup_done != done:
+                contact.followup_done = done
+                contact.updated_at = datetime.now().replace(microsecond=0)
+                add_event(s, Action.UPDATE, "contact", contact_id, pid, ["followup_done"])
         self.bus.publish(Change("contact", "updated", (contact_id,), (pid,)))
 
     def get(self, contact_id: int) -> ContactRow:
@@ -97,7 +111,8 @@ class ContactService:
             select(Contact.id, Contact.person_id, Person.file_number, Person.family_name, Person.given_name,
                    Contact.followup_date, Contact.topics, Contact.next_step, Contact.contact_date)
             .join(Person, Person.id == Contact.person_id)
-            .where(Contact.followup_done.is_(False), Contact.followup_date.is_not(None))
+            .where(Contact.followup_done.is_(False), Contact.followup_date.is_not(None),
+                   Person.consent_withdrawn_at.is_(None))  # restricted: no reminders to act on the record
             .order_by(Contact.followup_date, Person.sort_name)
         )
         if until is not None:

@@ -48,10 +48,17 @@ class PersonData:
     consent_scope: list[str] = field(default_factory=list)
     consent_how: str = ""
     note: str = ""
+    # Read-only here: only PersonService.withdraw_consent / renew_consent change it (update ignores it).
+    consent_withdrawn_at: date | None = None
 
     @property
     def has_consent(self) -> bool:
-        return self.consent_date is not None
+        return self.consent_date is not None and self.consent_withdrawn_at is None
+
+    @property
+    def is_restricted(self) -> bool:
+        """Consent withdrawn: the record is only stored, not processed (Art. 18 DSGVO)."""
+        return self.consent_withdrawn_at is not None
 
 
 @dataclass(frozen=True)
@@ -69,6 +76,11 @@ class PersonRow:
     german_level: str
     has_consent: bool
     next_followup: date | None = None
+    consent_withdrawn_at: date | None = None
+
+    @property
+    def is_restricted(self) -> bool:
+        return self.consent_withdrawn_at is not None
 
 
 @dataclass

@@ -21,6 +21,8 @@ from bildungskoordination.people.records import (
 )
 from bildungskoordination.people.search import search_condition
 from bildungskoordination.people.validation import normalise_person, validate_person
+from bildungskoordination.privacy.audit import Action, add_event, changed_fields, count_text, filled_fields
+from bildungskoordination.privacy.restriction import ProcessingRestricted
 from bildungskoordination.store.engine import Store
 from bildungskoordination.store.models import Contact, Person
 
@@ -50,7 +52,9 @@ class PersonService:
             person = s.get(Person, person_id)
             if person is None:
                 raise NotFound(_("Person {ref} nicht gefunden").format(ref=person_id))
-            return person_from_row(person)
+            data = person_from_row(person)
+            data.consent_withdrawn_at = person.consent_withdrawn_at
+            return data
 
     def count(self) -> int:
         with self.store.read() as s:
@@ -82,7 +86,7 @@ class PersonService:
             select(Person.id, Person.file_number, Person.family_name, Person.given_name,
                    Person.name_original, Person.birth_date_written, Person.birth_year, Person.birth_month,
                    Person.birth_day, Person.municipality, Person.german_level, Person.consent_date,
-                   next_followup.c.due)
+                   Person.consent_withdrawn_at, next_followup.c.due)
             .outerjoin(next_followup, next_followup.c.person_id == Person.id)
             .where(Person.id.in_(ids))
         )
@@ -94,7 +98,8 @@ class PersonService:
                     id=r.id, file_number=r.file_number, family_name=r.family_name, given_name=r.given_name,
                     name_original=r.name_original, birth_date_written=r.birth_date_written,
                     birth_sort=birth_sort, municipality=r.municipality, german_level=r.german_level,
-                    has_consent=r.consent_date is not None, next_followup=r.due,
+                    has_consent=r.consent_date is not None and r.consent_withdrawn_at is None,
+                    next_followup=r.due, consent_withdrawn_at=r.consent_withdrawn_at,
                 )
         return [found[i] for i in ids if i in found]
 
@@ -142,6 +147,7 @@ class PersonService:
             s.add(person)
             s.flush()
             pid = person.id
+            add_event(s, Action.CREATE, "person", pid, pid, filled_fields(data))
         self.bus.publish(Change("person", "created", (pid,), (pid,)))
         return pid
 
@@ -153,10 +159,18 @@ class PersonService:
             person = s.get(Person, person_id)
             if person is None:
                 raise NotFound(_("Person {ref} nicht gefunden").format(ref=person_id))
+            if person.consent_withdrawn_at is not None:
+                raise ProcessingRestricted(person.consent_withdrawn_at)
             if not data.file_number:
                 data.file_number = person.file_number
+            # Compare what is stored before and after (both read back from the row), so only real changes
+            # count; a save without changes writes nothing and leaves updated_at (the retention clock) alone.
+            before = person_from_row(person)
             person_to_row(data, person)
-            person.updated_at = _now()
+            changed = changed_fields(before, person_from_row(person))
+            if changed:
+                person.updated_at = _now()
+                add_event(s, Action.UPDATE, "person", person_id, person_id, changed)
         self.bus.publish(Change("person", "updated", (person_id,), (person_id,)))
 
     def delete(self, person_id: int) -> None:
@@ -164,6 +178,7 @@ class PersonService:
             result = s.execute(delete(Person).where(Person.id == person_id))
             if result.rowcount == 0:
                 raise NotFound(_("Person {ref} nicht gefunden").format(ref=person_id))
+            add_event(s, Action.DELETE, "person", person_id, person_id)
         self.bus.publish(Change("person", "deleted", (person_id,), (person_id,)))
 
     def create_many(self, people: list[PersonData]) -> list[int]:
@@ -180,9 +195,43 @@ class PersonService:
                 s.add(person)
                 s.flush()
                 ids.append(person.id)
+                # One entry per created person (one per change); the count says which import it was part of.
+                add_event(s, Action.IMPORT, "person", person.id, person.id, filled_fields(data),
+                          count_text(len(people)))
         if ids:
             self.bus.publish(Change("person", "imported", tuple(ids), tuple(ids)))
         return ids
+
+    def withdraw_consent(self, person_id: int, on: date | None = None) -> None:
+        """Consent withdrawn on ``on`` (default today): from now on the record is only stored (Art. 18)."""
+        on = on or date.today()
+        if on > date.today():
+            raise ValidationError([FieldError("consent_withdrawn_at", _("Widerruf liegt in der Zukunft"))])
+        with self.store.unit_of_work() as s:
+            person = s.get(Person, person_id)
+            if person is None:
+                raise NotFound(_("Person {ref} nicht gefunden").format(ref=person_id))
+            if person.consent_withdrawn_at is not None:
+                raise ProcessingRestricted(person.consent_withdrawn_at)
+            person.consent_withdrawn_at = on
+            person.updated_at = _now()
+            add_event(s, Action.RESTRICT, "person", person_id, person_id, ["consent_withdrawn_at"])
+        self.bus.publish(Change("person", "updated", (person_id,), (person_id,)))
+
+    def renew_consent(self, person_id: int, on: date | None = None) -> None:
+        """The person consents again (on ``on``): the restriction ends, processing may resume."""
+        on = on or date.today()
+        if on > date.today():
+            raise ValidationError([FieldError("consent_date", _("Einwilligung liegt in der Zukunft"))])
+        with self.store.unit_of_work() as s:
+            person = s.get(Person, person_id)
+            if person is None:
+                raise NotFound(_("Person {ref} nicht gefunden").format(ref=person_id))
+            person.consent_withdrawn_at = None
+            person.consent_date = on
+            person.updated_at = _now()
+            add_event(s, Action.UNRESTRICT, "person", person_id, person_id, ["consent_date", "consent_withdrawn_at"])
+        self.bus.publish(Change("person", "updated", (person_id,), (person_id,)))
 
     def existing_file_numbers(self, numbers: list[str]) -> set[str]:
         if not numbers:

@@ -1,6 +1,5 @@
 """Start-up path: Qt's own texts in German, and the smoke test used by benchmarks and packaging."""
 
-import argparse
 import json
 
 from PySide6.QtCore import QCoreApplication
@@ -18,8 +17,12 @@ def test_qt_own_texts_are_german(qapp):
         QCoreApplication.removeTranslator(translator)
 
 
-def test_smoke_test_opens_paints_and_reports(qapp, tmp_path, capsys):
-    from bildungskoordination.gui.app import run
+def test_smoke_test_opens_paints_and_reports(tmp_path):
+    """Run as packaging and the benchmarks do: a separate process (its event loop ends with quit)."""
+    import os
+    import subprocess
+    import sys
+
     from bildungskoordination.people.demo import generate_demo
     from bildungskoordination.services import Services
 
@@ -27,9 +30,11 @@ def test_smoke_test_opens_paints_and_reports(qapp, tmp_path, capsys):
     services = Services.open(db, unencrypted=True)
     generate_demo(services, 25, seed=2)
     services.close()
-    args = argparse.Namespace(demo=False, db=db, smoke_test=True, lang="de", command=None)
-    assert run(args) == 0
-    report = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    result = subprocess.run([sys.executable, "-m", "bildungskoordination", "--db", str(db), "--smoke-test"],
+                            capture_output=True, text=True, timeout=120, env=env, stdin=subprocess.DEVNULL)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report["ok"] is True
     assert report["persons"] == 25
     assert report["peak_rss_mb"] > 0

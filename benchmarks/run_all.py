@@ -1,0 +1,199 @@
+"""Run every benchmark and print a summary table plus one machine-readable JSON line.
+
+    python benchmarks/run_all.py [--rounds 3] [--runs 5] [--encrypted] [--profile] [--rebuild]
+
+Each benchmark runs in a process of its own (so its peak RSS is its own) and prints its full report;
+this script collects the JSON line each ends with. ``--encrypted`` adds the same benchmarks on the
+SQLCipher-encrypted twin of the database (what a real installation uses by default). ``--profile`` runs
+benchmarks/profile_app.py for every area that misses its target. No assertions, exit code 0 unless a
+benchmark itself failed to run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import (  # noqa: E402
+    BENCH_DIR,
+    REPO,
+    TARGET_PEAK_RSS_MB,
+    TARGET_SEARCH_P95_MS,
+    TARGET_STARTUP_RATIO,
+    ensure_db,
+    machine,
+    machine_line,
+)
+
+
+def run_streaming(args: list[str]) -> dict | None:
+    """Run a benchmark script, echo its report, return the JSON line it ends with."""
+    proc = subprocess.Popen([sys.executable, *args], cwd=REPO, stdout=subprocess.PIPE, text=True,
+                            encoding="utf-8", errors="replace")
+    result = None
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line.startswith("{") and '"bench"' in line:
+            try:
+                result = json.loads(line)
+                continue
+            except json.JSONDecodeError:
+                pass
+        print(line, end="", flush=True)
+    proc.wait()
+    if proc.returncode != 0:
+        print(f"!! {' '.join(args)} exited with {proc.returncode}", flush=True)
+    return result
+
+
+def _status(ok: bool | None) -> str:
+    return "–" if ok is None else ("met" if ok else "MISSED")
+
+
+def condense(search: dict | None, startup: dict | None) -> dict:
+    """The figures of the summary, as plain numbers (ms, s, MB)."""
+    out: dict = {}
+    if search:
+        s = search["stats_ms"]
+        out["search"] = {
+            "keystrokes": search["keystrokes"] * search["rounds"],
+            "app_p50_ms": round(s["app"]["p50"], 2), "app_p95_ms": round(s["app"]["p95"], 2),
+            "app_max_ms": round(s["app"]["max"], 2),
+            "app_search_ids_p50_ms": round(s["app_search"]["p50"], 2),
+            "app_rows_p50_ms": round(s["app_rows"]["p50"], 2),
+            "floor_p50_ms": round(s["floor"]["p50"], 2), "floor_p95_ms": round(s["floor"]["p95"], 2),
+            "ratio_p50": round(search["ratio_p50"], 2), "ratio_p95": round(search["ratio_p95"], 2),
+            "peak_rss_mb": search["peak_rss_mb"],
+            "target_p95_ms": TARGET_SEARCH_P95_MS, "met": s["app"]["p95"] <= TARGET_SEARCH_P95_MS,
+        }
+    if startup:
+        m = startup["median"]
+        ratio = startup["ratio_wall"]
+        out["startup"] = {
+            "runs": startup["runs"],
+            "app_wall_s": _r(m["app"]["wall_s"]), "floor_wall_s": _r(m["floor"]["wall_s"]),
+            "app_since_start_s": _r(m["app"]["since_start_s"]), "floor_since_start_s": _r(m["floor"]["since_start_s"]),
+            "app_open_db_s": _r(m["app"]["open_db_s"]),
+            "app_window_to_paint_s": _r(m["app"]["window_to_paint_s"]),
+            "floor_window_to_paint_s": _r(m["floor"]["window_to_paint_s"]),
+            "ratio_wall": _r(ratio, 2), "ratio_since_start": _r(startup["ratio_since_start"], 2),
+            "app_peak_rss_mb": m["app"]["peak_rss_mb"], "floor_peak_rss_mb": m["floor"]["peak_rss_mb"],
+            "app_returncodes": startup["app_returncodes"], "app_problems": startup["app_problems"],
+            "target_ratio": TARGET_STARTUP_RATIO, "met": ratio is not None and ratio <= TARGET_STARTUP_RATIO,
+        }
+    peaks = {k: v for k, v in (("smoke_test_peak_rss_mb", out.get("startup", {}).get("app_peak_rss_mb")),
+                                ("search_process_peak_rss_mb", out.get("search", {}).get("peak_rss_mb")))
+             if v is not None}
+    if peaks:
+        out["memory"] = dict(peaks, target_mb=TARGET_PEAK_RSS_MB,
+                             met=all(v <= TARGET_PEAK_RSS_MB for v in peaks.values()))
+    return out
+
+
+def _r(x: float | None, digits: int = 3) -> float | None:
+    return None if x is None else round(x, digits)
+
+
+def table(label: str, c: dict) -> list[str]:
+    rows: list[tuple[str, str, str, str, str, str]] = []
+    s, st, mem = c.get("search"), c.get("startup"), c.get("memory")
+    if s:
+        rows += [
+            ("search per keystroke p50 (ms)", f"{s['app_p50_ms']:.1f}", f"{s['floor_p50_ms']:.1f}",
+             f"{s['ratio_p50']:.2f}×", "", ""),
+            ("search per keystroke p95 (ms)", f"{s['app_p95_ms']:.1f}", f"{s['floor_p95_ms']:.1f}",
+             f"{s['ratio_p95']:.2f}×", f"p95 ≤ {TARGET_SEARCH_P95_MS:.0f} ms", _status(s["met"])),
+            ("search per keystroke max (ms)", f"{s['app_max_ms']:.1f}", "", "", "", ""),
+        ]
+    if st:
+        rows += [
+            ("start-up wall, median (s)", f"{st['app_wall_s']:.3f}", f"{st['floor_wall_s']:.3f}",
+             f"{st['ratio_wall']:.2f}×", f"≤ {TARGET_STARTUP_RATIO:.0f}× floor", _status(st["met"])),
+            ("  since_start_s (s)", f"{st['app_since_start_s']:.3f}", f"{st['floor_since_start_s']:.3f}",
+             f"{st['ratio_since_start']:.2f}×", "", ""),
+            ("  open_db_s (s)", f"{st['app_open_db_s']:.3f}", "", "", "", ""),
+            ("  window_to_paint_s (s)", f"{st['app_window_to_paint_s']:.3f}", f"{st['floor_window_to_paint_s']:.3f}",
+             "", "", ""),
+        ]
+    if mem:
+        if "smoke_test_peak_rss_mb" in mem:
+            floor_rss = st["floor_peak_rss_mb"] if st else None
+            smoke_rss = mem["smoke_test_peak_rss_mb"]
+            rows.append(("peak RSS, smoke test (MB)", f"{smoke_rss:.1f}",
+                         f"{floor_rss:.1f}" if floor_rss is not None else "", "",
+                         f"≤ {TARGET_PEAK_RSS_MB:.0f} MB", _status(smoke_rss <= TARGET_PEAK_RSS_MB)))
+        if "search_process_peak_rss_mb" in mem:
+            rows.append(("peak RSS, search bench (MB)", f"{mem['search_process_peak_rss_mb']:.1f}", "", "",
+                         f"≤ {TARGET_PEAK_RSS_MB:.0f} MB",
+                         _status(mem["search_process_peak_rss_mb"] <= TARGET_PEAK_RSS_MB)))
+    head = ("", "app", "floor", "ratio", "target", "")
+    widths = [32, 9, 9, 8, 16, 6]
+    fmt = lambda r: "  " + " ".join(  # noqa: E731
+        (v.ljust(w) if i in (0, 4, 5) else v.rjust(w)) for i, (v, w) in enumerate(zip(r, widths, strict=True)))
+    lines = [f"{label}", fmt(head), "  " + "-" * (sum(widths) + len(widths) - 1)] + [fmt(r) for r in rows]
+    if st and st["app_problems"]:
+        lines.append(f"  app start-up exit codes {st['app_returncodes']}: {'; '.join(st['app_problems'])}")
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3, help="search: measured passes over all keystrokes")
+    parser.add_argument("--runs", type=int, default=5, help="start-up: measured runs of app and floor")
+    parser.add_argument("--encrypted", action="store_true", help="also benchmark the SQLCipher-encrypted twin")
+    parser.add_argument("--profile", action="store_true", help="profile every area that misses its target")
+    parser.add_argument("--rebuild", action="store_true", help="rebuild the cached databases first")
+    args = parser.parse_args(argv)
+
+    info = machine()
+    print(machine_line(info), flush=True)
+    variants = [False, True] if args.encrypted else [False]
+    for encrypted in variants:
+        ensure_db(encrypted=encrypted, rebuild=args.rebuild)
+
+    results: dict[str, dict] = {}
+    for encrypted in variants:
+        flag = ["--encrypted"] if encrypted else []
+        # The encrypted search is ~10× slower per keystroke: one measured round is plenty there.
+        rounds = 1 if encrypted else args.rounds
+        print(flush=True)
+        search = run_streaming([str(BENCH_DIR / "bench_search.py"), "--rounds", str(rounds), *flag])
+        print(flush=True)
+        startup = run_streaming([str(BENCH_DIR / "bench_startup.py"), "--runs", str(args.runs), *flag])
+        results["encrypted" if encrypted else "plain"] = condense(search, startup)
+
+    if hasattr(os, "getloadavg"):
+        info["loadavg_1m_end"] = round(os.getloadavg()[0], 2)
+    print("\n" + "=" * 86)
+    end_load = f"  (load avg at the end: {info['loadavg_1m_end']})" if "loadavg_1m_end" in info else ""
+    print(machine_line(info) + end_load)
+    for key, c in results.items():
+        label = ("SUMMARY – 50 000 persons, unencrypted database (bench-out/demo50k.sqlite3)" if key == "plain" else
+                 "SUMMARY – 50 000 persons, SQLCipher-encrypted database (bench-out/demo50k-enc.sqlite3)")
+        print()
+        print("\n".join(table(label, c)))
+    print("=" * 86, flush=True)
+    print(json.dumps({"benchmarks": "bildungskoordination", "machine": info, **results}, ensure_ascii=False),
+          flush=True)
+
+    if args.profile:
+        for key, c in results.items():
+            flag = ["--encrypted"] if key == "encrypted" else []
+            for area in ("search", "startup"):
+                if area in c and not c[area]["met"]:
+                    print(f"\n--- profile: {area} ({key}) ---", flush=True)
+                    subprocess.run([sys.executable, str(BENCH_DIR / "profile_app.py"), area, *flag], cwd=REPO)
+    elif any(area in c and not c[area]["met"] for c in results.values() for area in ("search", "startup")):
+        print("targets missed – see where the time goes: python benchmarks/profile_app.py search|startup "
+              "[--encrypted] [--cprofile]  (or run_all.py --profile)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

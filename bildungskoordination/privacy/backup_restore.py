@@ -1,0 +1,152 @@
+"""Checking a backup file and putting one back in place of the (closed) database. No Qt.
+
+Split from ``privacy.backups`` (which re-exports everything here) to keep each module small: this part
+works on files only and needs no open ``Store``.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+from bildungskoordination.store import crypto
+from bildungskoordination.store.engine import SQLITE_HEADER
+from bildungskoordination.store.errors import AlreadyOpen, StoreError
+from bildungskoordination.store.files import atomic_write_bytes, fsync_dir
+from bildungskoordination.store.lock import InstanceLock
+from bildungskoordination.store.migrate import copy_database
+
+
+class BackupError(StoreError):
+    """A backup could not be taken, checked or restored; worded for the user (German)."""
+
+
+class BackupPassphraseRequired(BackupError):
+    def __init__(self, name: str) -> None:
+        super().__init__(f"Die Sicherung {name} wurde mit einer früheren Passphrase verschlüsselt. "
+                         "Bitte die Passphrase eingeben, die damals galt.")
+
+
+def check_backup(path: Path, key: bytes | None) -> None:
+    """Open ``path`` read-only (with ``key`` if it is encrypted) and run ``integrity_check``."""
+    name = path.name
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise BackupError(f"Die Sicherung {name} ist nicht lesbar ({describe_error(exc)}).") from exc
+    if size < 512 or size % 512:
+        raise BackupError(f"Die Sicherung {name} ist unvollständig: {size} Bytes passen nicht zu einer Datenbank "
+                          "(abgeschnitten?).")
+    plain = is_plain(path)
+    if not plain and key is None:
+        raise BackupError(f"Die Sicherung {name} ist verschlüsselt (oder keine Datenbank); zum Prüfen ist die "
+                          "Passphrase nötig.")
+    try:
+        if plain:
+            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        else:
+            assert key is not None
+            conn = crypto.connect_encrypted(path, key, read_only=True)
+        try:
+            result = [row[0] for row in conn.execute("PRAGMA integrity_check").fetchall()]
+        finally:
+            conn.close()
+    except crypto.WrongPassphrase as exc:
+        raise BackupError(f"Die Sicherung {name} lässt sich mit dieser Passphrase nicht öffnen "
+                          "(falsche Passphrase oder beschädigte Datei).") from exc
+    except Exception as exc:  # sqlite3 and sqlcipher3 errors share no base class
+        raise BackupError(f"Die Sicherung {name} ist beschädigt ({describe_error(exc)}).") from exc
+    if result != ["ok"]:
+        raise BackupError(f"Die Sicherung {name} ist beschädigt ({'; '.join(result[:2])}).")
+
+
+def restore_backup(backup_path: Path, db_path: Path, key: bytes | None) -> None:
+    """Replace the CLOSED database ``db_path`` by the backup; ``key`` opens the backup (None: plain).
+
+    Order, and why:
+    1. check the backup and take the instance lock (fails if the database is still open anywhere);
+    2. copy it with the backup API to ``<db>.restore`` (via ``.restore.part``), integrity-checked, fsynced
+       — until here the live files are untouched;
+    3. if the backup's key file differs (a passphrase change since), stage it as the pending key file
+       ``<db>.key.json.neu``: should we crash after step 5, ``Services.open`` finds the new database does
+       not open with the old key file and finishes with the pending one, as after an interrupted rekey;
+    4. delete ``-wal``/``-shm``/``-journal`` and fsync the folder BEFORE the rename: they belong to the old
+       content, and SQLite would replay a stale WAL's frames into the restored file and corrupt it. A crash
+       between 4 and 5 leaves the old file alone, consistent as of its last checkpoint (``close`` has
+       checkpointed; the "vor-wiederherstellung" backup holds everything anyway);
+    5. atomically rename over the database, fsync the folder; 6. move the pending key file into place.
+    """
+    backup_key, db_key = crypto.key_file_for(backup_path), crypto.key_file_for(db_path)
+    refuse_downgrade(db_path, key)
+    if key is not None and not backup_key.is_file() and not db_key.is_file():
+        raise BackupError(f"Zur Sicherung {backup_path.name} fehlt die Schlüsseldatei {backup_key.name}.")
+    check_backup(backup_path, key)
+    try:
+        lock = InstanceLock(db_path).acquire()
+    except AlreadyOpen as exc:
+        raise BackupError("Die Datenbank ist noch geöffnet; sie muss vor dem Zurückspielen geschlossen werden. "
+                          "Es wurde nichts verändert.") from exc
+    staged = db_path.with_name(db_path.name + ".restore")
+    pending = crypto.pending_key_file_for(db_path)
+    done = False
+    try:
+        try:
+            copy_database(backup_path, staged, key=key)
+        except Exception as exc:
+            remove_files(staged.with_name(staged.name + ".part"), staged)
+            raise BackupError(f"Die Sicherung {backup_path.name} ließ sich nicht zurückspielen "
+                              f"({describe_error(exc)}). Die Datenbank ist unverändert.") from exc
+        new_key_file = backup_key.read_bytes() if key is not None and backup_key.is_file() else None
+        if new_key_file is not None and (not db_key.is_file() or db_key.read_bytes() != new_key_file):
+            atomic_write_bytes(pending, new_key_file)
+        else:
+            pending.unlink(missing_ok=True)  # a stale one from the old database must not be applied
+        for suffix in ("-wal", "-shm", "-journal"):
+            db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
+        fsync_dir(db_path.parent)
+        os.replace(staged, db_path)
+        fsync_dir(db_path.parent)
+        if pending.exists():
+            pending.replace(db_key)
+            fsync_dir(db_path.parent)
+        done = True
+    finally:
+        lock.release(clean=done or not lock.previous_session_unclean)
+
+
+def refuse_downgrade(db_path: Path, key: bytes | None) -> None:
+    if key is None and crypto.key_file_for(db_path).exists():
+        raise BackupError("Eine unverschlüsselte Sicherung kann nicht über eine verschlüsselte Datenbank "
+                          "zurückgespielt werden: die Daten lägen danach unverschlüsselt auf dem Datenträger.")
+
+
+def is_plain(path: Path) -> bool:
+    with path.open("rb") as fh:
+        return fh.read(16) == SQLITE_HEADER
+
+
+def remove_files(*paths: Path, strict: bool = False) -> None:
+    for path in paths:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            if strict:
+                raise
+
+
+def describe_error(exc: BaseException) -> str:
+    """A short German reason for the error, the technical text when there is no better one."""
+    text = (str(exc).splitlines() or [type(exc).__name__])[0]
+    low = text.lower()
+    if isinstance(exc, FileNotFoundError) or "no such file" in low:
+        return "Ordner oder Datei nicht gefunden"
+    if isinstance(exc, (NotADirectoryError, FileExistsError)) or "not a directory" in low:
+        return "der Pfad ist kein Ordner"
+    if isinstance(exc, PermissionError) or "permission" in low or "readonly" in low or "read-only" in low:
+        return "keine Schreibrechte"
+    if "disk is full" in low or "no space" in low:
+        return "der Datenträger ist voll"
+    if "unable to open" in low:
+        return "Datei lässt sich dort nicht anlegen oder öffnen"
+    return text

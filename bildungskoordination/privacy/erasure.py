@@ -1,0 +1,187 @@
+"""Löschung (Art. 17 DSGVO): a person and everything about them goes, only an erasure ledger row stays.
+
+What makes the erasure real on disk: the engine sets ``PRAGMA secure_delete=ON`` on every connection (freed
+cells and pages are overwritten with zeros), and after the commit the WAL is checkpointed and truncated, so
+no copy of the old pages remains in ``-wal``.
+
+Why a sidecar file ``<db>.erasures``: a restored backup carries the *old* in-database ledger and the erased
+person again. The sidecar lives beside the database and is never restored, so ``replay_ledger`` – called
+after a restore and at every start – erases everyone listed there again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import delete, func, select, text
+from sqlalchemy.orm import Session
+
+from bildungskoordination.events import Change, ChangeBus
+from bildungskoordination.i18n import _
+from bildungskoordination.people.records import NotFound
+from bildungskoordination.privacy.audit import Action, add_event
+from bildungskoordination.privacy.policy import ERASURE_REASONS
+from bildungskoordination.store.engine import Store
+from bildungskoordination.store.files import fsync_dir
+from bildungskoordination.store.models import AuditEvent, Base, ErasureLedger, Person
+
+if TYPE_CHECKING:
+    from bildungskoordination.services import Services
+
+SIDECAR_SUFFIX = ".erasures"
+# Tables with a person_id that must outlive the person: the log (pseudonymous, field names only) and the ledger.
+_KEEP_TABLES = {AuditEvent.__tablename__, ErasureLedger.__tablename__}
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    person_id: int
+    erased_at: datetime
+
+
+def sidecar_path(store: Store) -> Path | None:
+    return None if store.path is None else store.path.with_name(store.path.name + SIDECAR_SUFFIX)
+
+
+def read_sidecar(path: Path | None) -> list[LedgerEntry]:
+    """The entries of the sidecar; a torn last line (crash while appending) or a stray line is skipped."""
+    if path is None or not path.exists():
+        return []
+    entries = []
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        try:
+            item = json.loads(line)
+            entries.append(LedgerEntry(int(item["person_id"]), datetime.fromisoformat(item["erased_at"])))
+        except (ValueError, KeyError, TypeError):
+            continue
+    return entries
+
+
+def _append_sidecar(path: Path | None, entry: LedgerEntry) -> None:
+    if path is None:
+        return
+    new = not path.exists()
+    line = json.dumps({"person_id": entry.person_id, "erased_at": entry.erased_at.isoformat()}) + "\n"
+    # A torn earlier line (crash mid-write) must not swallow this one: start on a fresh line.
+    if not new and path.stat().st_size:
+        with path.open("rb") as fh:
+            fh.seek(-1, os.SEEK_END)
+            if fh.read(1) != b"\n":
+                line = "\n" + line
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(line)
+        fh.flush()
+        os.fsync(fh.fileno())
+    if new:
+        fsync_dir(path.parent)
+
+
+def _now() -> datetime:
+    return datetime.now().replace(microsecond=0)
+
+
+def next_person_id(session: Session) -> int:
+    """The next id that was never used – for bulk writers that set ids themselves (``max(id)+1`` is not
+    enough: the highest id may belong to an erased person)."""
+    seq = session.execute(text("SELECT seq FROM sqlite_sequence WHERE name = 'person'")).scalar() or 0
+    highest = session.scalar(select(func.max(Person.id))) or 0
+    erased = session.scalar(select(func.max(ErasureLedger.person_id))) or 0
+    return max(seq, highest, erased) + 1
+
+
+def _raise_sequence(session: Session, at_least: int) -> None:
+    """Make sure AUTOINCREMENT never hands out an id up to ``at_least`` (a restored backup has an old
+    sqlite_sequence; without this a new person could get an erased person's id – and the sidecar would
+    then erase the new person at the next replay)."""
+    seq = session.execute(text("SELECT seq FROM sqlite_sequence WHERE name = 'person'")).scalar()
+    if seq is None:
+        session.execute(text("INSERT INTO sqlite_sequence (name, seq) VALUES ('person', :n)"), {"n": at_least})
+    elif seq < at_least:
+        session.execute(text("UPDATE sqlite_sequence SET seq = :n WHERE name = 'person'"), {"n": at_least})
+
+
+class ErasureService:
+    def __init__(self, store: Store, bus: ChangeBus | None = None) -> None:
+        self.store = store
+        self.bus = bus or ChangeBus()
+
+    @property
+    def sidecar(self) -> Path | None:
+        return sidecar_path(self.store)
+
+    def erase(self, person_id: int, reason: str) -> None:
+        """Erase the person and everything linked to them. ``reason`` is a key of policy.ERASURE_REASONS
+        (not free text, which could name the person in the log)."""
+        if reason not in ERASURE_REASONS:
+            raise ValueError(f"unknown erasure reason {reason!r}; one of {sorted(ERASURE_REASONS)}")
+        entry = LedgerEntry(person_id, _now())
+        with self.store.unit_of_work() as s:
+            self._erase_in(s, entry, reason)
+            s.flush()  # any database error surfaces before the sidecar line is written
+            # Sidecar before commit: if the commit then fails, the next replay finishes the erasure the user
+            # asked for; the other order could leave an erased person without a line, revived by a restore.
+            _append_sidecar(self.sidecar, entry)
+        self.store.checkpoint()
+        self.bus.publish(Change("person", "deleted", (person_id,), (person_id,)))
+
+    def ledger(self) -> list[LedgerEntry]:
+        with self.store.read() as s:
+            return [LedgerEntry(r.person_id, r.erased_at)
+                    for r in s.scalars(select(ErasureLedger).order_by(ErasureLedger.erased_at, ErasureLedger.id))]
+
+    def replay_ledger(self) -> int:
+        """Erase again everyone in the sidecar or the database ledger who is (back) in the database, record
+        every sidecar entry in the database ledger; returns how many people were erased. Writes no sidecar
+        lines (the erasures it repeats are listed there already, or in the ledger it read)."""
+        if self.store.read_only:
+            return 0
+        wanted: dict[int, datetime] = {}
+        for entry in [*read_sidecar(self.sidecar), *self.ledger()]:
+            if entry.person_id not in wanted or entry.erased_at < wanted[entry.person_id]:
+                wanted[entry.person_id] = entry.erased_at
+        if not wanted:
+            return 0
+        erased: list[int] = []
+        with self.store.unit_of_work() as s:
+            created = {r.id: r.created_at
+                       for r in s.execute(select(Person.id, Person.created_at).where(Person.id.in_(list(wanted))))}
+            in_ledger = set(s.scalars(select(ErasureLedger.person_id)))
+            for pid, erased_at in sorted(wanted.items()):
+                # A record created after the erasure is not the erased person (only possible with ids set by
+                # hand); it is left alone rather than destroyed.
+                if pid in created and created[pid] <= erased_at:
+                    self._erase_in(s, LedgerEntry(pid, erased_at), "wiederholt")
+                    erased.append(pid)
+                elif pid not in in_ledger:
+                    s.add(ErasureLedger(person_id=pid, erased_at=erased_at))
+            _raise_sequence(s, max(wanted))
+        if erased:
+            self.store.checkpoint()
+            self.bus.publish(Change("person", "deleted", tuple(erased), tuple(erased)))
+        return len(erased)
+
+    @staticmethod
+    def _erase_in(s: Session, entry: LedgerEntry, reason: str) -> None:
+        pid = entry.person_id
+        if s.get(Person, pid) is None:
+            raise NotFound(_("Person {ref} nicht gefunden").format(ref=pid))
+        s.expunge_all()  # no ORM copy of the person may be flushed back or linger in the identity map
+        # Every table that refers to a person, children before parents – also later tables (referrals,
+        # letters, …) even if a foreign key without ON DELETE CASCADE was forgotten there.
+        for table in reversed(Base.metadata.sorted_tables):
+            if "person_id" in table.c and table.name not in _KEEP_TABLES:
+                s.execute(delete(table).where(table.c.person_id == pid))
+        s.execute(delete(Person).where(Person.id == pid))
+        if s.scalar(select(ErasureLedger.id).where(ErasureLedger.person_id == pid)) is None:
+            s.add(ErasureLedger(person_id=pid, erased_at=entry.erased_at))
+        add_event(s, Action.ERASE, "person", pid, pid, detail=_(ERASURE_REASONS[reason]))
+
+
+def replay_ledger(services: Services) -> int:
+    """After a restore (and at start): erase again whoever was erased after the backup was taken."""
+    return services.erasure.replay_ledger()
