@@ -71,10 +71,12 @@ def ensure_db(*, encrypted: bool = False, rebuild: bool = False, quiet: bool = F
 
     ``bildungskoordination --db bench-out/demo50k.sqlite3 demo --persons 50000 --seed 1``; the encrypted
     variant is the same command with BILDUNGSKOORDINATION_PASSPHRASE set (SQLCipher + Argon2id key file).
-    A small ``.bench.json`` beside it marks a finished build.
+    A small ``.bench.json`` beside it marks a finished build (and the schema revision it was built with).
     """
+    from bildungskoordination.store.migrate import HEAD_REVISION  # a new schema means a fresh build
+
     path = db_path(encrypted)
-    expected = {"persons": PERSONS, "seed": SEED, "encrypted": encrypted}
+    expected = {"persons": PERSONS, "seed": SEED, "encrypted": encrypted, "schema": HEAD_REVISION}
     if not rebuild and path.exists() and _meta(path).exists():
         try:
             if json.loads(_meta(path).read_text()) == expected:

@@ -25,7 +25,7 @@ from itertools import accumulate
 from random import Random
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Table, insert, select
 
 from bildungskoordination.domain.dates import PartialDate
 from bildungskoordination.domain.names import words
@@ -34,6 +34,7 @@ from bildungskoordination.events import Change
 from bildungskoordination.people.mapping import person_to_row
 from bildungskoordination.people.records import LanguageSkill, PersonData
 from bildungskoordination.people.validation import normalise_person
+from bildungskoordination.privacy.erasure import next_person_id
 from bildungskoordination.resources import load_toml
 from bildungskoordination.store.models import Contact, Person
 
@@ -635,7 +636,7 @@ def generate_demo(services: Services, persons: int, *, seed: int = 1, today: dat
     created_days = sorted(rng.randint(first_ord, today_ord) for _ in range(persons))
 
     with services.store.unit_of_work() as s:
-        next_id = (s.scalar(select(func.max(Person.id))) or 0) + 1
+        next_id = next_person_id(s)  # never an erased person's id
         counters = _highest_numbers(s, prefix)
         person_rows: list[dict[str, Any]] = []
         contact_rows: list[dict[str, Any]] = []

@@ -73,7 +73,8 @@ def _append_sidecar(path: Path | None, entry: LedgerEntry) -> None:
             fh.seek(-1, os.SEEK_END)
             if fh.read(1) != b"\n":
                 line = "\n" + line
-    with path.open("a", encoding="utf-8") as fh:
+    # 0600 like the key file: only ids and times, but nobody else on the machine needs to read them.
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600), "a", encoding="utf-8") as fh:
         fh.write(line)
         fh.flush()
         os.fsync(fh.fileno())

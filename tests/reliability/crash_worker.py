@@ -16,10 +16,14 @@ Protocol, one line per message, each written with one ``write`` and flushed:
     worker -> A <k> I <rows> <first> <last>  import k: import_persons returned, all rows written
     worker -> ERR <text>                     anything unexpected (exit status 3)
 
-``hold`` opens the database, prints OPEN and waits for ``CLOSE`` on stdin, then closes it and prints
-CLOSED (for the second-instance test). ``closing`` (for the close-window test) saves a few people and then
-closes, but stops for good right after the store is closed and before the lock file says "closed",
-printing CLOSING, so the parent can SIGKILL it inside that window.
+``hold`` opens the database, prints OPEN and waits for a line on stdin, then closes it and prints
+CLOSED (for the second-instance test). Three modes stop for good at one chosen moment and print HOOK, so
+the parent can SIGKILL the worker exactly there (the app code is not changed, only wrapped):
+
+* ``creating`` – a new database: right after the first connection was configured (journal_mode=WAL);
+* ``deriving`` – an existing database: while the key is derived from the passphrase (Argon2id);
+* ``closing``  – saves five people, then ``Services.close``: after the store is closed, before the lock
+  file says "closed".
 """
 
 from __future__ import annotations
@@ -203,6 +207,31 @@ def main(argv: list[str]) -> int:
     if not line or line[0] != "GO":
         return 0
     inc, mode = int(line[1]), line[2]
+
+    def stop_here(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+        _emit("HOOK")
+        while True:
+            time.sleep(3600)
+
+    if mode == "creating":
+        from bildungskoordination.store import engine as engine_module
+
+        configure = engine_module._configure
+
+        def configure_then_stop(read_only):  # type: ignore[no-untyped-def]
+            inner = configure(read_only)
+
+            def hook(dbapi_connection, record):  # type: ignore[no-untyped-def]
+                inner(dbapi_connection, record)
+                stop_here()
+
+            return hook
+
+        engine_module._configure = configure_then_stop
+    elif mode == "deriving":
+        from bildungskoordination.store import crypto
+
+        crypto.derive_key = stop_here
     try:
         services = Services.open(db, passphrase=passphrase, unencrypted=passphrase is None, fast_kdf=True)
         _emit(f"OPEN {inc}")
@@ -213,15 +242,10 @@ def main(argv: list[str]) -> int:
             return 0
         if mode == "closing":
             for k in range(5):
-                services.people.create(person_data(lane, inc, k))
-            lock = services.lock
-
-            def stop_in_window(*, clean: bool = True) -> None:
-                _emit("CLOSING")
-                while True:
-                    time.sleep(3600)
-
-            lock.release = stop_in_window  # type: ignore[method-assign]
+                data = person_data(lane, inc, k)
+                pid = services.people.create(data)
+                _emit(f"A {k} P {pid} {data.file_number}")
+            services.lock.release = stop_here  # type: ignore[method-assign,union-attr]
             services.close()
             return 0
         if mode == "saves":
