@@ -91,20 +91,33 @@ class Services:
             else:
                 if not read_only:
                     crypto.pending_key_file_for(path).unlink(missing_ok=True)
-        except BaseException:
+        except BaseException as exc:
             if lock is not None:
                 # Nothing was opened: leave the marker as the previous session left it.
                 lock.release(clean=not lock.previous_session_unclean)
+            if isinstance(exc, WrongPassphrase) and not read_only:
+                _note_failed_unlock(path)
             raise
         services = cls.on_store(store)
         services.lock = lock
         if not read_only:
             try:  # a backup copied back by hand brings erased people back: erase them again at once
                 services.erasure.replay_ledger()
+                services._audit_unlock(path)
             except BaseException:
                 services.close()
                 raise
         return services
+
+    def _audit_unlock(self, path: Path) -> None:
+        """Failed unlocks could not be logged while the database was locked: log them now, then this one."""
+        failures = _failed_unlocks_file(path)
+        if failures.exists():
+            for line in failures.read_text(encoding="utf-8").split():
+                self.audit.record("unlock_failed", "database", detail=line)
+            failures.unlink()
+        if self.encrypted:
+            self.audit.record("unlock", "database")
 
     @classmethod
     def on_store(cls, store: Store) -> Services:
@@ -160,6 +173,21 @@ class Services:
         if self.lock is not None:
             self.lock.release(clean=True)
             self.lock = None
+
+
+def _failed_unlocks_file(path: Path) -> Path:
+    return path.with_name(path.name + ".fehlversuche")
+
+
+def _note_failed_unlock(path: Path) -> None:
+    """Time of a failed unlock, kept beside the database until the next successful unlock logs it."""
+    from datetime import datetime
+
+    try:
+        with _failed_unlocks_file(path).open("a", encoding="utf-8") as fh:
+            fh.write(datetime.now().replace(microsecond=0).isoformat() + "\n")
+    except OSError:
+        pass  # the refusal itself matters more than its record
 
 
 def _finish_interrupted_rekey(path: Path, passphrase: str | None, read_only: bool, wal_expected: bool) -> Store:

@@ -63,12 +63,12 @@ class RotationPolicy:
 
     @classmethod
     def from_resources(cls) -> RotationPolicy:
+        names = {f.name for f in fields(cls)}
         try:
             data = load_toml("privacy", "backup.toml").get("rotation", {})
-        except (OSError, ValueError):  # a damaged resource must not stop the app; defaults are safe
+            return cls(**{k: int(v) for k, v in data.items() if k in names})
+        except (OSError, ValueError, TypeError, AttributeError):  # a damaged resource must not stop the app
             return cls()
-        names = {f.name for f in fields(cls)}
-        return cls(**{k: int(v) for k, v in data.items() if k in names})
 
 
 @dataclass(frozen=True)

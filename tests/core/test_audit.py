@@ -165,3 +165,20 @@ def test_entries_survive_the_persons_deletion(tmp_path):
         assert [e.action for e in sv.audit.list(person_id=pid)] == ["delete", "create"]
     finally:
         sv.close()
+
+
+def test_unlocks_and_failed_unlocks_are_logged(tmp_path):
+    import pytest
+
+    from bildungskoordination.services import Services, WrongPassphrase
+
+    db = tmp_path / "db.sqlite3"
+    Services.open(db, passphrase="richtige lange passphrase", fast_kdf=True).close()
+    for _ in range(2):
+        with pytest.raises(WrongPassphrase):
+            Services.open(db, passphrase="falsche lange passphrase")
+    services = Services.open(db, passphrase="richtige lange passphrase")
+    actions = [e.action for e in services.audit.list(limit=None)]
+    services.close()
+    assert actions.count("unlock_failed") == 2
+    assert actions.count("unlock") == 2  # the first open and this one
