@@ -1,12 +1,14 @@
 """Where the time goes, when a benchmark target is missed. Reads the app, never changes it.
 
-    python benchmarks/profile_app.py search   [--cprofile] [--encrypted]  # per keystroke: ORM vs SQL vs plan
+    python benchmarks/profile_app.py search   [--cprofile] [--encrypted] [--what-if]  # per keystroke: ORM/SQL/plan
     python benchmarks/profile_app.py startup  [--cprofile] [--encrypted]  # smoke-test start-up, phase by phase
 
 ``search`` captures the exact SQL the person service sends (engine event), replays it on bare sqlite3 to split
 Python/ORM overhead from SQLite time, prints SQLite's query plans, and times plan variants of the same SQL.
 ``startup`` wraps the app's own functions with timers (inclusive wall ms, no profiler overhead) and runs the
 smoke test in this process. ``--cprofile`` adds a cProfile listing (slower; figures inflated).
+``search --what-if`` replays the same SQL on a copy of the database (bench-out/whatif*.sqlite3) that has a
+covering search index and ANALYZE statistics – what those two changes alone would buy, app code untouched.
 """
 
 from __future__ import annotations
@@ -51,7 +53,29 @@ def _print_cprofile(prof: cProfile.Profile, sort: str, limit: int = 25) -> None:
 
 
 # --- search -----------------------------------------------------------------------------------------------
-def profile_search(db: Path, use_cprofile: bool, encrypted: bool) -> None:
+WHAT_IF_DDL = ("CREATE INDEX ix_whatif_person_search ON person "
+               "(sort_name, id, search_folded, search_skeleton, file_number)")
+
+
+def _what_if_copy(db: Path, encrypted: bool):  # type: ignore[no-untyped-def]
+    """A copy of ``db`` with a covering index for the search and ANALYZE statistics; returns a raw connection."""
+    import shutil
+
+    copy = db.with_name("whatif-" + db.name)
+    for suffix in ("", ".key.json"):
+        src = db.with_name(db.name + suffix)
+        if src.exists():
+            shutil.copyfile(src, copy.with_name(copy.name + suffix))
+    con = open_raw(copy, encrypted)
+    started = time.perf_counter()
+    con.execute(WHAT_IF_DDL)
+    con.execute("ANALYZE")
+    con.commit()
+    print(f"\nwhat-if copy {copy.name}: {WHAT_IF_DDL}; ANALYZE ({time.perf_counter() - started:.1f} s)")
+    return con
+
+
+def profile_search(db: Path, use_cprofile: bool, encrypted: bool, what_if: bool = False) -> None:
     from sqlalchemy import event
 
     services = open_services(db, encrypted)
@@ -67,6 +91,7 @@ def profile_search(db: Path, use_cprofile: bool, encrypted: bool) -> None:
     print(f"{'prefix':<12} {'hits':>6} {'search_ids':>10} {'its SQL':>8} {'+sort_name':>10} │ "
           f"{'rows(200)':>9} {'its SQL':>8} {'due via pid':>11}   (ms, median of 5)")
     plans: dict[str, list[str]] = {}
+    replay: list[tuple[str, str, object, str, object]] = []
     for prefix in PROBES:
         people.search_ids(prefix)  # warm
         captured.clear()
@@ -85,6 +110,7 @@ def profile_search(db: Path, use_cprofile: bool, encrypted: bool) -> None:
         due_sql = (f"SELECT person_id, min(followup_date) FROM contact WHERE person_id IN ({marks}) "
                    "AND +followup_done = 0 AND followup_date IS NOT NULL GROUP BY person_id")
         t_due = _sql_ms(raw, due_sql, page) if page else 0.0
+        replay.append((prefix, ids_sql, ids_params, rows_sql, rows_params))
         print(f"{prefix:<12} {len(ids):>6} {t_ids:>10.1f} {t_ids_raw:>8.1f} {t_unindexed:>10.1f} │ "
               f"{t_rows:>9.1f} {t_rows_raw:>8.1f} {t_due:>11.1f}")
         if not plans:
@@ -107,6 +133,18 @@ def profile_search(db: Path, use_cprofile: bool, encrypted: bool) -> None:
             print(f"  {step}")
     print("\nsearch_ids SQL:\n  " + " ".join(example[0].split()))
     print("rows SQL:\n  " + " ".join(example[1].split())[:400] + " …")
+    if what_if:
+        alt = _what_if_copy(db, encrypted)
+        print(f"{'prefix':<12} {'search SQL':>10} {'rows SQL':>9}   (the app's statements replayed on the copy, ms)")
+        for prefix, ids_sql, ids_params, rows_sql, rows_params in replay:
+            t_search, t_rows = _sql_ms(alt, ids_sql, ids_params), _sql_ms(alt, rows_sql, rows_params)
+            print(f"{prefix:<12} {t_search:>10.1f} {t_rows:>9.1f}")
+        _prefix, ids_sql, ids_params, rows_sql, rows_params = replay[2]
+        for label, sql, params in (("search SQL", ids_sql, ids_params), ("rows SQL", rows_sql, rows_params)):
+            print(f"plan on the copy – {label}:")
+            for r in alt.execute("EXPLAIN QUERY PLAN " + sql, params):
+                print(f"  {r[3]}")
+        alt.close()
     if use_cprofile:
         from bench_search import LATIN_QUERIES, keystrokes
 
@@ -220,7 +258,8 @@ def profile_startup(db: Path, use_cprofile: bool, encrypted: bool) -> None:
         ms = 1000 * timers.total.get(key, 0.0)
         calls = timers.calls.get(key, 0)
         print(f"  {'  ' * (indent + 1) + label:<52} {ms:8.1f}  ({calls} call{'s' if calls != 1 else ''})")
-    print("  (QApplication creation, translations, show/paint and resizeColumnsToContents are the remainders)")
+    print("  (QApplication creation, translations, show/paint and resizeColumnsToContents are the remainders;")
+    print("   the JSON line's since_start_s counts from this process' first import of the package)")
     if prof:
         print("\ncProfile of gui.app.run(), by cumulative time:")
         _print_cprofile(prof, "cumulative", 30)
@@ -234,10 +273,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("what", choices=["search", "startup"])
     parser.add_argument("--cprofile", action="store_true", help="add a cProfile listing")
     parser.add_argument("--encrypted", action="store_true", help="profile on the SQLCipher-encrypted twin")
+    parser.add_argument("--what-if", action="store_true",
+                        help="search: also replay the SQL on a copy with a covering index + ANALYZE")
     args = parser.parse_args(argv)
     db = ensure_db(encrypted=args.encrypted)
     if args.what == "search":
-        profile_search(db, args.cprofile, args.encrypted)
+        profile_search(db, args.cprofile, args.encrypted, args.what_if)
     else:
         profile_startup(db, args.cprofile, args.encrypted)
     return 0

@@ -82,15 +82,25 @@ class Services:
         path = Path(path)
         lock = None if read_only else InstanceLock(path).acquire()
         try:
-            key = _key_for(path, passphrase, unencrypted=unencrypted, fast_kdf=fast_kdf, read_only=read_only)
+            key, verified = _key_for(path, passphrase, unencrypted=unencrypted, fast_kdf=fast_kdf,
+                                     read_only=read_only)
             wal_expected = bool(lock and lock.previous_session_unclean and path.exists() and path.stat().st_size)
-            try:
-                store = Store.open(path, key=key, read_only=read_only, wal_expected=wal_expected)
-            except WrongPassphrase:
+            if verified is False:
                 store = _finish_interrupted_rekey(path, passphrase, read_only, wal_expected)
             else:
-                if not read_only:
-                    crypto.pending_key_file_for(path).unlink(missing_ok=True)
+                try:
+                    store = Store.open(path, key=key, read_only=read_only, wal_expected=wal_expected)
+                except WrongPassphrase:
+                    if crypto.load_params(path, pending=True) is not None:
+                        store = _finish_interrupted_rekey(path, passphrase, read_only, wal_expected)
+                    elif verified:
+                        # The key is right (key check), yet SQLCipher refuses: the file itself is damaged.
+                        raise DatabaseDamaged(path, "Datenbankkopf beschädigt (die Passphrase stimmt)") from None
+                    else:
+                        raise
+                else:
+                    if not read_only:
+                        crypto.pending_key_file_for(path).unlink(missing_ok=True)
         except BaseException as exc:
             if lock is not None:
                 # Nothing was opened: leave the marker as the previous session left it.
@@ -160,6 +170,7 @@ class Services:
             raise StoreError(f"Die neue Passphrase ist zu kurz (mindestens {crypto.MIN_PASSPHRASE_LENGTH} Zeichen).")
         new_params = crypto.KdfParams.new(fast=params.memory_kib < crypto.KdfParams.memory_kib)
         new_key = crypto.derive_key(new, new_params)
+        new_params = new_params.with_check(new_key)
         crypto.save_params(path, new_params, pending=True)
         self.store.rekey(new_key)
         crypto.pending_key_file_for(path).replace(crypto.key_file_for(path))
@@ -195,26 +206,32 @@ def _finish_interrupted_rekey(path: Path, passphrase: str | None, read_only: boo
     pending = crypto.load_params(path, pending=True)
     if pending is None or passphrase is None:
         raise WrongPassphrase()
-    store = Store.open(path, key=crypto.derive_key(passphrase, pending), read_only=read_only,
-                       wal_expected=wal_expected)
+    key = crypto.derive_key(passphrase, pending)
+    if pending.accepts(key) is False:
+        raise WrongPassphrase()
+    store = Store.open(path, key=key, read_only=read_only, wal_expected=wal_expected)
     if not read_only:
         crypto.pending_key_file_for(path).replace(crypto.key_file_for(path))
     return store
 
 
 def _key_for(path: Path, passphrase: str | None, *, unencrypted: bool, fast_kdf: bool,
-             read_only: bool) -> bytes | None:
+             read_only: bool) -> tuple[bytes | None, bool | None]:
+    """The key, and whether the key file confirms it (None: cannot tell; no key: unencrypted)."""
     params = crypto.load_params(path)
     exists = path.exists() and path.stat().st_size > 0
     if params is None and exists:
-        return None  # created unencrypted by an explicit choice; the UI shows it
+        return None, None  # created unencrypted by an explicit choice; the UI shows it
     if passphrase is None:
         if params is None and unencrypted:
-            return None
+            return None, None
         raise PassphraseRequired()
     if params is None:
         if read_only:
             raise PassphraseRequired()
         params = crypto.KdfParams.new(fast=fast_kdf)
-        crypto.save_params(path, params)
-    return crypto.derive_key(passphrase, params)
+        key = crypto.derive_key(passphrase, params)
+        crypto.save_params(path, params.with_check(key))
+        return key, True
+    key = crypto.derive_key(passphrase, params)
+    return key, params.accepts(key)

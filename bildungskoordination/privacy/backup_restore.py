@@ -13,7 +13,7 @@ from pathlib import Path
 from bildungskoordination.store import crypto
 from bildungskoordination.store.engine import SQLITE_HEADER
 from bildungskoordination.store.errors import AlreadyOpen, StoreError
-from bildungskoordination.store.files import atomic_write_bytes, fsync_dir
+from bildungskoordination.store.files import atomic_write_bytes, fsync_dir, sqlite_uri
 from bildungskoordination.store.lock import InstanceLock
 from bildungskoordination.store.migrate import copy_database
 
@@ -44,7 +44,7 @@ def check_backup(path: Path, key: bytes | None) -> None:
                           "Passphrase nötig.")
     try:
         if plain:
-            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            conn = sqlite3.connect(sqlite_uri(path, "ro"), uri=True)
         else:
             assert key is not None
             conn = crypto.connect_encrypted(path, key, read_only=True)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bildungskoordination.i18n import N_
 from bildungskoordination.store.errors import StoreError
-from bildungskoordination.store.files import atomic_write_bytes
+from bildungskoordination.store.files import atomic_write_bytes, sqlite_uri
 
 KEY_FILE_SUFFIX = ".key.json"
 KEY_BYTES = 32
@@ -34,6 +34,22 @@ class KdfParams:
     parallelism: int = 2
     algorithm: str = "argon2id"
     version: int = 1
+    # HMAC of a constant under the derived key: tells a wrong passphrase from a damaged database
+    # (SQLCipher cannot: page 1 holds its salt, so a damaged page 1 also looks like a wrong key).
+    check_hex: str = ""
+
+    def with_check(self, key: bytes) -> KdfParams:
+        from dataclasses import replace
+
+        return replace(self, check_hex=key_check(key))
+
+    def accepts(self, key: bytes) -> bool | None:
+        """True/False if the key file can tell; None for key files written before the check existed."""
+        if not self.check_hex:
+            return None
+        import hmac
+
+        return hmac.compare_digest(key_check(key), self.check_hex)
 
     @classmethod
     def new(cls, *, fast: bool = False) -> KdfParams:
@@ -70,6 +86,13 @@ def save_params(db_path: Path, params: KdfParams, *, pending: bool = False) -> N
     atomic_write_bytes(target, json.dumps(asdict(params), indent=2).encode())
 
 
+def key_check(key: bytes) -> str:
+    import hashlib
+    import hmac
+
+    return hmac.new(key, b"bildungskoordination key check v1", hashlib.sha256).hexdigest()[:32]
+
+
 def derive_key(passphrase: str, params: KdfParams) -> bytes:
     from argon2.low_level import Type, hash_secret_raw
 
@@ -95,7 +118,7 @@ def connect_encrypted(path: Path | str, key: bytes, *, read_only: bool = False, 
     import sqlcipher3
 
     mode = "ro" if read_only else "rwc"
-    conn = sqlcipher3.connect(f"file:{Path(path)}?mode={mode}{uri_extra}", uri=True, check_same_thread=False)
+    conn = sqlcipher3.connect(sqlite_uri(path, mode) + uri_extra, uri=True, check_same_thread=False)
     conn.execute("PRAGMA cipher_log_level = NONE")  # a wrong key is our message, not a log line on stderr
     conn.execute(key_pragma(key))
     try:

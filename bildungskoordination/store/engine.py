@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from bildungskoordination.store.errors import DatabaseDamaged, StoreError, WriteFailed, describe_os_error
+from bildungskoordination.store.files import sqlite_uri
 
 __all__ = ["Store", "StoreError", "make_engine"]
 
@@ -57,7 +58,7 @@ def make_engine(path: Path | None, *, key: bytes | None = None, read_only: bool 
     else:
         mode = "ro" if read_only else "rwc"
         engine = create_engine(
-            "sqlite://", creator=lambda: sqlite3.connect(f"file:{path}?mode={mode}", uri=True,
+            "sqlite://", creator=lambda: sqlite3.connect(sqlite_uri(path, mode), uri=True,
                                                          check_same_thread=False))
     event.listen(engine, "connect", _configure(read_only))
     event.listen(engine, "begin", _on_begin)

@@ -34,6 +34,11 @@ def atomic_write_bytes(target: Path, data: bytes) -> None:
         fh.write(data)
 
 
+def sqlite_uri(path: Path | str, mode: str) -> str:
+    """A SQLite URI for ``path`` with ``?``, ``#``, ``%`` and spaces percent-encoded (``file:///…``)."""
+    return f"{Path(path).resolve().as_uri()}?mode={mode}"
+
+
 def fsync_dir(folder: Path) -> None:
     if os.name != "posix":
         return

@@ -73,7 +73,9 @@ def _connect(path: Path, key: bytes | None, *, read_only: bool = False):  # type
         from bildungskoordination.store.crypto import connect_encrypted
 
         return connect_encrypted(path, key, read_only=read_only)
-    return sqlite3.connect(f"file:{path}?mode={'ro' if read_only else 'rwc'}", uri=True)
+    from bildungskoordination.store.files import sqlite_uri
+
+    return sqlite3.connect(sqlite_uri(path, "ro" if read_only else "rwc"), uri=True)
 
 
 def copy_database(source: Path, target: Path, *, key: bytes | None = None) -> None:

@@ -111,3 +111,17 @@ def test_an_interrupted_passphrase_change_is_finished_at_open(tmp_path: Path):
     reopened.close()
     assert not crypto.pending_key_file_for(db).exists()
     assert crypto.load_params(db) == new_params
+
+
+def test_paths_with_uri_characters_work(tmp_path: Path):
+    from bildungskoordination.people.records import PersonData
+    from bildungskoordination.services import Services
+
+    folder = tmp_path / "Ordner mit ? # % Zeichen"
+    folder.mkdir()
+    services = Services.open(folder / "db.sqlite3", passphrase="lange genug passphrase", fast_kdf=True)
+    services.people.create(PersonData(family_name="Ahmadi", given_name="Farid"))
+    services.backups.take("manuell")
+    services.close()
+    assert Services.open(folder / "db.sqlite3", passphrase="lange genug passphrase").people.count() == 1
+    assert not any(p.name.startswith("db.sqlite3") for p in tmp_path.iterdir())
