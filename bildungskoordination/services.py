@@ -36,6 +36,9 @@ from bildungskoordination.store.errors import (  # noqa: F401 – re-exported fo
     WriteFailed,
 )
 from bildungskoordination.store.lock import InstanceLock
+from bildungskoordination.privacy.backup_restore import BackupError, BackupPassphraseRequired  # noqa: F401
+from bildungskoordination.privacy.backups import BackupInfo  # noqa: F401 – re-exported for the GUI
+from bildungskoordination.privacy.recovery import list_backups, recover_from_backup  # noqa: F401
 
 DB_FILENAME = "bildungskoordination.sqlite3"
 
@@ -70,13 +73,16 @@ class Services:
 
     @classmethod
     def open(cls, path: Path | None, *, passphrase: str | None = None, unencrypted: bool = False,
-             read_only: bool = False, fast_kdf: bool = False) -> Services:
+             read_only: bool = False, fast_kdf: bool = False, verify: bool = True) -> Services:
         """Open (and if needed create and migrate) the database at ``path``; None = in memory.
 
         An existing database is encrypted when its key file (``<db>.key.json``) is there; a new one is
         created encrypted with ``passphrase``, or unencrypted only when ``unencrypted=True`` is asked for.
         Raises PassphraseRequired, WrongPassphrase, AlreadyOpen, DatabaseDamaged or WriteFailed.
+        ``verify=False`` (only with ``read_only``) skips the start-up checks, to look into a damaged file.
         """
+        if not verify and not read_only:
+            raise ValueError("skipping the checks is only allowed read-only")
         if path is None:
             return cls.on_store(Store.open(None))
         path = Path(path)
@@ -89,7 +95,8 @@ class Services:
                 store = _finish_interrupted_rekey(path, passphrase, read_only, wal_expected)
             else:
                 try:
-                    store = Store.open(path, key=key, read_only=read_only, wal_expected=wal_expected)
+                    store = Store.open(path, key=key, read_only=read_only, wal_expected=wal_expected,
+                                       verify=verify)
                 except WrongPassphrase:
                     if crypto.load_params(path, pending=True) is not None:
                         store = _finish_interrupted_rekey(path, passphrase, read_only, wal_expected)

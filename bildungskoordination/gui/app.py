@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from bildungskoordination import APP_NAME, START_TIME, i18n
 from bildungskoordination.gui import settings
@@ -39,39 +39,9 @@ def open_services(args: argparse.Namespace) -> tuple[Services, bool]:
         services = Services.open(folder / "demo.sqlite3", unencrypted=True)  # demo data only
         generate_demo(services, DEMO_PERSONS, seed=7)
         return services, True
-    return _open_user_database(Path(args.db or default_db_path())), False
+    from bildungskoordination.gui.opening import open_user_database
 
-
-def _open_user_database(path: Path) -> Services:
-    """Ask for the passphrase (new or existing database) until it opens or the user cancels."""
-    from bildungskoordination.gui.privacy.passphrase import NewPassphraseDialog, UnlockDialog
-    from bildungskoordination.services import PassphraseRequired, WrongPassphrase, env_passphrase
-
-    passphrase = env_passphrase()
-    try:
-        return Services.open(path, passphrase=passphrase)
-    except PassphraseRequired:
-        pass
-    except WrongPassphrase:
-        if passphrase is None:
-            raise
-    if not path.exists() or path.stat().st_size == 0:
-        new = NewPassphraseDialog(str(path))
-        if new.exec() != QDialog.DialogCode.Accepted:
-            raise _Cancelled()
-        chosen = new.passphrase()
-        return Services.open(path, passphrase=chosen, unencrypted=chosen is None)
-    unlock = UnlockDialog(str(path))
-    while unlock.exec() == QDialog.DialogCode.Accepted:
-        try:
-            return Services.open(path, passphrase=unlock.passphrase())
-        except WrongPassphrase:
-            unlock.show_wrong()
-    raise _Cancelled()
-
-
-class _Cancelled(Exception):
-    """The user closed the passphrase dialog: quit quietly."""
+    return open_user_database(Path(args.db or default_db_path())), False
 
 
 def run(args: argparse.Namespace) -> int:
@@ -82,26 +52,27 @@ def run(args: argparse.Namespace) -> int:
     language = args.lang or settings.ui_language()
     i18n.set_language(language)
     _install_qt_translations(app, language)
+    from bildungskoordination.gui.opening import Cancelled
+
     try:
         services, demo = open_services(args)
-    except _Cancelled:
+    except Cancelled:
         return 0
     except Exception as exc:  # noqa: BLE001 – a clear message instead of a traceback
         QMessageBox.critical(None, APP_NAME, i18n._("Die Datenbank kann nicht geöffnet werden:\n{error}")
                              .format(error=exc))
         return 1
     opened = time.perf_counter()
-    from bildungskoordination.gui.main_window import MainWindow
-
-    ctx = AppContext(services=services, signal=ChangeSignal(services.bus), demo=demo)
-    window = MainWindow(ctx)
     if args.smoke_test:
+        from bildungskoordination.gui.main_window import MainWindow
+
+        window = MainWindow(AppContext(services=services, signal=ChangeSignal(services.bus), demo=demo))
         return _smoke_test(app, window, started, opened)
-    window.show()
-    try:
-        return app.exec()
-    finally:
-        services.close()
+    from bildungskoordination.gui.controller import AppController
+
+    controller = AppController(services, demo=demo)
+    controller.show()
+    return app.exec()
 
 
 class _PaintWatcher(QObject):

@@ -41,3 +41,12 @@ def lock_minutes() -> float:
 
 def set_lock_minutes(minutes: float) -> None:
     settings().setValue("privacy/lock_minutes", minutes)
+
+
+def backup_folder() -> str | None:
+    value = settings().value("backup/folder")
+    return str(value) if value else None
+
+
+def set_backup_folder(folder: str) -> None:
+    settings().setValue("backup/folder", folder)

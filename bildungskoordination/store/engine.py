@@ -82,17 +82,18 @@ class Store:
 
     @classmethod
     def open(cls, path: Path | None, *, key: bytes | None = None, read_only: bool = False,
-             backup_dir: Path | None = None, wal_expected: bool = False) -> Store:
+             backup_dir: Path | None = None, wal_expected: bool = False, verify: bool = True) -> Store:
         from bildungskoordination.store.migrate import ensure_schema
 
         if path is not None:
             path = Path(path)
-            check_files(path, encrypted=key is not None, wal_expected=wal_expected)
+            if verify:
+                check_files(path, encrypted=key is not None, wal_expected=wal_expected)
             if not read_only:
                 path.parent.mkdir(parents=True, exist_ok=True)
         engine = make_engine(path, key=key, read_only=read_only)
         try:
-            if path is not None and path.exists() and path.stat().st_size > 0:
+            if verify and path is not None and path.exists() and path.stat().st_size > 0:
                 quick_check(engine, path)
             if read_only:
                 from bildungskoordination.store.migrate import HEAD_REVISION, current_revision

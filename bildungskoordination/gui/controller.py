@@ -1,0 +1,99 @@
+"""The running application: one database, one main window, automatic backups; restoring a backup
+closes the database and the window and opens both again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from bildungskoordination import APP_NAME
+from bildungskoordination.gui.bus import ChangeSignal
+from bildungskoordination.gui.context import AppContext
+from bildungskoordination.gui.opening import Cancelled, open_user_database
+from bildungskoordination.gui.privacy.backup_scheduler import BackupScheduler
+from bildungskoordination.i18n import _
+from bildungskoordination.services import BackupInfo, BackupPassphraseRequired, Services, StoreError
+
+
+class AppController(QObject):
+    def __init__(self, services: Services, *, demo: bool = False) -> None:
+        super().__init__()
+        self.services = services
+        self.demo = demo
+        self.window = None
+        self.scheduler: BackupScheduler | None = None
+
+    def show(self) -> None:
+        from bildungskoordination.gui.main_window import MainWindow
+
+        ctx = AppContext(services=self.services, signal=ChangeSignal(self.services.bus), demo=self.demo)
+        ctx.requests.restore_backup.connect(self._on_requests_restore_backup)
+        self.window = MainWindow(ctx)
+        self.window.show()
+        if not self.demo:
+            self.scheduler = BackupScheduler(self.services, self)
+            self.scheduler.failed.connect(self.window.statusBar().showMessage)
+            self.scheduler.start()
+        app = QApplication.instance()
+        app.aboutToQuit.connect(self.shutdown)
+
+    def shutdown(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.stop(final=True)
+            self.scheduler = None
+        self.services.close()
+
+    def _on_requests_restore_backup(self, info: BackupInfo) -> None:
+        backups = self.services.backups
+        if backups is None or self.window is None:
+            return
+        passphrase = None
+        try:
+            backups.key_for(info)
+        except BackupPassphraseRequired:
+            from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+            passphrase, ok = QInputDialog.getText(self.window, _("Passphrase der Sicherung"),
+                                                  _("Passphrase, die zur Zeit der Sicherung galt:"),
+                                                  QLineEdit.EchoMode.Password)
+            if not ok:
+                return
+        except StoreError as exc:
+            QMessageBox.warning(self.window, _("Nicht zurückgespielt"), str(exc))
+            return
+        path = Path(self.services.store.path or "")
+        old_window = self.window
+        if self.scheduler is not None:
+            self.scheduler.stop(final=False)
+        closed = []
+
+        def close_live() -> None:
+            self.services.close()
+            closed.append(True)
+
+        try:
+            backups.restore(info, close_live=close_live, passphrase=passphrase)
+        except StoreError as exc:
+            QMessageBox.warning(old_window, _("Nicht zurückgespielt"), str(exc))
+            if closed:  # the database is unchanged but closed: open it again
+                self._reopen(path, old_window, restored=False)
+            elif self.scheduler is not None:
+                self.scheduler.resume()
+            return
+        self._reopen(path, old_window, restored=True)
+
+    def _reopen(self, path: Path, old_window, *, restored: bool) -> None:  # type: ignore[no-untyped-def]
+        old_window.persons.person_file._set_dirty(False)
+        old_window.close()
+        old_window.deleteLater()
+        try:
+            self.services = open_user_database(path)
+        except Cancelled:
+            QApplication.instance().quit()
+            return
+        QApplication.instance().aboutToQuit.disconnect(self.shutdown)
+        self.show()
+        if restored:
+            QMessageBox.information(self.window, APP_NAME, _("Die Sicherung wurde zurückgespielt."))

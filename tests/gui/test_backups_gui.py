@@ -1,0 +1,71 @@
+"""Backups from the user's side: automatic at start and exit, by hand, and restoring after damage."""
+
+from PySide6.QtWidgets import QMessageBox
+
+from bildungskoordination.people.records import PersonData
+
+SECRET = "lange genug passphrase"
+
+
+def _services(tmp_path):
+    from bildungskoordination.services import Services
+
+    services = Services.open(tmp_path / "db.sqlite3", passphrase=SECRET, fast_kdf=True)
+    for name in ("Ahmadi", "Kovalenko"):
+        services.people.create(PersonData(family_name=name, given_name="X"))
+    return services
+
+
+def test_scheduler_backs_up_at_start_and_exit(qtbot, tmp_path):
+    from bildungskoordination.gui.privacy.backup_scheduler import BackupScheduler
+
+    services = _services(tmp_path)
+    scheduler = BackupScheduler(services)
+    scheduler.start()
+    scheduler.stop(final=True)
+    reasons = sorted(i.reason for i in services.backups.list())
+    assert reasons == ["ende", "start"]
+    assert all(i.encrypted for i in services.backups.list())
+    services.close()
+
+
+def test_backups_page_backs_up_now_and_lists_it(qtbot, tmp_path):
+    from bildungskoordination.gui.bus import ChangeSignal
+    from bildungskoordination.gui.context import AppContext
+    from bildungskoordination.gui.privacy.backups_page import BackupsPage
+
+    services = _services(tmp_path)
+    page = BackupsPage(AppContext(services, ChangeSignal(services.bus)))
+    qtbot.addWidget(page)
+    assert page.model.rowCount() == 0
+    page.backup_button.click()
+    assert page.model.rowCount() == 1
+    assert page.model.index(0, 1).data() == "von Hand"
+    assert page.model.index(0, 3).data() == "ja"
+    page.check_button.click()
+    assert "in Ordnung" in page.status.text()
+    services.close()
+
+
+def test_recovery_dialog_restores_a_damaged_database(qtbot, tmp_path, monkeypatch):
+    from bildungskoordination.gui.privacy.recovery import RecoveryDialog
+    from bildungskoordination.services import Services
+
+    services = _services(tmp_path)
+    services.backups.take("manuell")
+    services.close()
+    db = tmp_path / "db.sqlite3"
+    with db.open("r+b") as fh:
+        fh.seek(4096)
+        fh.write(b"\xff" * 4096)
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: QMessageBox.StandardButton.Ok)
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: QMessageBox.StandardButton.Ok)
+    dialog = RecoveryDialog(db, "Testschaden")
+    qtbot.addWidget(dialog)
+    assert dialog.model.rowCount() == 1
+    dialog.passphrase.setText(SECRET)
+    dialog.restore_button.click()
+    assert dialog.choice == "restored"
+    reopened = Services.open(db, passphrase=SECRET)
+    assert reopened.people.count() == 2
+    reopened.close()
