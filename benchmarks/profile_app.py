@@ -57,11 +57,15 @@ WHAT_IF_DDL = ("CREATE INDEX ix_whatif_person_search ON person "
                "(sort_name, id, search_folded, search_skeleton, file_number)")
 
 
+def _what_if_path(db: Path) -> Path:
+    return db.with_name("whatif-" + db.name)
+
+
 def _what_if_copy(db: Path, encrypted: bool):  # type: ignore[no-untyped-def]
     """A copy of ``db`` with a covering index for the search and ANALYZE statistics; returns a raw connection."""
     import shutil
 
-    copy = db.with_name("whatif-" + db.name)
+    copy = _what_if_path(db)
     for suffix in ("", ".key.json"):
         src = db.with_name(db.name + suffix)
         if src.exists():
@@ -145,6 +149,9 @@ def profile_search(db: Path, use_cprofile: bool, encrypted: bool, what_if: bool 
             for r in alt.execute("EXPLAIN QUERY PLAN " + sql, params):
                 print(f"  {r[3]}")
         alt.close()
+        for suffix in ("", ".key.json", "-wal", "-shm"):  # ~110 MB: do not keep it around
+            copy = _what_if_path(db)
+            copy.with_name(copy.name + suffix).unlink(missing_ok=True)
     if use_cprofile:
         from bench_search import LATIN_QUERIES, keystrokes
 

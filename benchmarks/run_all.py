@@ -168,6 +168,14 @@ def main(argv: list[str] | None = None) -> int:
         startup = run_streaming([str(BENCH_DIR / "bench_startup.py"), "--runs", str(args.runs), *flag])
         results["encrypted" if encrypted else "plain"] = condense(search, startup)
 
+    if args.profile:  # before the summary, so the summary and the JSON line stay last
+        for key, c in results.items():
+            flag = ["--encrypted"] if key == "encrypted" else []
+            for area in ("search", "startup"):
+                if area in c and not c[area]["met"]:
+                    print(f"\n--- profile: {area} ({key}) ---", flush=True)
+                    subprocess.run([sys.executable, str(BENCH_DIR / "profile_app.py"), area, *flag], cwd=REPO)
+
     if hasattr(os, "getloadavg"):
         info["loadavg_1m_end"] = round(os.getloadavg()[0], 2)
     print("\n" + "=" * 86)
@@ -179,19 +187,13 @@ def main(argv: list[str] | None = None) -> int:
         print()
         print("\n".join(table(label, c)))
     print("=" * 86, flush=True)
+    if not args.profile and any(area in c and not c[area]["met"] for c in results.values()
+                                for area in ("search", "startup")):
+        print("targets missed – where the time goes: python benchmarks/profile_app.py search|startup "
+              "[--encrypted] [--cprofile] [--what-if], or run_all.py --profile", flush=True)
     print(json.dumps({"benchmarks": "bildungskoordination", "machine": info, **results}, ensure_ascii=False),
           flush=True)
 
-    if args.profile:
-        for key, c in results.items():
-            flag = ["--encrypted"] if key == "encrypted" else []
-            for area in ("search", "startup"):
-                if area in c and not c[area]["met"]:
-                    print(f"\n--- profile: {area} ({key}) ---", flush=True)
-                    subprocess.run([sys.executable, str(BENCH_DIR / "profile_app.py"), area, *flag], cwd=REPO)
-    elif any(area in c and not c[area]["met"] for c in results.values() for area in ("search", "startup")):
-        print("targets missed – see where the time goes: python benchmarks/profile_app.py search|startup "
-              "[--encrypted] [--cprofile]  (or run_all.py --profile)")
     return 0
 
 

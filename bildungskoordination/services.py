@@ -184,6 +184,7 @@ class Services:
 
     def close(self) -> None:
         try:
+            self.store.optimize()
             self.store.checkpoint()
         except Exception:  # noqa: BLE001 – closing must not fail; the WAL is replayed at next start
             pass

@@ -1,4 +1,5 @@
-"""Screenshots for docs/: the main window with demo data at 1366×768 (run with QT_QPA_PLATFORM=offscreen).
+"""Screenshots for docs/: the main window with demo data at 1366×768 (run with QT_QPA_PLATFORM=offscreen),
+the Datenschutz page (Löschvorschläge, Protokoll) and a person whose processing is restricted.
 
     python tools/screenshots.py docs/
 """
@@ -52,9 +53,41 @@ def main(out: Path) -> None:
     window.nav.setCurrentRow(1)
     app.processEvents()
     window.grab().save(str(out / "wiedervorlagen.png"))
+    _privacy_screenshots(app, window, services, out)
     persons.person_file._set_dirty(False)
     window.close()
     services.close()
+
+
+def _privacy_screenshots(app, window, services, out: Path) -> None:  # type: ignore[no-untyped-def]
+    """Datenschutz (Löschvorschläge, Protokoll) and a person whose processing is restricted."""
+    from datetime import timedelta
+
+    from bildungskoordination.people.records import ContactData
+
+    services.retention.set_period("inaktiv", years=2)  # the demo files are up to three years old: some are due
+    ids = services.people.search_ids("")
+    # A few everyday entries for the log: a change, a contact, a withdrawal, an Art. 15 export.
+    first, second, third = ids[3], ids[10], ids[17]
+    data = services.people.get(first)
+    data.phone, data.address = "0151 2345678", "Bahnhofstraße 3"
+    services.people.update(first, data)
+    services.contacts.add(second, ContactData(topics=["sprachkurs"], note="vertraulich", next_step="Anmeldung VHS"))
+    services.people.withdraw_consent(third, date.today() - timedelta(days=12))
+    services.access_export.export(second, Path(tempfile.mkdtemp()))
+    window.nav.setCurrentRow(2)
+    privacy = window.privacy
+    privacy.show_erasure()
+    app.processEvents()
+    window.grab().save(str(out / "datenschutz.png"))
+    privacy.show_audit()
+    app.processEvents()
+    window.grab().save(str(out / "datenschutz-protokoll.png"))
+    window.nav.setCurrentRow(0)
+    window.persons.select_person(third)
+    window.persons.person_file.tabs.setCurrentIndex(0)
+    app.processEvents()
+    window.grab().save(str(out / "person-eingeschraenkt.png"))
 
 
 if __name__ == "__main__":

@@ -1,10 +1,11 @@
-"""Main window: navigation on the left (Personen, Wiedervorlagen, and the areas still to come)."""
+"""Main window: navigation on the left (Personen, Wiedervorlagen, Datenschutz, and the areas still to come)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -21,11 +22,13 @@ from bildungskoordination.gui import settings
 from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.followups.page import FollowUpsPage
 from bildungskoordination.gui.persons.page import PersonsPage
+from bildungskoordination.gui.privacy.page import PrivacyPage
 from bildungskoordination.gui.privacy.screen_lock import IdleWatcher, LockPage, close_open_dialogs
-from bildungskoordination.gui.settings_dialog import SettingsDialog
+from bildungskoordination.gui.settings_dialog import SettingsDialog, SettingsValues
 from bildungskoordination.i18n import _
+from bildungskoordination.privacy.policy import AUDIT_KEEP_DAYS
 
-PAGE_PERSONS, PAGE_FOLLOWUPS = 0, 1
+PAGE_PERSONS, PAGE_FOLLOWUPS, PAGE_PRIVACY = 0, 1, 2
 
 
 class MainWindow(QMainWindow):
@@ -41,8 +44,10 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.persons = PersonsPage(ctx)
         self.followups = FollowUpsPage(ctx)
+        self.privacy = PrivacyPage(ctx)
         self._add_page(_("Personen"), self.persons)
         self._add_page(_("Wiedervorlagen"), self.followups)
+        self._add_page(_("Datenschutz"), self.privacy)
         for later in (_("Kurse"), _("Vermittlungen"), _("Auswertung")):
             self._add_page(later, self._placeholder(later), enabled=False)
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -62,6 +67,7 @@ class MainWindow(QMainWindow):
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.nav.setCurrentRow(PAGE_PERSONS)
         self.followups.open_person.connect(self._on_followups_open_person)
+        self.privacy.open_person.connect(self._on_privacy_open_person)
         ctx.signal.changed.connect(self._on_signal_changed)
         self._build_menu()
         self._update_followup_badge()
@@ -106,6 +112,8 @@ class MainWindow(QMainWindow):
                                        lambda: self.nav.setCurrentRow(PAGE_PERSONS)))
         go_menu.addAction(self._action(_("&Wiedervorlagen"), QKeySequence("Ctrl+2"),
                                        lambda: self.nav.setCurrentRow(PAGE_FOLLOWUPS)))
+        go_menu.addAction(self._action(_("&Datenschutz"), QKeySequence("Ctrl+3"),
+                                       lambda: self.nav.setCurrentRow(PAGE_PRIVACY)))
         self.action_lock = self._action(_("&Sperren"), QKeySequence("Ctrl+L"), self.lock)
         go_menu.addSeparator()
         go_menu.addAction(self.action_lock)
@@ -174,8 +182,30 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(PAGE_PERSONS)
         self.persons.select_person(person_id)
 
+    def _on_privacy_open_person(self, person_id: int) -> None:
+        self.nav.setCurrentRow(PAGE_PERSONS)
+        self.persons.select_person(person_id)
+
     def _on_settings(self) -> None:
-        SettingsDialog(self).exec()
+        services = self._ctx.services
+        current = SettingsValues(language=settings.ui_language(), lock_minutes=round(settings.lock_minutes()),
+                                 audit_keep_days=None if services.store.read_only else services.audit.keep_days())
+        dialog = SettingsDialog(current, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.apply_settings(dialog.values(), current)
+
+    def apply_settings(self, values: SettingsValues, before: SettingsValues | None = None) -> None:
+        """Store what the settings dialog returned and put it into effect now (the language at next start)."""
+        settings.set_ui_language(values.language)
+        if before is None or values.lock_minutes != before.lock_minutes:
+            settings.set_lock_minutes(values.lock_minutes)
+            self.idle.set_minutes(settings.lock_minutes())
+        if values.audit_keep_days is not None and (before is None or values.audit_keep_days != before.audit_keep_days):
+            try:
+                self._ctx.services.settings.set(AUDIT_KEEP_DAYS, values.audit_keep_days)
+            except Exception as exc:  # noqa: BLE001 – say so rather than pretend it was kept
+                QMessageBox.critical(self, _("Nicht gespeichert"),
+                                     _("Die Aufbewahrungsfrist wurde nicht gespeichert: {error}").format(error=exc))
 
     def _on_about(self) -> None:
         QMessageBox.about(self, _("Über Bildungskoordination"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bildungskoordination.domain.names import clean_text
 from bildungskoordination.events import Change, ChangeBus
@@ -123,6 +123,14 @@ class ContactService:
                             r.followup_date, tuple(r.topics or ()), r.next_step, r.contact_date)
                 for r in s.execute(query)
             ]
+
+    def count_due(self, until: date) -> int:
+        """How many open follow-ups are due up to ``until`` (the badge; no rows loaded)."""
+        query = (select(func.count(Contact.id)).join(Person, Person.id == Contact.person_id)
+                 .where(Contact.followup_done.is_(False), Contact.followup_date.is_not(None),
+                        Contact.followup_date <= until, Person.consent_withdrawn_at.is_(None)))
+        with self.store.read() as s:
+            return s.scalar(query) or 0
 
     @staticmethod
     def _get(session, contact_id: int) -> Contact:  # type: ignore[no-untyped-def]

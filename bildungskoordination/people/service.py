@@ -75,19 +75,19 @@ class PersonService:
         """List rows for the given ids, in the same order; ids that no longer exist are skipped."""
         if not ids:
             return []
+        # Correlated per row: served by ix_contact_person_followup (first open follow-up of the person).
         next_followup = (
-            select(Contact.person_id, func.min(Contact.followup_date).label("due"))
-            .where(Contact.person_id.in_(ids), Contact.followup_done.is_(False),
+            select(func.min(Contact.followup_date))
+            .where(Contact.person_id == Person.id, Contact.followup_done.is_(False),
                    Contact.followup_date.is_not(None))
-            .group_by(Contact.person_id)
-            .subquery()
+            .scalar_subquery()
+            .label("due")
         )
         query = (
             select(Person.id, Person.file_number, Person.family_name, Person.given_name,
                    Person.name_original, Person.birth_date_written, Person.birth_year, Person.birth_month,
                    Person.birth_day, Person.municipality, Person.german_level, Person.consent_date,
-                   Person.consent_withdrawn_at, next_followup.c.due)
-            .outerjoin(next_followup, next_followup.c.person_id == Person.id)
+                   Person.consent_withdrawn_at, next_followup)
             .where(Person.id.in_(ids))
         )
         with self.store.read() as s:

@@ -144,6 +144,13 @@ class Store:
         with self.engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
+    def optimize(self) -> None:
+        """Refresh the query planner's statistics where they went stale (SQLite's advice: at close)."""
+        if self.path is None or self.read_only:
+            return
+        with self.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA optimize")
+
     def rekey(self, new_key: bytes) -> None:
         """Re-encrypt every page with ``new_key`` in one transaction (SQLCipher ``PRAGMA rekey``)."""
         from bildungskoordination.store.crypto import rekey_pragma

@@ -77,6 +77,10 @@ class Person(Base):
     # next one would get the erased id – and the erasure ledger (and its sidecar file) would then point at an
     # innocent person. With AUTOINCREMENT SQLite never reuses an id (sqlite_sequence keeps the highest).
     __table_args__ = (Index("ix_person_birth", "birth_year", "birth_month", "birth_day"),
+                      # Covering index for the search as you type: the scan in list order never touches the
+                      # table rows (5 MB of index instead of 110 MB of rows at 50 000 people).
+                      Index("ix_person_search", "sort_name", "id", "search_folded", "search_skeleton",
+                            "file_number"),
                       {"sqlite_autoincrement": True})
 
 
@@ -104,7 +108,9 @@ class Contact(Base):
 
     person: Mapped[Person] = relationship(back_populates="contacts")
 
-    __table_args__ = (Index("ix_contact_followup", "followup_done", "followup_date"),)
+    __table_args__ = (Index("ix_contact_followup", "followup_done", "followup_date"),
+                      # A person's next open follow-up (person list column) is the first entry here.
+                      Index("ix_contact_person_followup", "person_id", "followup_done", "followup_date"))
 
 
 class AuditEvent(Base):

@@ -7,7 +7,7 @@ operation number), so the parent can recompute exactly what was sent without bei
 Protocol, one line per message, each written with one ``write`` and flushed:
 
     worker -> READY                          imports done; the database has not been touched yet
-    parent -> GO <inc> <mode>                mode: saves | import | hold
+    parent -> GO <inc> <mode>                mode: saves | import | hold | cycles | (hooks below)
     worker -> OPEN <inc>                     Services.open returned
     worker -> A <k> P <person id> <file no>  op k: PersonService.create returned
     worker -> A <k> C <person id> <id>       op k: ContactService.add returned
@@ -282,6 +282,18 @@ def main(argv: list[str]) -> int:
                     return 3
                 _emit(f"A {k} I {len(report.created_ids)} {min(report.created_ids)} {max(report.created_ids)}")
                 k += 1
+        elif mode == "cycles":  # save three people, close, open again, … (benchmarks/crash_soak.py)
+            k = 0
+            while True:
+                for _ in range(3):
+                    data = person_data(lane, inc, k)
+                    pid = services.people.create(data)
+                    _emit(f"A {k} P {pid} {data.file_number}")
+                    k += 1
+                services.close()
+                _emit("CLOSED")
+                services = Services.open(db, passphrase=passphrase, unencrypted=passphrase is None, fast_kdf=True)
+                _emit(f"OPEN {inc}")
         else:
             _emit(f"ERR unknown mode {mode}")
             return 3

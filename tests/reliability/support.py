@@ -33,8 +33,14 @@ def side(db: Path, suffix: str) -> Path:
 
 
 def state(db: Path, suffixes: tuple[str, ...] = ("", "-wal", ".key.json")) -> dict[str, str | None]:
-    """Digests of the database file and the files whose bytes must never change behind the user's back."""
-    return {suffix or "db": digest(side(db, suffix)) for suffix in suffixes}
+    """Digests of the database file and the files whose bytes must never change behind the user's back.
+    An empty -wal counts as none: SQLite creates one on opening a WAL database and that changes nothing."""
+    out = {}
+    for suffix in suffixes:
+        path = side(db, suffix)
+        empty_wal = suffix == "-wal" and path.is_file() and path.stat().st_size == 0
+        out[suffix or "db"] = None if empty_wal else digest(path)
+    return out
 
 
 def populate(services: Services, persons: int = 50, *, prefix: str = "R") -> list[int]:
@@ -113,7 +119,10 @@ def run_probe(spec: dict, *, unprivileged: bool = False, tmpfs: tuple[Path, str]
     if tmpfs is not None:
         folder, size = tmpfs
         script = f'mount -t tmpfs -o size={size} bk-voll "$1" || exit 97; shift; exec "$@"'
-        cmd = ["unshare", "--mount", "--propagation", "private", "sh", "-c", script, "sh", str(folder), *cmd]
+        # Root: a mount namespace is enough. Others: also a user namespace in which they are root.
+        userns = [] if os.geteuid() == 0 else ["--map-root-user"]
+        cmd = ["unshare", "--mount", *userns, "--propagation", "private", "sh", "-c", script, "sh", str(folder),
+               *cmd]
     env = {k: v for k, v in os.environ.items() if k != "BILDUNGSKOORDINATION_PASSPHRASE"}
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, preexec_fn=preexec, env=env)
     if tmpfs is not None and (result.returncode == 97 or (result.returncode and not result.stdout.strip())):

@@ -49,15 +49,17 @@ PASSPHRASE = "Absturz Test Passphrase 42"
 @pytest.mark.parametrize("encrypted", [False, True], ids=["unverschluesselt", "verschluesselt"])
 def test_kill_at_random_points(tmp_path: Path, encrypted: bool, record_property) -> None:  # type: ignore[no-untyped-def]
     kills = KILLS - round(KILLS * 0.6) if encrypted else round(KILLS * 0.6)
+    print(f"BK_CRASH_SEED={SEED + encrypted} BK_CRASH_KILLS={KILLS}")
     result = run_lane(tmp_path, lane="e" if encrypted else "p", passphrase=PASSPHRASE if encrypted else None,
                       kills=kills, seed=SEED + encrypted)
     print(result.summary())
     record_property("crash_points", result.points)
     record_property("crash_summary", result.summary())
     assert result.kills == kills
-    # Together the two lanes reach >= 200 crash points with the default 60 kills.
-    assert result.points >= kills * 200 / 60
-    assert sum(v for k, v in result.phases.items() if k.startswith("Import")) >= 1 or kills < 10
+    if kills >= 20:  # (a handful of kills, e.g. BK_CRASH_KILLS=5 while debugging, proves nothing here)
+        # Together the two lanes reach >= 200 crash points with the default 60 kills.
+        assert result.points >= kills * 200 / 60
+        assert sum(v for k, v in result.phases.items() if k.startswith("Import")) >= 1
 
 
 # --- the three moments the WAL-expected check gets wrong ---------------------------------------------------
@@ -65,7 +67,7 @@ def _kill_at_hook(db: Path, mode: str, passphrase: str | None, tmp_path: Path) -
     worker = Worker(db, "h", passphrase, tmp_path / f"stderr-{mode}.txt")
     worker.wait_for("READY")
     worker.go(0, mode)
-    worker.wait_for("HOOK", timeout=60)
+    worker.wait_for("HOOK", timeout=30)
     worker.kill()
     worker.close()
     return worker
@@ -158,3 +160,16 @@ def test_worker_script_runs_standalone() -> None:
                             input="QUIT\n", capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "READY"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("encrypted", [False, True], ids=["unverschluesselt", "verschluesselt"])
+def test_kill_soak(tmp_path: Path, encrypted: bool) -> None:
+    """The long variant (BK_CRASH_SOAK_KILLS, default 300 per lane); runs only with ``-m slow`` or
+    BK_CRASH_SOAK=1 (tests/reliability/conftest.py). benchmarks/crash_soak.py does the same with a report."""
+    kills = int(os.environ.get("BK_CRASH_SOAK_KILLS", "300"))
+    result = run_lane(tmp_path, lane="e" if encrypted else "p", passphrase=PASSPHRASE if encrypted else None,
+                      kills=kills, seed=SEED + 100 + encrypted, snapshots=(3, 6), log=print)
+    print(result.summary())
+    assert result.kills == kills
+    assert result.points >= 4 * kills or kills < 50

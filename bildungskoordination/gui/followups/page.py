@@ -53,13 +53,16 @@ class FollowUpsPage(QWidget):
         self.proxy.setSortRole(SortRole)
         self.table = QTableView()
         self.table.setModel(self.proxy)
+        # The model comes sorted (today, overdue, upcoming) from SQL; the proxy sorts only on a header click.
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
-        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
+        for column, width in enumerate((85, 170, 190, 105, 260, 260, 90)):
+            self.table.setColumnWidth(column, width)
         self.table.setAccessibleName(_("Wiedervorlagen"))
         layout.addWidget(self.table, 1)
 
@@ -77,21 +80,26 @@ class FollowUpsPage(QWidget):
         self.open_button.clicked.connect(self._on_open_button_clicked)
         self.done_button.clicked.connect(self._on_done_button_clicked)
         ctx.signal.changed.connect(self._on_signal_changed)
-        self.reload()
+        self._stale = True  # loaded when first shown, not at start-up
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        super().showEvent(event)
+        if self._stale:
+            self.reload()
 
     def reload(self) -> None:
+        self._stale = False
         days = self.horizon.currentData()
         today = date.today()
         until = None if days is None else today + timedelta(days=int(days))
         rows = self._ctx.services.contacts.due_followups(until)
         self.model.set_rows(rows, today)
-        self.table.resizeColumnsToContents()
         due_now = sum(1 for r in rows if r.followup_date <= today)
         self.summary.setText(ngettext("{n} Wiedervorlage fällig oder überfällig", "{n} Wiedervorlagen fällig oder überfällig",
                                       due_now).format(n=due_now))
 
     def due_count(self) -> int:
-        return len(self._ctx.services.contacts.due_followups(date.today()))
+        return self._ctx.services.contacts.count_due(date.today())
 
     def _current(self, role: int) -> int | None:
         index = self.table.currentIndex()
@@ -118,4 +126,7 @@ class FollowUpsPage(QWidget):
 
     def _on_signal_changed(self, change: Change) -> None:
         if change.entity in ("contact", "person"):
-            self.reload()
+            if self.isVisible():
+                self.reload()
+            else:
+                self._stale = True

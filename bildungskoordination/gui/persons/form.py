@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -50,6 +51,7 @@ class PersonForm(QScrollArea):
         self._errors: dict[str, FieldError] = {}
         self._labels: dict[str, str] = {}
         self._languages_levels: dict[str, str] = {}
+        self._read_only = False
         inner = QWidget()
         grid = QGridLayout(inner)
         self.setWidget(inner)
@@ -308,6 +310,33 @@ class PersonForm(QScrollArea):
         first = next((e.field for e in errors if e.field in self._errors), None)
         if first is not None:
             self.ensureWidgetVisible(self._errors[first])
+
+    def set_read_only(self, read_only: bool) -> None:
+        """Show the record without letting it be changed (processing restricted); texts stay readable and
+        selectable, choices are disabled."""
+        self._read_only = read_only
+        # Read-only text fields take the window colour, so they do not look editable (empty palette = inherit).
+        palette = QPalette()
+        if read_only:
+            palette = self.palette()
+            palette.setColor(QPalette.ColorRole.Base, palette.color(QPalette.ColorRole.Window))
+        for w in self.widget().findChildren(QLineEdit):
+            w.setReadOnly(read_only)
+            w.setPalette(palette)
+        for w in self.widget().findChildren(DateField):
+            w.setClearButtonEnabled(not read_only)
+        for w in self.widget().findChildren(QSpinBox):
+            w.setReadOnly(read_only)
+            w.setPalette(palette)
+        self.note.setReadOnly(read_only)
+        self.note.setPalette(palette)
+        for w in self.widget().findChildren(QComboBox) + self.widget().findChildren(QCheckBox):
+            w.setEnabled(not read_only)
+        self.languages.setEnabled(not read_only)
+
+    @property
+    def read_only(self) -> bool:
+        return self._read_only
 
     def field_label(self, key: str) -> str:
         return self._labels.get(key, key)

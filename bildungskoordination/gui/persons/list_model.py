@@ -15,6 +15,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from bildungskoordination.i18n import N_, _
 from bildungskoordination.people.records import PersonRow
+from bildungskoordination.privacy.restriction import restriction_message
 from bildungskoordination.services import Services
 
 Index = QModelIndex | QPersistentModelIndex
@@ -30,6 +31,7 @@ COLUMNS: list[tuple[str, str | None]] = [
     (N_("Wiedervorlage"), None),
 ]
 PAGE_SIZE = 200
+RESTRICTED_MARK = "⛔"
 PersonIdRole = Qt.ItemDataRole.UserRole + 1
 
 
@@ -43,6 +45,7 @@ class PersonListModel(QAbstractTableModel):
         self._sort = "name"
         self._descending = False
         self._today = date.today()
+        self._loaded = False
 
     # --- loading -----------------------------------------------------------------------------
     def set_filter(self, text: str) -> None:
@@ -50,6 +53,7 @@ class PersonListModel(QAbstractTableModel):
         self.reload()
 
     def reload(self) -> None:
+        self._loaded = True
         self.beginResetModel()
         self._ids = self._services.people.search_ids(self._text, sort=self._sort, descending=self._descending)
         self._rows.clear()
@@ -106,8 +110,13 @@ class PersonListModel(QAbstractTableModel):
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, column)
-        if role == Qt.ItemDataRole.ToolTipRole and column == 1 and not row.has_consent:
-            return _("Einwilligung zur Datenverarbeitung fehlt")
+        if role == Qt.ItemDataRole.ToolTipRole and column == 1:
+            if row.consent_withdrawn_at is not None:
+                return restriction_message(row.consent_withdrawn_at) + " – " + _("nur Speicherung")
+            if not row.has_consent:
+                return _("Einwilligung zur Datenverarbeitung fehlt")
+        if role == Qt.ItemDataRole.AccessibleTextRole and column == 1 and row.consent_withdrawn_at is not None:
+            return f"{row.family_name}, {row.given_name}, " + _("Verarbeitung eingeschränkt")
         if role == Qt.ItemDataRole.ForegroundRole and column == 6 and row.next_followup:
             if row.next_followup <= self._today:
                 return QBrush(QColor("#b3261e"))
@@ -120,6 +129,8 @@ class PersonListModel(QAbstractTableModel):
             return row.file_number
         if column == 1:
             name = f"{row.family_name}, {row.given_name}"
+            if row.consent_withdrawn_at is not None:
+                return f"{name}  {RESTRICTED_MARK}"  # processing restricted (Art. 18): only stored
             return name if row.has_consent else f"{name}  ⚠"
         if column == 2:
             return row.name_original
@@ -137,6 +148,9 @@ class PersonListModel(QAbstractTableModel):
         key = COLUMNS[column][1] if 0 <= column < len(COLUMNS) else None
         if key is None:
             return
+        descending = order == Qt.SortOrder.DescendingOrder
+        if self._loaded and (key, descending) == (self._sort, self._descending):
+            return  # the view re-announces the current order when sorting is switched on
         self._sort = key
-        self._descending = order == Qt.SortOrder.DescendingOrder
+        self._descending = descending
         self.reload()

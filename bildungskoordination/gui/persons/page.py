@@ -52,8 +52,9 @@ class PersonsPage(QWidget):
         self.model = PersonListModel(ctx.services, self)
         self.table = QTableView()
         self.table.setModel(self.model)
-        self.table.setSortingEnabled(True)
+        # Indicator first: switching sorting on then loads the list once, in this order.
         self.table.horizontalHeader().setSortIndicator(1, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
@@ -88,7 +89,7 @@ class PersonsPage(QWidget):
         ctx.signal.changed.connect(self._on_signal_changed)
         self.setTabOrder(self.search, self.new_button)
         self.setTabOrder(self.new_button, self.table)
-        self.reload()
+        self._update_count()
 
     # --- list ----------------------------------------------------------------------------------
     def reload(self) -> None:

@@ -1,13 +1,23 @@
-"""A person's file: master data and counselling contacts, on tabs."""
+"""A person's file: master data and counselling contacts, on tabs; the privacy actions in the "Mehr" menu.
+
+When consent was withdrawn, processing is restricted (Art. 18 DSGVO): a banner says so, the form is read-only
+and no contact can be added (the services refuse too). Withdrawal, renewal, the Art. 15 export and the
+erasure are one service call each; the file then refreshes from the change signal like every view.
+"""
 
 from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -23,8 +33,17 @@ from bildungskoordination.gui.persons.contact_entry import ContactEntry
 from bildungskoordination.gui.persons.contacts_model import ContactHistoryModel, SortRole
 from bildungskoordination.gui.persons.duplicates_dialog import DuplicateDialog
 from bildungskoordination.gui.persons.form import PersonForm
+from bildungskoordination.gui.privacy.consent_dialog import ConsentDialog
+from bildungskoordination.gui.privacy.erase_dialog import EraseDialog
 from bildungskoordination.i18n import _
-from bildungskoordination.people.records import ContactData, NotFound, ValidationError
+from bildungskoordination.people.records import ContactData, NotFound, PersonData, ValidationError
+from bildungskoordination.privacy.policy import BASIS_WITHDRAWAL
+from bildungskoordination.privacy.restriction import ProcessingRestricted
+
+
+def restriction_banner_text(withdrawn_on: date) -> str:
+    return _("Verarbeitung eingeschränkt: Einwilligung am {date} widerrufen – nur Speicherung; keine neuen "
+             "Kontakte, Briefe oder Vermittlungen").format(date=withdrawn_on.strftime("%d.%m.%Y"))
 
 
 class PersonFile(QWidget):
@@ -34,16 +53,29 @@ class PersonFile(QWidget):
         super().__init__(parent)
         self._ctx = ctx
         self.person_id: int | None = None
+        self._person: PersonData | None = None
         self._dirty = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 0, 0, 0)
+        top = QHBoxLayout()
         self.header = QLabel()
         self.header.setTextFormat(Qt.TextFormat.PlainText)
         font = self.header.font()
         font.setPointSizeF(font.pointSizeF() * 1.25)
         font.setBold(True)
         self.header.setFont(font)
-        layout.addWidget(self.header)
+        top.addWidget(self.header, 1)
+        self._build_more_menu()
+        top.addWidget(self.more_button)
+        layout.addLayout(top)
+        self.banner = QLabel()
+        self.banner.setObjectName("restrictionBanner")
+        self.banner.setTextFormat(Qt.TextFormat.PlainText)
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("#restrictionBanner { background: #fde7e9; color: #8c1d18; padding: 6px; "
+                                  "border: 1px solid #e6a8a3; font-weight: bold; }")
+        self.banner.hide()
+        layout.addWidget(self.banner)
 
         self.tabs = QTabWidget()
         layout.addWidget(self.tabs, 1)
@@ -99,9 +131,54 @@ class PersonFile(QWidget):
         ctx.signal.changed.connect(self._on_signal_changed)
         self.show_new()
 
+    def _build_more_menu(self) -> None:
+        self.more_menu = QMenu(self)
+        self.action_withdraw = self.more_menu.addAction(_("Einwilligung &widerrufen …"))
+        self.action_renew = self.more_menu.addAction(_("Einwilligung &erneuert …"))
+        self.more_menu.addSeparator()
+        self.action_export = self.more_menu.addAction(_("&Auskunft nach Art. 15 …"))
+        self.action_export.setToolTip(_("Alles über diese Person als JSON und PDF in einen Ordner schreiben"))
+        self.more_menu.addSeparator()
+        self.action_erase = self.more_menu.addAction(_("Person endgültig &löschen …"))
+        self.action_withdraw.triggered.connect(self._on_action_withdraw_triggered)
+        self.action_renew.triggered.connect(self._on_action_renew_triggered)
+        self.action_export.triggered.connect(self._on_action_export_triggered)
+        self.action_erase.triggered.connect(self._on_action_erase_triggered)
+        # Alt+R: free on the Stammdaten tab (on the Beratung tab a topic shares it; Alt+R then alternates).
+        self.more_button = QPushButton(_("Meh&r"))
+        self.more_button.setToolTip(_("Einwilligung, Auskunft nach Art. 15, Löschung"))
+        self.more_button.setAccessibleName(_("Weitere Aktionen zur Person"))
+        self.more_button.setMenu(self.more_menu)
+
+    def _update_actions(self) -> None:
+        data = self._person
+        writable = not self._ctx.services.store.read_only
+        self.more_button.setEnabled(data is not None)
+        restricted = data is not None and data.is_restricted
+        self.action_withdraw.setEnabled(data is not None and writable and not restricted)
+        self.action_renew.setEnabled(restricted and writable)
+        self.action_export.setEnabled(data is not None)
+        self.action_erase.setEnabled(data is not None and writable)
+
+    def _set_restricted(self, data: PersonData | None) -> None:
+        restricted = data is not None and data.consent_withdrawn_at is not None
+        if data is not None and data.consent_withdrawn_at is not None:
+            self.banner.setText(restriction_banner_text(data.consent_withdrawn_at))
+        self.banner.setVisible(restricted)
+        self.form.set_read_only(restricted)
+        self.entry.setEnabled(not restricted)
+        self.save_button.setEnabled(not restricted)
+
+    @property
+    def restricted(self) -> bool:
+        return self._person is not None and self._person.is_restricted
+
     # --- showing --------------------------------------------------------------------------------
     def show_new(self) -> None:
         self.person_id = None
+        self._person = None
+        self._set_restricted(None)
+        self._update_actions()
         self.form.clear()
         self.history_model.set_rows([])
         self.tabs.setTabEnabled(self.contacts_tab_index, False)
@@ -118,7 +195,10 @@ class PersonFile(QWidget):
             self.show_new()
             return
         self.person_id = person_id
+        self._person = data
         self.form.load(data)
+        self._set_restricted(data)
+        self._update_actions()
         self._set_header(data.family_name, data.given_name, data.file_number, data.name_original)
         self.tabs.setTabEnabled(self.contacts_tab_index, True)
         self._reload_contacts()
@@ -147,6 +227,9 @@ class PersonFile(QWidget):
 
     # --- saving ---------------------------------------------------------------------------------
     def save(self) -> bool:
+        if self.restricted:
+            self.status.setText(_("Nicht gespeichert: die Verarbeitung ist eingeschränkt."))
+            return False
         data, errors = self.form.collect()
         if errors:
             self.form.show_errors(errors)
@@ -201,6 +284,9 @@ class PersonFile(QWidget):
             return
         try:
             self._ctx.services.contacts.add(self.person_id, data)
+        except ProcessingRestricted as exc:
+            QMessageBox.warning(self, _("Nicht gespeichert"), "; ".join(e.message for e in exc.errors))
+            return
         except ValidationError as exc:
             self.entry.show_errors(exc.errors)
             return
@@ -219,4 +305,98 @@ class PersonFile(QWidget):
         if change.entity == "contact":
             self._reload_contacts()
         elif change.entity == "person" and change.kind == "deleted":
+            self._set_dirty(False)  # the person is gone; there is nothing left to save
             self.show_new()
+        elif change.entity == "person" and not self._dirty:
+            self.show_person(self.person_id)  # e.g. consent withdrawn: banner, read-only form
+
+    # --- privacy actions (Mehr ▾) ----------------------------------------------------------------
+    def _person_label(self) -> str:
+        data = self._person
+        return "" if data is None else f"{data.family_name}, {data.given_name}"
+
+    def _may_discard_changes(self) -> bool:
+        """Before an action that reloads the file: save or drop unsaved edits, or stay."""
+        if not self._dirty:
+            return True
+        answer = QMessageBox.question(
+            self, _("Ungespeicherte Änderungen"),
+            _("Die Änderungen an dieser Person sind noch nicht gespeichert. Speichern?"),
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel)
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        if answer == QMessageBox.StandardButton.Discard:
+            self._set_dirty(False)
+            return True
+        return False
+
+    def _withdrawal_period(self) -> str:
+        rules = [r for r in self._ctx.services.retention.rules() if r.basis == BASIS_WITHDRAWAL]
+        return rules[0].period if rules else ""
+
+    def _on_action_withdraw_triggered(self) -> None:
+        if self.person_id is None or not self._may_discard_changes():
+            return
+        dialog = ConsentDialog(self._person_label(), withdraw=True, period=self._withdrawal_period(), parent=self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        try:
+            self._ctx.services.people.withdraw_consent(self.person_id, dialog.day())
+        except (ValidationError, NotFound) as exc:
+            QMessageBox.warning(self, _("Nicht eingetragen"), _error_text(exc))
+            return
+        self.status.setText(_("Widerruf eingetragen; die Verarbeitung ist eingeschränkt."))
+
+    def _on_action_renew_triggered(self) -> None:
+        if self.person_id is None:
+            return
+        dialog = ConsentDialog(self._person_label(), withdraw=False, parent=self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        try:
+            self._ctx.services.people.renew_consent(self.person_id, dialog.day())
+        except (ValidationError, NotFound) as exc:
+            QMessageBox.warning(self, _("Nicht eingetragen"), _error_text(exc))
+            return
+        self.status.setText(_("Einwilligung eingetragen; die Einschränkung ist aufgehoben."))
+
+    def _on_action_export_triggered(self) -> None:
+        if self.person_id is None:
+            return
+        folder = QFileDialog.getExistingDirectory(self, _("Ordner für die Auskunft nach Art. 15 wählen"),
+                                                  str(Path.home()))
+        if not folder:
+            return
+        try:
+            json_path, pdf_path = self._ctx.services.access_export.export(self.person_id, Path(folder))
+        except Exception as exc:  # noqa: BLE001 – nothing was handed out; say why
+            QMessageBox.critical(self, _("Auskunft nicht erstellt"),
+                                 _("Die Auskunft wurde nicht erstellt: {error}").format(error=exc))
+            return
+        self.status.setText(_("Auskunft geschrieben: {pdf}, {json}").format(pdf=pdf_path.name, json=json_path.name))
+        QMessageBox.information(
+            self, _("Auskunft nach Art. 15 erstellt"),
+            _("Zwei Dateien wurden in {folder} geschrieben:\n\n{pdf}  (zum Lesen und Ausdrucken)\n{json}  "
+              "(maschinenlesbar)\n\nSie enthalten personenbezogene Daten: bitte nur der Person selbst "
+              "übergeben und danach hier löschen.").format(folder=folder, pdf=pdf_path.name, json=json_path.name))
+
+    def _on_action_erase_triggered(self) -> None:
+        data, pid = self._person, self.person_id
+        if data is None or pid is None:
+            return
+        dialog = EraseDialog(self._person_label(), data.file_number, pid, parent=self)
+        if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.reason():
+            return
+        try:
+            self._ctx.services.erasure.erase(pid, dialog.reason())
+        except Exception as exc:  # noqa: BLE001 – the coordinator must learn that the person is still there
+            QMessageBox.critical(self, _("Nicht gelöscht"),
+                                 _("Die Löschung ist fehlgeschlagen: {error}").format(error=exc))
+            return
+        self.status.setText(_("Die Person wurde endgültig gelöscht."))
+
+
+def _error_text(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return "; ".join(e.message for e in exc.errors)
+    return str(exc)
