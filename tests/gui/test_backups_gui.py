@@ -21,7 +21,10 @@ def test_scheduler_backs_up_at_start_and_exit(qtbot, tmp_path):
 
     services = _services(tmp_path)
     scheduler = BackupScheduler(services)
-    scheduler.start()
+    taken = []
+    scheduler.taken.connect(taken.append)
+    scheduler.start()  # on a worker thread: the window stays responsive
+    qtbot.waitUntil(lambda: len(taken) == 1, timeout=10000)
     scheduler.stop(final=True)
     reasons = sorted(i.reason for i in services.backups.list())
     assert reasons == ["ende", "start"]

@@ -9,11 +9,14 @@ Protocol, one line per message, each written with one ``write`` and flushed:
     worker -> READY                          imports done; the database has not been touched yet
     parent -> GO <inc> <mode>                mode: saves | import | hold | cycles | (hooks below)
     worker -> OPEN <inc>                     Services.open returned
-    worker -> A <k> P <person id> <file no>  op k: PersonService.create returned
-    worker -> A <k> C <person id> <id>       op k: ContactService.add returned
+    worker -> A <k> P <person id> <file no> <marker>  op k: PersonService.create returned
+    worker -> A <k> C <person id> <id> <marker>       op k: ContactService.add returned
     worker -> B <k>                          import k: CSV written, import_persons is called now
     worker -> W <k>                          import k: checks passed, the one write transaction starts
-    worker -> A <k> I <rows> <first> <last>  import k: import_persons returned, all rows written
+    worker -> A <k> I <rows> <first> <last> <prefix>  import k: import_persons returned, all rows written
+
+The marker ("crash:<lane>/<inc>/<k>") is also the first line of the saved note; an import's rows carry the
+prefix in their file numbers.
     worker -> ERR <text>                     anything unexpected (exit status 3)
 
 ``hold`` opens the database, prints OPEN and waits for a line on stdin, then closes it and prints
@@ -54,6 +57,11 @@ _COUNTRY_NAMES = {"SY": "Syrien", "AF": "Afghanistan", "UA": "Ukraine", "TR": "T
 def marker(lane: str, inc: int, k: int) -> str:
     """First line of the note of every person and contact a worker saves: finds the op in the database."""
     return f"crash {lane}/{inc}/{k}"
+
+
+def tag(lane: str, inc: int, k: int) -> str:
+    """The marker as written in an acknowledgement (no blank)."""
+    return marker(lane, inc, k).replace(" ", ":")
 
 
 def parse_marker(note: str | None) -> tuple[str, int, int] | None:
@@ -244,7 +252,7 @@ def main(argv: list[str]) -> int:
             for k in range(5):
                 data = person_data(lane, inc, k)
                 pid = services.people.create(data)
-                _emit(f"A {k} P {pid} {data.file_number}")
+                _emit(f"A {k} P {pid} {data.file_number} {tag(lane, inc, k)}")
             services.lock.release = stop_here  # type: ignore[method-assign,union-attr]
             services.close()
             return 0
@@ -255,10 +263,10 @@ def main(argv: list[str]) -> int:
                     data = person_data(lane, inc, k)
                     pid = services.people.create(data)
                     pids[k] = pid
-                    _emit(f"A {k} P {pid} {data.file_number}")
+                    _emit(f"A {k} P {pid} {data.file_number} {tag(lane, inc, k)}")
                 else:
                     cid = services.contacts.add(pids[person_k], contact_data(lane, inc, k))
-                    _emit(f"A {k} C {pids[person_k]} {cid}")
+                    _emit(f"A {k} C {pids[person_k]} {cid} {tag(lane, inc, k)}")
         elif mode == "import":
             folder = db.parent.parent / "csv"
             folder.mkdir(exist_ok=True)
@@ -280,7 +288,8 @@ def main(argv: list[str]) -> int:
                 if report.problems or len(report.created_ids) != IMPORT_ROWS:
                     _emit(f"ERR import {k}: {[str(p) for p in report.problems[:3]]}")
                     return 3
-                _emit(f"A {k} I {len(report.created_ids)} {min(report.created_ids)} {max(report.created_ids)}")
+                _emit(f"A {k} I {len(report.created_ids)} {min(report.created_ids)} {max(report.created_ids)} "
+                      f"{import_prefix(lane, inc, k)}")
                 k += 1
         elif mode == "cycles":  # save three people, close, open again, … (benchmarks/crash_soak.py)
             k = 0
@@ -288,7 +297,7 @@ def main(argv: list[str]) -> int:
                 for _ in range(3):
                     data = person_data(lane, inc, k)
                     pid = services.people.create(data)
-                    _emit(f"A {k} P {pid} {data.file_number}")
+                    _emit(f"A {k} P {pid} {data.file_number} {tag(lane, inc, k)}")
                     k += 1
                 services.close()
                 _emit("CLOSED")

@@ -342,6 +342,8 @@ class Ledger:
                         fail(f"import {key} is PARTIAL: {len(rows)} of {cw.IMPORT_ROWS} rows")
                     present = bool(rows)
                 seen_keys.add(key)
+                if acked and view.acks[k][-1] not in (cw.tag(self.lane, inc, k), cw.import_prefix(self.lane, inc, k)):
+                    fail(f"acknowledgement {view.acks[k]} does not belong to op {key}")
                 must = acked or key in self.committed
                 if must and not present:
                     fail(f"{'acknowledged' if acked else 'once committed'} save {kind} {key} is missing "

@@ -65,7 +65,8 @@ def _csv(tmp_path: Path) -> Path:
 # --- full disk: max_page_count on the live connection -------------------------------------------------------
 @pytest.fixture
 def full(golden: dict[str, Path], tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple]:
-    """An open database whose live connection may not grow by a single page; yields (services, errors)."""
+    """An open database whose live connection may not grow by one page, after a person, a contact and an
+    import were tried; yields (services, errors by action, everyone before, db path, passphrase)."""
     db, passphrase = _db(golden, tmp_path / "db", request.param)
     services = Services.open(db, passphrase=passphrase)
     before = _everyone(services)
