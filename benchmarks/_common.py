@@ -19,7 +19,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 BENCH_DIR = REPO / "benchmarks"
-OUT = REPO / "bench-out"  # git-ignored
+# git-ignored; BILDUNGSKOORDINATION_BENCH_OUT points elsewhere (e.g. a private copy while others measure too).
+OUT = Path(os.environ.get("BILDUNGSKOORDINATION_BENCH_OUT") or REPO / "bench-out")
 PERSONS = 50_000
 SEED = 1
 DB = OUT / "demo50k.sqlite3"
@@ -87,7 +88,7 @@ def ensure_db(*, encrypted: bool = False, rebuild: bool = False, quiet: bool = F
     for stale in (path, *_companions(path)):
         stale.unlink(missing_ok=True)
     if not quiet:
-        print(f"building {path.relative_to(REPO)} ({PERSONS} persons, seed {SEED}"
+        print(f"building {path} ({PERSONS} persons, seed {SEED}"
               f"{', encrypted' if encrypted else ''}) …", flush=True)
     started = time.perf_counter()
     subprocess.run([*app_command(), "--db", str(path), "demo", "--persons", str(PERSONS), "--seed", str(SEED)],

@@ -35,7 +35,7 @@ def ensure_schema(engine: Engine, path: Path | None, *, backup_dir: Path | None 
     if revision == HEAD_REVISION:
         return
     if path is not None and has_tables:
-        backup_before_migration(path, revision or "none", backup_dir or path.parent / "backups", key=key)
+        backup_before_migration(path, revision or "none", backup_dir or path.parent / "Sicherungen", key=key)
     upgrade(engine)
 
 
@@ -61,9 +61,17 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 
 def backup_before_migration(path: Path, from_revision: str, backup_dir: Path, *, key: bytes | None = None) -> Path:
+    """Named like the regular backups (privacy/backups.py), so it shows in the list and can be restored;
+    an encrypted one gets its key file beside it. ``from_revision`` is kept in the log, not the name."""
+    import shutil
+
+    from bildungskoordination.store.crypto import key_file_for
+
     backup_dir.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = backup_dir / f"{path.stem}-vor-migration-{from_revision}-{stamp}.sqlite3"
+    stamp = datetime.now().strftime("%Y-%m-%dT%H-%M-%S")
+    target = backup_dir / f"{path.stem}-{stamp}-vor-migration.sqlite3"
+    if key is not None and key_file_for(path).exists():
+        shutil.copy2(key_file_for(path), key_file_for(target))
     copy_database(path, target, key=key)
     return target
 

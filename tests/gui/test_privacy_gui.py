@@ -376,7 +376,8 @@ def test_new_fields_have_accessible_names_and_mnemonics(qtbot, window):
     for editor in erasure.rule_editors.values():
         assert editor.years.accessibleName() and editor.days.accessibleName() and editor.apply_button.accessibleName()
         assert editor.title.buddy() is editor.years and "&" in editor.title.text()
-    for widget in (erasure.table, audit.table, audit.person_field, audit.keep_days, window.persons.person_file.more_button):
+    more = window.persons.person_file.more_button
+    for widget in (erasure.table, audit.table, audit.person_field, audit.keep_days, more):
         assert widget.accessibleName(), widget
     buddies = [label.buddy() for label in audit.findChildren(QLabel) if "&" in label.text()]
     assert audit.person_field in buddies and audit.keep_days in buddies

@@ -479,11 +479,12 @@ class LaneResult:
 
 def run_lane(root: Path, *, lane: str, passphrase: str | None, kills: int, seed: int,
              import_share: float = 0.2, snapshots: tuple[int, int] = (3, 5), prespawn: int = 2,
-             verify_every: int = 1, log=None) -> LaneResult:  # type: ignore[no-untyped-def]
+             verify_every: int = 1, max_queue: int = 40, log=None) -> LaneResult:  # type: ignore[no-untyped-def]
     """Kill ``kills`` incarnations at random moments, freeze-copy each a few times before; check all images.
 
     ``verify_every`` > 1 checks only every n-th SIGSTOP image (the soak run uses it for very long runs);
-    every SIGKILL image is always checked.
+    every SIGKILL image is always checked. Images wait in a queue and are checked while the worker runs;
+    beyond ``max_queue`` waiting images the next incarnation starts only after the checks caught up.
     """
     rng = random.Random(seed)
     started = time.monotonic()
@@ -528,6 +529,8 @@ def run_lane(root: Path, *, lane: str, passphrase: str | None, kills: int, seed:
     worker: Worker | None = None
     try:
         for inc in range(kills):
+            while len(queue) > max_queue:  # checking lags behind: catch up before the next incarnation
+                verify_one()
             worker = workers.popleft()
             t = time.monotonic()
             worker.wait_for("READY")

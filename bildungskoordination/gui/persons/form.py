@@ -315,23 +315,27 @@ class PersonForm(QScrollArea):
         """Show the record without letting it be changed (processing restricted); texts stay readable and
         selectable, choices are disabled."""
         self._read_only = read_only
+        inner = self.widget()
+        if inner is None:
+            return
         # Read-only text fields take the window colour, so they do not look editable (empty palette = inherit).
         palette = QPalette()
         if read_only:
             palette = self.palette()
             palette.setColor(QPalette.ColorRole.Base, palette.color(QPalette.ColorRole.Window))
-        for w in self.widget().findChildren(QLineEdit):
-            w.setReadOnly(read_only)
-            w.setPalette(palette)
-        for w in self.widget().findChildren(DateField):
-            w.setClearButtonEnabled(not read_only)
-        for w in self.widget().findChildren(QSpinBox):
-            w.setReadOnly(read_only)
-            w.setPalette(palette)
+        for line in inner.findChildren(QLineEdit):
+            line.setReadOnly(read_only)
+            line.setPalette(palette)
+        for date_field in inner.findChildren(DateField):
+            date_field.setClearButtonEnabled(not read_only)
+        for spin in inner.findChildren(QSpinBox):
+            spin.setReadOnly(read_only)
+            spin.setPalette(palette)
         self.note.setReadOnly(read_only)
         self.note.setPalette(palette)
-        for w in self.widget().findChildren(QComboBox) + self.widget().findChildren(QCheckBox):
-            w.setEnabled(not read_only)
+        choices: list[QWidget] = [*inner.findChildren(QComboBox), *inner.findChildren(QCheckBox)]
+        for choice in choices:
+            choice.setEnabled(not read_only)
         self.languages.setEnabled(not read_only)
 
     @property

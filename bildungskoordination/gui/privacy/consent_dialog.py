@@ -24,7 +24,7 @@ class ConsentDialog(QDialog):
                      "Akte nur noch gespeichert (Art. 18 DSGVO): keine Änderungen, keine neuen Kontakte, Briefe "
                      "oder Vermittlungen. Auskunft und Löschung bleiben möglich.").format(name=escape(name))
             if period:
-                text += "<br><br>" + _("Nach {period} wird die Akte zur Löschung vorgeschlagen.").format(
+                text += "<br><br>" + _("Die Akte wird {period} nach dem Widerruf zur Löschung vorgeschlagen.").format(
                     period=escape(period))
             label_text, ok_text = _("&Widerrufen am"), _("Widerruf &eintragen")
         else:
@@ -54,7 +54,9 @@ class ConsentDialog(QDialog):
         self.day_edit.setFocus()
 
     def day(self) -> date:
-        return self.day_edit.date().toPython()
+        day = self.day_edit.date().toPython()
+        assert isinstance(day, date)
+        return day
 
     def set_day(self, day: date) -> None:
         self.day_edit.setDate(QDate(day.year, day.month, day.day))

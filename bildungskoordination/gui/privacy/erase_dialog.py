@@ -50,9 +50,9 @@ class EraseDialog(QDialog):
         form = QFormLayout()
         self.reason_combo = QComboBox()
         self.reason_combo.addItem(_("– bitte wählen –"), "")
-        for key, label in ERASURE_REASONS.items():
+        for key, text in ERASURE_REASONS.items():
             if key not in _SYSTEM_REASONS:
-                self.reason_combo.addItem(_(label), key)
+                self.reason_combo.addItem(_(text), key)
         self.reason_combo.setAccessibleName(_("Grund der Löschung"))
         self.reason_combo.setCurrentIndex(max(self.reason_combo.findData(reason or ""), 0))
         label = QLabel(_("&Grund"))
