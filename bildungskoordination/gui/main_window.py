@@ -23,6 +23,7 @@ from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.followups.page import FollowUpsPage
 from bildungskoordination.gui.persons.page import PersonsPage
 from bildungskoordination.gui.privacy.page import PrivacyPage
+from bildungskoordination.gui.privacy.backups_page import BackupsPage
 from bildungskoordination.gui.privacy.screen_lock import IdleWatcher, LockPage, close_open_dialogs
 from bildungskoordination.gui.settings_dialog import SettingsDialog, SettingsValues
 from bildungskoordination.i18n import _
@@ -45,6 +46,7 @@ class MainWindow(QMainWindow):
         self.persons = PersonsPage(ctx)
         self.followups = FollowUpsPage(ctx)
         self.privacy = PrivacyPage(ctx)
+        self.privacy.add_tab(BackupsPage(ctx), _("&Sicherungen"))
         self._add_page(_("Personen"), self.persons)
         self._add_page(_("Wiedervorlagen"), self.followups)
         self._add_page(_("Datenschutz"), self.privacy)

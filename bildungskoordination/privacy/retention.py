@@ -134,9 +134,9 @@ class RetentionService:
     @staticmethod
     def _reason(rule: RetentionRule, start: date, due: date) -> str:
         if rule.basis == BASIS_WITHDRAWAL:
-            return _("Einwilligung am {date} widerrufen; Frist von {period} abgelaufen am {due}").format(
+            return _("Einwilligung am {date} widerrufen; Frist ({period}) abgelaufen am {due}").format(
                 date=_fmt(start), period=rule.period, due=_fmt(due))
-        return _("Letzte Aktivität (Kontakt, Änderung oder Anlage) am {date}; Frist von {period} abgelaufen "
+        return _("Letzte Aktivität (Kontakt, Änderung oder Anlage) am {date}; Frist ({period}) abgelaufen "
                  "am {due}").format(date=_fmt(start), period=rule.period, due=_fmt(due))
 
 

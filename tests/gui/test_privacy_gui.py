@@ -56,7 +56,7 @@ def test_datenschutz_follows_wiedervorlagen_and_the_later_areas_stay_disabled(wi
     for i in (3, 4, 5):
         assert not nav.item(i).flags() & Qt.ItemFlag.ItemIsEnabled
     privacy = window.privacy
-    assert [privacy.tabs.tabText(i) for i in range(privacy.tabs.count())] == ["&Löschvorschläge", "&Protokoll"]
+    assert [privacy.tabs.tabText(i) for i in range(privacy.tabs.count())] == ["&Löschvorschläge", "&Protokoll", "&Sicherungen"]
     index = privacy.add_tab(QLabel("Sicherungen"), "&Sicherungen")
     assert index == 2 and privacy.tabs.tabText(2) == "&Sicherungen"
 
@@ -70,7 +70,7 @@ def test_erase_a_due_person_from_the_proposals(qtbot, window, services, some_peo
     assert _cells(page.proxy) and [row[1] for row in _cells(page.proxy)] == ["Tesfay, Yonas"]
     assert page.summary.text() == "1 Person zur Löschung vorgeschlagen"
     assert _cells(page.proxy)[0][3] == "Einwilligung widerrufen"
-    assert "Frist von 30 Tage" in page.reason.text()
+    assert "Frist (30 Tage)" in page.reason.text()
 
     # A longer period for the withdrawal rule: nobody is due any more; back to 30 days: due again.
     editor = page.rule_editors["widerruf"]

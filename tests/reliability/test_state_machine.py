@@ -48,8 +48,8 @@ none of the other canaries ever handed out (live, erased, or only in a backup) �
 bytes and, when ``pdftotext`` is installed, the PDF's text.
 
 Sizes: the CI variant runs 25 sequences of up to 20 steps (``max_examples=25, stateful_step_count=20``),
-a few seconds; the ``slow`` variant 200 sequences of up to 50 steps and is skipped unless ``-m slow`` selects
-it (``python -m pytest -m slow tests/reliability/test_state_machine.py``).
+about 10–15 s; the ``slow`` variant 100 sequences of up to 50 steps (a few minutes) and is skipped unless
+``-m slow`` selects it (``python -m pytest -m slow tests/reliability/test_state_machine.py``; conftest).
 """
 
 from __future__ import annotations
@@ -384,7 +384,8 @@ class DatabaseLifecycle(RuleBasedStateMachine):
     @precondition(lambda self: self.backups)
     @rule(data=st.data(), via_manager=st.booleans())
     def restore_a_backup(self, data: st.DataObject, via_manager: bool) -> None:
-        info, snapshot = data.draw(st.sampled_from(self.backups), label="backup")
+        index = data.draw(st.integers(0, len(self.backups) - 1), label="backup number")
+        info, snapshot = self.backups[index]
         now = self._snapshot()
         sv = self.sv
         if via_manager:  # as the GUI does it: check, take "vor-wiederherstellung", close, replace
@@ -550,7 +551,7 @@ class DatabaseLifecycle(RuleBasedStateMachine):
 
 # CI: 25 sequences x up to 20 steps. The machine makes its own folders, so no fixture health check applies.
 CI_SETTINGS = settings(max_examples=25, stateful_step_count=20, deadline=None)
-SLOW_SETTINGS = settings(max_examples=200, stateful_step_count=50, deadline=None,
+SLOW_SETTINGS = settings(max_examples=100, stateful_step_count=50, deadline=None,
                          suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -559,7 +560,52 @@ def test_database_lifecycle_matches_the_model() -> None:
 
 
 @pytest.mark.slow
-def test_database_lifecycle_matches_the_model_long(request: pytest.FixtureRequest) -> None:
-    if "slow" not in (request.config.getoption("markexpr") or ""):
-        pytest.skip("long run: select it with -m slow")
+@pytest.mark.timeout(1800)
+def test_database_lifecycle_matches_the_model_long() -> None:
+    # Skipped unless selected (-m slow or BK_CRASH_SOAK=1): tests/reliability/conftest.py.
     run_state_machine_as_test(DatabaseLifecycle, settings=SLOW_SETTINGS)
+
+
+# --- findings, pinned as strict xfails (the machine above models what the app does today) -----------------
+@pytest.fixture
+def plain(tmp_path: Path):
+    holder = {"sv": Services.open(tmp_path / DB_NAME, unencrypted=True)}
+    yield holder
+    holder["sv"].close()
+
+
+def _restore(holder: dict, info) -> Services:  # type: ignore[no-untyped-def]
+    sv = holder["sv"]
+    sv.backups.restore(info, close_live=sv.close)
+    holder["sv"] = Services.open(sv.store.path, unencrypted=True)
+    return holder["sv"]
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "person ids are handed out again after a restore (sqlite_sequence comes from the backup and is raised "
+    "only to the highest ERASED id), and the id-keyed erasure sidecar then makes replay_ledger erase a "
+    "different, never-erased person when an older backup holding the id's first owner is restored"))
+def test_replay_after_restore_erases_only_the_erased_person(plain: dict) -> None:
+    sv = plain["sv"]
+    sv.people.create(PersonData(family_name="Früher", given_name="Amal"))
+    empty_ish = sv.backups.take("manuell")
+    kept = sv.people.create(PersonData(family_name="Bleibt", given_name="Olena", note="nie gelöscht"))
+    with_kept = sv.backups.take("manuell")
+    sv = _restore(plain, empty_ish)  # back to before "Bleibt" was created
+    erased = sv.people.create(PersonData(family_name="Neu", given_name="Yusuf"))
+    sv.erasure.erase(erased, "antrag")  # Art. 17 for Yusuf only
+    sv = _restore(plain, with_kept)  # the backup that still holds Olena
+    assert erased != kept, "the id of a person who is still in a backup was handed out again"
+    assert sv.people.get(kept).family_name == "Bleibt"  # today: NotFound – Olena was erased as "wiederholt"
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "a restore silently removes every log entry made after the backup and leaves no entry of its own: "
+    "Action.RESTORE ('Sicherung wiederhergestellt') exists but nothing records it, although audit.py says "
+    "the only way entries leave the log is the (self-logging) retention purge"))
+def test_a_restore_is_recorded_in_the_log(plain: dict) -> None:
+    sv = plain["sv"]
+    info = sv.backups.take("manuell")
+    sv.people.create(PersonData(family_name="Danach", given_name="Rania"))  # its entry goes with the restore
+    sv = _restore(plain, info)
+    assert "restore" in [e.action for e in sv.audit.list(limit=None)]

@@ -78,7 +78,9 @@ class ContactEntry(QWidget):
         # Alt-keys already taken by this form's labels, in the current UI language.
         used = {_mnemonic_key(text) for text in (
             _("&Datum, Weg, Dauer"), _("&Ort"), _("Dolmetsch&ung"), _("Nächster Sc&hritt"), _("No&tiz"),
-            _("&Wiedervorlage"), _("Kontakt &speichern"))}
+            _("&Wiedervorlage"), _("Kontakt &speichern"),
+            # elsewhere in the same window (person file buttons and tabs):
+            _("Meh&r"), _("&Speichern"), _("&Verwerfen"), _("&Stammdaten"), _("&Beratung"), _("&Neue Person"))}
         for i, term in enumerate(vocabulary("topics")):
             cb = QCheckBox(_mnemonic(term.display(), used))
             cb.setAccessibleName(term.display())
