@@ -6,6 +6,7 @@ Session or SQL.
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -110,11 +111,12 @@ class Services:
                         crypto.pending_key_file_for(path).unlink(missing_ok=True)
         except BaseException as exc:
             if lock is not None:
-                # Nothing was opened: leave the marker as the previous session left it.
-                lock.release(clean=not lock.previous_session_unclean)
+                lock.release(clean=False)  # nothing was opened: the marker stays as the last session left it
             if isinstance(exc, WrongPassphrase) and not read_only:
                 _note_failed_unlock(path)
             raise
+        if lock is not None:
+            lock.mark_open()
         services = cls.on_store(store)
         services.lock = lock
         if not read_only:
@@ -128,6 +130,16 @@ class Services:
 
     def _audit_unlock(self, path: Path) -> None:
         """Failed unlocks could not be logged while the database was locked: log them now, then this one."""
+        from bildungskoordination.privacy.backup_restore import restored_marker_for
+
+        marker = restored_marker_for(path)
+        if marker.exists():
+            try:
+                backup = json.loads(marker.read_text(encoding="utf-8")).get("backup", "")
+            except ValueError:
+                backup = ""
+            self.audit.record("restore", "database", detail=str(backup))
+            marker.unlink()
         failures = _failed_unlocks_file(path)
         if failures.exists():
             for line in failures.read_text(encoding="utf-8").split():
@@ -183,14 +195,20 @@ class Services:
         crypto.pending_key_file_for(path).replace(crypto.key_file_for(path))
 
     def close(self) -> None:
+        checkpointed = False
         try:
             self.store.optimize()
             self.store.checkpoint()
+            checkpointed = True
         except Exception:  # noqa: BLE001 – closing must not fail; the WAL is replayed at next start
             pass
+        if self.lock is not None and checkpointed:
+            # Before the last connection closes (SQLite then deletes the WAL): a crash in between must not
+            # look like a lost WAL at the next start.
+            self.lock.mark_clean()
         self.store.close()
         if self.lock is not None:
-            self.lock.release(clean=True)
+            self.lock.release(clean=False)
             self.lock = None
 
 

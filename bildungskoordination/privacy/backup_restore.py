@@ -7,7 +7,9 @@ works on files only and needs no open ``Store``.
 from __future__ import annotations
 
 import os
+import json
 import sqlite3
+from datetime import datetime
 from pathlib import Path
 
 from bildungskoordination.store import crypto
@@ -91,8 +93,11 @@ def restore_backup(backup_path: Path, db_path: Path, key: bytes | None) -> None:
     pending = crypto.pending_key_file_for(db_path)
     done = False
     try:
+        highest_id = _highest_person_id(db_path, key)
         try:
             copy_database(backup_path, staged, key=key)
+            if highest_id:
+                _keep_ids_above(staged, key, highest_id)
         except Exception as exc:
             remove_files(staged.with_name(staged.name + ".part"), staged)
             raise BackupError(f"Die Sicherung {backup_path.name} ließ sich nicht zurückspielen "
@@ -110,9 +115,46 @@ def restore_backup(backup_path: Path, db_path: Path, key: bytes | None) -> None:
         if pending.exists():
             pending.replace(db_key)
             fsync_dir(db_path.parent)
+        # Logged at the next open (Services.open): the restore removed the log entries made after the backup.
+        atomic_write_bytes(restored_marker_for(db_path), json.dumps(
+            {"backup": backup_path.name, "at": datetime.now().replace(microsecond=0).isoformat()}).encode())
         done = True
     finally:
         lock.release(clean=done or not lock.previous_session_unclean)
+
+
+def restored_marker_for(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + ".wiederhergestellt")
+
+
+def _highest_person_id(db_path: Path, key: bytes | None) -> int | None:
+    """Highest person id the live database ever issued (AUTOINCREMENT's sqlite_sequence), if readable.
+
+    Carried into the restored copy: otherwise ids issued after the backup would be issued again, and the
+    erasure ledger (keyed by id) could then erase a person who was never erased."""
+    if not db_path.exists():
+        return None
+    try:
+        conn = (sqlite3.connect(sqlite_uri(db_path, "ro"), uri=True) if key is None or is_plain(db_path)
+                else crypto.connect_encrypted(db_path, key, read_only=True))
+        try:
+            row = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'person'").fetchone()
+        finally:
+            conn.close()
+    except Exception:  # noqa: BLE001 – damaged or another key: the ledger guard in erasure still applies
+        return None
+    return int(row[0]) if row and row[0] else None
+
+
+def _keep_ids_above(staged: Path, key: bytes | None, highest: int) -> None:
+    conn = (sqlite3.connect(str(staged)) if key is None else crypto.connect_encrypted(staged, key))
+    try:
+        conn.execute("UPDATE sqlite_sequence SET seq = ? WHERE name = 'person' AND seq < ?", (highest, highest))
+        if conn.execute("SELECT count(*) FROM sqlite_sequence WHERE name = 'person'").fetchone()[0] == 0:
+            conn.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('person', ?)", (highest,))
+        conn.commit()
+    finally:
+        conn.close()
 
 
 def refuse_downgrade(db_path: Path, key: bytes | None) -> None:

@@ -72,13 +72,30 @@ def load_params(db_path: Path, *, pending: bool = False) -> KdfParams | None:
     path = pending_key_file_for(db_path) if pending else key_file_for(db_path)
     if not path.exists():
         return None
+    from bildungskoordination.store.errors import DatabaseDamaged
+
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return KdfParams(**data)
-    except (ValueError, TypeError) as exc:
-        from bildungskoordination.store.errors import DatabaseDamaged
+        params = KdfParams(**data)
+        _validate(params)
+        return params
+    except (ValueError, TypeError, OSError) as exc:
+        raise DatabaseDamaged(db_path, f"Schlüsseldatei {path.name} unlesbar oder beschädigt") from exc
 
-        raise DatabaseDamaged(db_path, f"Schlüsseldatei {path.name} unlesbar") from exc
+
+def _validate(params: KdfParams) -> None:
+    """Values a key file must have; anything else is damage (or tampering), never a traceback."""
+    if not isinstance(params.salt_hex, str) or len(params.salt_hex) < 16:
+        raise ValueError("salt")
+    bytes.fromhex(params.salt_hex)
+    if params.algorithm != "argon2id":
+        raise ValueError("algorithm")
+    for value, low, high in ((params.time_cost, 1, 100), (params.memory_kib, 8, 4 * 1024 * 1024),
+                             (params.parallelism, 1, 64)):
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            raise ValueError("kdf parameter")
+    if not isinstance(params.check_hex, str):
+        raise ValueError("check")
 
 
 def save_params(db_path: Path, params: KdfParams, *, pending: bool = False) -> None:

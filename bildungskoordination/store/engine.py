@@ -48,18 +48,53 @@ def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
     conn.exec_driver_sql("BEGIN")
 
 
+def raw_connect(path: Path, key: bytes | None, *, read_only: bool = False):  # type: ignore[no-untyped-def]
+    """A DB-API connection (sqlite3 or sqlcipher3). Read-only falls back to ``immutable=1`` where SQLite
+    cannot even create its -shm file (a read-only folder, a write-protected stick)."""
+    from bildungskoordination.store.crypto import connect_encrypted
+
+    def connect(extra: str = ""):  # type: ignore[no-untyped-def]
+        if key is not None:
+            return connect_encrypted(path, key, read_only=read_only, uri_extra=extra)
+        return sqlite3.connect(sqlite_uri(path, "ro" if read_only else "rwc") + extra, uri=True,
+                               check_same_thread=False)
+
+    if not read_only:
+        return connect()
+    try:
+        conn = connect()
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except DBAPI_ERRORS as exc:
+        if "readonly" not in str(exc) and "unable to open" not in str(exc):
+            raise
+    return connect("&immutable=1")
+
+
+def _dbapi_errors() -> tuple[type[BaseException], ...]:
+    """sqlite3 and sqlcipher3 errors share no base class; both are needed to catch driver errors."""
+    try:
+        import sqlcipher3.dbapi2
+
+        return (sqlite3.DatabaseError, sqlcipher3.dbapi2.DatabaseError)
+    except ImportError:  # pragma: no cover
+        return (sqlite3.DatabaseError,)
+
+
+DBAPI_ERRORS = _dbapi_errors()
+
+
 def make_engine(path: Path | None, *, key: bytes | None = None, read_only: bool = False) -> Engine:
     if path is None:
         engine = create_engine("sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False})
     elif key is not None:
-        from bildungskoordination.store.crypto import connect_encrypted
+        import sqlcipher3.dbapi2
 
-        engine = create_engine("sqlite://", creator=lambda: connect_encrypted(path, key, read_only=read_only))
+        # module= makes SQLAlchemy recognise (and wrap) sqlcipher3's exceptions like sqlite3's.
+        engine = create_engine("sqlite://", module=sqlcipher3.dbapi2,
+                               creator=lambda: raw_connect(path, key, read_only=read_only))
     else:
-        mode = "ro" if read_only else "rwc"
-        engine = create_engine(
-            "sqlite://", creator=lambda: sqlite3.connect(sqlite_uri(path, mode), uri=True,
-                                                         check_same_thread=False))
+        engine = create_engine("sqlite://", creator=lambda: raw_connect(path, None, read_only=read_only))
     event.listen(engine, "connect", _configure(read_only))
     event.listen(engine, "begin", _on_begin)
     return engine
@@ -91,10 +126,13 @@ class Store:
                 check_files(path, encrypted=key is not None, wal_expected=wal_expected)
             if not read_only:
                 path.parent.mkdir(parents=True, exist_ok=True)
+        if verify and path is not None and path.exists() and path.stat().st_size > 0:
+            # On a separate read-only connection, BEFORE any read-write one: closing the last read-write
+            # connection of a damaged file would checkpoint its WAL into it (and delete the WAL), and
+            # switching a rollback-journal file to WAL writes its header.
+            precheck(path, key)
         engine = make_engine(path, key=key, read_only=read_only)
         try:
-            if verify and path is not None and path.exists() and path.stat().st_size > 0:
-                quick_check(engine, path)
             if read_only:
                 from bildungskoordination.store.migrate import HEAD_REVISION, current_revision
 
@@ -103,7 +141,7 @@ class Store:
                         raise DatabaseDamaged(path, "Schema-Stand passt nicht; schreibgeschützt nicht zu öffnen")
             else:
                 ensure_schema(engine, path, backup_dir=backup_dir, key=key)
-        except (DatabaseError, OperationalError, sqlite3.DatabaseError) as exc:
+        except (DatabaseError, OperationalError, *DBAPI_ERRORS) as exc:
             engine.dispose()
             message = describe_os_error(exc)
             if message:
@@ -164,6 +202,9 @@ class Store:
         self.engine = make_engine(self.path, key=new_key, read_only=self.read_only)
         self.key = new_key
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        with self.engine.connect() as conn:  # reopen at once, so the WAL file exists again (see store/lock.py)
+            conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").fetchone()
+            conn.rollback()
 
     def close(self) -> None:
         self.engine.dispose()
@@ -189,6 +230,8 @@ def check_files(path: Path, *, encrypted: bool, wal_expected: bool = False) -> N
         header = fh.read(100)
     if not encrypted and header[:16] != SQLITE_HEADER:
         raise DatabaseDamaged(path, "keine SQLite-Datenbank oder Kopf beschädigt")
+    if not encrypted and len(header) >= 32:
+        _check_plain_header(path, header, size)
     if encrypted and header[:16] == SQLITE_HEADER:
         raise DatabaseDamaged(path, "Datei ist unverschlüsselt, erwartet war eine verschlüsselte Datenbank")
     if size < 512 or size % 512:
@@ -197,10 +240,37 @@ def check_files(path: Path, *, encrypted: bool, wal_expected: bool = False) -> N
         raise DatabaseDamaged(path, "die Journaldatei (-wal) fehlt nach einem nicht sauber beendeten Lauf")
 
 
-def quick_check(engine: Engine, path: Path | None) -> None:
-    with engine.connect() as conn:
-        rows = conn.exec_driver_sql("PRAGMA quick_check").fetchall()
-        conn.rollback()
-    result = [r[0] for r in rows]
+def _check_plain_header(path: Path, header: bytes, size: int) -> None:
+    """What SQLite itself forgives: a bad file-format byte (it silently opens read-only) and pages
+    appended to the file (it trusts the page count) are signs of damage, not to be written into."""
+    if header[18] not in (1, 2) or header[19] not in (1, 2):
+        raise DatabaseDamaged(path, "Kopf beschädigt (Dateiformat-Version)")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    if page_size < 512 or page_size & (page_size - 1):
+        raise DatabaseDamaged(path, "Kopf beschädigt (Seitengröße)")
+    change_counter = int.from_bytes(header[24:28], "big")
+    page_count = int.from_bytes(header[28:32], "big")
+    version_valid_for = int.from_bytes(header[92:96], "big") if len(header) >= 96 else -1
+    wal = path.with_name(path.name + "-wal")
+    wal_has_content = wal.exists() and wal.stat().st_size > 0
+    # The in-header size is only valid when "version-valid-for" equals the change counter (file format doc).
+    if page_count and version_valid_for == change_counter and not wal_has_content and size != page_count * page_size:
+        raise DatabaseDamaged(path, f"Dateigröße {size} Bytes passt nicht zu {page_count} Seiten à {page_size} Bytes")
+
+
+def precheck(path: Path, key: bytes | None) -> None:
+    """``quick_check`` on a read-only connection; raises DatabaseDamaged (or WrongPassphrase)."""
+    try:
+        conn = raw_connect(path, key, read_only=True)
+        try:
+            result = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
+        finally:
+            conn.close()
+    except DBAPI_ERRORS as exc:
+        message = describe_os_error(exc)
+        if message and "readonly" not in str(exc):
+            raise WriteFailed(message) from None
+        raise DatabaseDamaged(path, _first_line(exc)) from None
     if result != ["ok"]:
         raise DatabaseDamaged(path, "; ".join(result[:3]))

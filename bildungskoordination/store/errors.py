@@ -39,6 +39,9 @@ def describe_os_error(exc: BaseException) -> str | None:
     text = str(exc).lower()
     if "disk is full" in text or "no space" in text or "database or disk is full" in text:
         return "Der Datenträger ist voll. Nichts von dieser Aktion wurde gespeichert; alles vorher Gespeicherte ist erhalten."
+    if "disk i/o error" in text or "file too large" in text:
+        return ("Schreiben auf den Datenträger fehlgeschlagen (Datei zu groß für den Datenträger oder Datenträger "
+                "gestört). Nichts von dieser Aktion wurde gespeichert; alles vorher Gespeicherte ist erhalten.")
     if "readonly" in text or "read-only" in text or "read only" in text or "permission denied" in text:
         return ("Die Datenbank oder ihr Ordner ist schreibgeschützt. Nichts von dieser Aktion wurde gespeichert; "
                 "alles vorher Gespeicherte ist erhalten.")

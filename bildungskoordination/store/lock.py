@@ -10,7 +10,7 @@ import os
 import socket
 from pathlib import Path
 
-from bildungskoordination.store.errors import AlreadyOpen
+from bildungskoordination.store.errors import AlreadyOpen, WriteFailed
 
 
 class InstanceLock:
@@ -20,8 +20,12 @@ class InstanceLock:
         self.previous_session_unclean = False
 
     def acquire(self) -> InstanceLock:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fh = open(self.path, "a+b")  # noqa: SIM115 – kept open while the app runs
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fh = open(self.path, "a+b")  # noqa: SIM115 – kept open while the app runs
+        except OSError as exc:
+            raise WriteFailed(f"Der Ordner {self.path.parent} ist nicht beschreibbar ({exc.strerror}). Die Datenbank "
+                              "kann dort nur schreibgeschützt geöffnet werden.") from None
         try:
             _lock(fh)
         except OSError:
@@ -30,8 +34,16 @@ class InstanceLock:
         fh.seek(0)
         self.previous_session_unclean = fh.read().startswith(b"open")
         self._fh = fh
-        self._write(f"open pid={os.getpid()} host={socket.gethostname()}\n")
         return self
+
+    def mark_open(self) -> None:
+        """Called once the database has been read (so SQLite's WAL exists): from now on a crash leaves
+        the WAL behind, and a missing WAL at the next start means it was lost."""
+        self._write(f"open pid={os.getpid()} host={socket.gethostname()}\n")
+
+    def mark_clean(self) -> None:
+        """Called after the final checkpoint: the main file holds everything, the WAL may go."""
+        self._write("closed\n")
 
     def _write(self, text: str) -> None:
         assert self._fh is not None
@@ -45,7 +57,7 @@ class InstanceLock:
         if self._fh is None:
             return
         if clean:
-            self._write("closed\n")
+            self.mark_clean()
         _unlock(self._fh)
         self._fh.close()
         self._fh = None

@@ -478,7 +478,7 @@ class LaneResult:
 
 
 def run_lane(root: Path, *, lane: str, passphrase: str | None, kills: int, seed: int,
-             import_share: float = 0.2, snapshots: tuple[int, int] = (3, 5), prespawn: int = 2,
+             import_share: float = 0.2, snapshots: tuple[int, int] = (3, 6), prespawn: int = 2,
              verify_every: int = 1, max_queue: int = 40, log=None) -> LaneResult:  # type: ignore[no-untyped-def]
     """Kill ``kills`` incarnations at random moments, freeze-copy each a few times before; check all images.
 

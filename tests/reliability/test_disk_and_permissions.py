@@ -12,12 +12,12 @@ dropped from its bounding set – then the permission bits bind as for any user.
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import sqlcipher3
 
 from bildungskoordination.people.importer import import_persons
 from bildungskoordination.people.records import ContactData, PersonData
@@ -26,17 +26,12 @@ from bildungskoordination.services import Services, WriteFailed
 from . import crash_worker as cw
 from .support import PASSPHRASE, copy_db, count_and_integrity, run_probe, side, state
 
+pytestmark = pytest.mark.skipif(os.name != "posix", reason="RLIMIT_FSIZE, permission bits and mounts are POSIX")
+
 FULL = "Datenträger ist voll"
 READ_ONLY = "schreibgeschützt"
 NOTHING_SAVED = "Nichts von dieser Aktion wurde gespeichert"
-RAW_SQLCIPHER = pytest.mark.xfail(strict=True, raises=(sqlcipher3.dbapi2.OperationalError, AssertionError), reason=(
-    "store/engine.py make_engine: the encrypted engine is create_engine('sqlite://', creator=connect_encrypted) "
-    "with the pysqlite dialect, whose DBAPI module is sqlite3; sqlcipher3's OperationalError is not a "
-    "sqlite3.Error, so SQLAlchemy does not wrap it and Store.unit_of_work/Store.open (except "
-    "sqlalchemy OperationalError) never map it: on an ENCRYPTED database (the default) a full disk or a "
-    "read-only file/folder surfaces as a raw 'sqlcipher3.dbapi2.OperationalError: database or disk is full' "
-    "/ 'attempt to write a readonly database' instead of WriteFailed. Fix: pass module=sqlcipher3.dbapi2 "
-    "to create_engine for the encrypted engine"))
+RAW_SQLCIPHER = ()  # fixed: was an xfail naming the bug (see git history)
 KINDS = [pytest.param(False, id="unverschluesselt"), pytest.param(True, id="verschluesselt")]
 KINDS_XFAIL_ENCRYPTED = [pytest.param(False, id="unverschluesselt"),
                          pytest.param(True, id="verschluesselt", marks=RAW_SQLCIPHER)]
@@ -177,12 +172,6 @@ def test_file_size_limit_loses_nothing(fsize: dict[bool, dict], encrypted: bool)
     assert r["close"] == "ok" and (r["reopen_count"], r["reopen_integrity"]) == (r["count_after"], "ok"), r
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "store/errors.py describe_os_error: when a file may not grow (EFBIG: RLIMIT_FSIZE, FAT32's 4 GiB limit) "
-    "SQLite reports SQLITE_IOERR 'disk I/O error', which describe_os_error does not know: unit_of_work "
-    "re-raises the raw sqlalchemy OperationalError (English, with a link) instead of WriteFailed – and for "
-    "an encrypted database a raw sqlcipher3 error. Fix: map 'disk I/O error' (and sqlcipher3 errors) to "
-    "WriteFailed with a German message that nothing of the action was saved"))
 @pytest.mark.parametrize("encrypted", KINDS)
 def test_file_size_limit_is_a_clear_german_error(fsize: dict[bool, dict], encrypted: bool) -> None:
     error = fsize[encrypted]["fill_error"]
@@ -272,11 +261,6 @@ def test_read_only_folder_is_refused_at_open(golden, tmp_path: Path, encrypted: 
 
 
 @pytest.mark.usefixtures("unprivileged_works")
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "store/lock.py InstanceLock.acquire: open(lock file, 'a+b') is outside the try; in a read-only folder "
-    "without a lock file (e.g. a copied or restored database, a write-protected stick) it raises a raw "
-    "PermissionError ('[Errno 13] Permission denied: …/x.sqlite3.lock') instead of WriteFailed. Fix: map "
-    "OSError from opening the lock file through describe_os_error to WriteFailed"))
 def test_read_only_folder_without_lock_file_is_refused_clearly(golden, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     _, r, _ = _read_only_case(golden, tmp_path, False, folder=True, file=False, keep_lock=False)
     e = r["open"]
@@ -310,12 +294,6 @@ def test_read_only_mode_refuses_every_write(golden, tmp_path: Path, encrypted: b
 
 
 @pytest.mark.usefixtures("unprivileged_works")
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "store/engine.py make_engine (read_only): a WAL database can only be opened mode=ro when its -shm exists "
-    "or can be created; in a read-only folder (write-protected stick, backup on a read-only share) "
-    "Services.open(read_only=True) fails with 'schreibgeschützt' – the read-only mode cannot read exactly "
-    "where it is needed. Fix: on failure retry read-only with the URI parameter immutable=1 (safe: nobody "
-    "can write there either)"))
 def test_read_only_mode_reads_a_database_in_a_read_only_folder(golden, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     db, _ = _db(golden, tmp_path / "db", False)
     for p in db.parent.iterdir():
