@@ -3,12 +3,13 @@
     python benchmarks/profile_app.py search   [--cprofile] [--encrypted] [--what-if]  # per keystroke: ORM/SQL/plan
     python benchmarks/profile_app.py startup  [--cprofile] [--encrypted]  # smoke-test start-up, phase by phase
 
-``search`` captures the exact SQL the person service sends (engine event), replays it on bare sqlite3 to split
-Python/ORM overhead from SQLite time, prints SQLite's query plans, and times plan variants of the same SQL.
+``search`` times the person service per probe – search_ids with its list order cached and right after a change
+(order read again), the FTS5 hit count on bare sqlite3 – and captures the SQL of ``rows`` (engine event) to replay
+it on bare sqlite3, splitting Python/ORM overhead from SQLite time, with SQLite's query plans.
 ``startup`` wraps the app's own functions with timers (inclusive wall ms, no profiler overhead) and runs the
 smoke test in this process. ``--cprofile`` adds a cProfile listing (slower; figures inflated).
-``search --what-if`` replays the same SQL on a copy of the database (bench-out/whatif*.sqlite3) that has a
-covering search index and ANALYZE statistics – what those two changes alone would buy, app code untouched.
+``search --what-if`` replays the rows SQL on a copy of the database (bench-out/whatif*.sqlite3) with an extra
+covering index and ANALYZE statistics – what those alone would buy, app code untouched.
 """
 
 from __future__ import annotations
@@ -82,6 +83,8 @@ def _what_if_copy(db: Path, encrypted: bool):  # type: ignore[no-untyped-def]
 def profile_search(db: Path, use_cprofile: bool, encrypted: bool, what_if: bool = False) -> None:
     from sqlalchemy import event
 
+    from bildungskoordination.people.search import search_plan
+
     services = open_services(db, encrypted)
     captured: list[tuple[str, object]] = []
 
@@ -92,19 +95,23 @@ def profile_search(db: Path, use_cprofile: bool, encrypted: bool, what_if: bool 
 
     raw = open_raw(db, encrypted)
     people = services.people
-    print(f"{'prefix':<12} {'hits':>6} {'search_ids':>10} {'its SQL':>8} {'+sort_name':>10} │ "
+
+    def cold(prefix: str) -> list[int]:
+        people._orders.clear()  # as after a change to any person: the list order is read again
+        return people.search_ids(prefix)
+
+    print(f"{'prefix':<12} {'hits':>6} {'search_ids':>10} {'cold':>6} {'FTS count':>9} │ "
           f"{'rows(200)':>9} {'its SQL':>8} {'due via pid':>11}   (ms, median of 5)")
     plans: dict[str, list[str]] = {}
-    replay: list[tuple[str, str, object, str, object]] = []
+    replay: list[tuple[str, str, object]] = []
     for prefix in PROBES:
         people.search_ids(prefix)  # warm
-        captured.clear()
         t_ids = _median_ms(lambda p=prefix: people.search_ids(p))
-        ids_sql, ids_params = captured[-1]
+        t_cold = _median_ms(lambda p=prefix: cold(p))
+        plan = search_plan(prefix)
+        count_sql = "SELECT count(*) FROM person_fts WHERE person_fts MATCH ?"
+        t_count = _sql_ms(raw, count_sql, (plan.match,)) if plan.match else 0.0
         ids = people.search_ids(prefix)
-        t_ids_raw = _sql_ms(raw, ids_sql, ids_params)
-        unindexed = ids_sql.replace("ORDER BY person.sort_name", "ORDER BY +person.sort_name")
-        t_unindexed = _sql_ms(raw, unindexed, ids_params)
         page = ids[:200]
         captured.clear()
         t_rows = _median_ms(lambda pg=page: people.rows(pg))
@@ -114,40 +121,36 @@ def profile_search(db: Path, use_cprofile: bool, encrypted: bool, what_if: bool 
         due_sql = (f"SELECT person_id, min(followup_date) FROM contact WHERE person_id IN ({marks}) "
                    "AND +followup_done = 0 AND followup_date IS NOT NULL GROUP BY person_id")
         t_due = _sql_ms(raw, due_sql, page) if page else 0.0
-        replay.append((prefix, ids_sql, ids_params, rows_sql, rows_params))
-        print(f"{prefix:<12} {len(ids):>6} {t_ids:>10.1f} {t_ids_raw:>8.1f} {t_unindexed:>10.1f} │ "
+        replay.append((prefix, rows_sql, rows_params))
+        print(f"{prefix:<12} {len(ids):>6} {t_ids:>10.1f} {t_cold:>6.1f} {t_count:>9.1f} │ "
               f"{t_rows:>9.1f} {t_rows_raw:>8.1f} {t_due:>11.1f}")
-        if not plans:
-            plans["search_ids SQL"] = [r[3] for r in raw.execute("EXPLAIN QUERY PLAN " + ids_sql, ids_params)]
-            plans["search_ids SQL with ORDER BY +sort_name"] = [
-                r[3] for r in raw.execute("EXPLAIN QUERY PLAN " + unindexed, ids_params)]
+        if plan.match and "search_ids FTS query" not in plans:
+            plans["search_ids FTS query"] = [f"MATCH {plan.match}"]
+        if "rows SQL" not in plans:
             plans["rows SQL"] = [r[3] for r in raw.execute("EXPLAIN QUERY PLAN " + rows_sql, rows_params)]
             plans["follow-up lookup with +followup_done"] = [
                 r[3] for r in raw.execute("EXPLAIN QUERY PLAN " + due_sql, page)]
-            example = (ids_sql, rows_sql)
-    print("\ncolumns: search_ids / rows = the service call; 'its SQL' = the same statement and parameters on bare "
-          "sqlite3 / sqlcipher3\n(fetchall); '+sort_name' = that statement with ORDER BY +person.sort_name (sort in a "
-          "temp B-tree instead of walking\nthe sort_name index); 'due via pid' = the next-follow-up lookup for the "
-          "same 200 ids through ix_contact_person_id.")
+            example = rows_sql
+    print("\ncolumns: search_ids = the service call with the list order cached; 'cold' = the same right after a "
+          "change\n(the list order is read again); 'FTS count' = counting the hits in person_fts on bare sqlite3 / "
+          "sqlcipher3;\nrows = the service call; 'its SQL' = its statement on the bare connection (fetchall); "
+          "'due via pid' = the\nnext-follow-up lookup for the same 200 ids through ix_contact_person_id.")
     stat1 = raw.execute("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone()[0]
     print(f"sqlite_stat1 present (ANALYZE run): {'yes' if stat1 else 'no'}")
-    for label, plan in plans.items():
+    for label, steps in plans.items():
         print(f"\nplan – {label}:")
-        for step in plan:
+        for step in steps:
             print(f"  {step}")
-    print("\nsearch_ids SQL:\n  " + " ".join(example[0].split()))
-    print("rows SQL:\n  " + " ".join(example[1].split())[:400] + " …")
+    print("rows SQL:\n  " + " ".join(example.split())[:400] + " …")
     if what_if:
         alt = _what_if_copy(db, encrypted)
-        print(f"{'prefix':<12} {'search SQL':>10} {'rows SQL':>9}   (the app's statements replayed on the copy, ms)")
-        for prefix, ids_sql, ids_params, rows_sql, rows_params in replay:
-            t_search, t_rows = _sql_ms(alt, ids_sql, ids_params), _sql_ms(alt, rows_sql, rows_params)
-            print(f"{prefix:<12} {t_search:>10.1f} {t_rows:>9.1f}")
-        _prefix, ids_sql, ids_params, rows_sql, rows_params = replay[2]
-        for label, sql, params in (("search SQL", ids_sql, ids_params), ("rows SQL", rows_sql, rows_params)):
-            print(f"plan on the copy – {label}:")
-            for r in alt.execute("EXPLAIN QUERY PLAN " + sql, params):
-                print(f"  {r[3]}")
+        print(f"{'prefix':<12} {'rows SQL':>9}   (the app's statement replayed on the copy, ms)")
+        for prefix, rows_sql, rows_params in replay:
+            print(f"{prefix:<12} {_sql_ms(alt, rows_sql, rows_params):>9.1f}")
+        _prefix, rows_sql, rows_params = replay[2]
+        print("plan on the copy – rows SQL:")
+        for r in alt.execute("EXPLAIN QUERY PLAN " + rows_sql, rows_params):
+            print(f"  {r[3]}")
         alt.close()
         for suffix in ("", ".key.json", "-wal", "-shm"):  # ~110 MB: do not keep it around
             copy = _what_if_path(db)

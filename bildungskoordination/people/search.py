@@ -1,17 +1,42 @@
-"""Person search as SQL: every typed word must match a name word (prefix), its skeleton, or the file number.
+"""Person search as you type: every typed word must match a name word (prefix), its skeleton, or the file number.
 
-See domain.names for what counts as the same name. Runs as a scan of the covering index ix_person_search
-in list order (no table rows are read); benchmarks/bench_search.py measures it at 50 000 people.
+What matches (domain.names defines fold, skeleton and query_terms), written as the SQL it is equivalent to:
+
+- input that looks like a file number ('TS-2025-00', '2025-0001', '0001'): ``lower(file_number) LIKE '%input%'``;
+- else, for every typed word w (folded) with skeleton s, all of them ANDed:
+  ``search_folded LIKE '% w%' OR search_skeleton LIKE '% s%' OR lower(file_number) LIKE '%w%'``
+  (the skeleton only when it has at least 2 letters);
+- a single typed word with '-' or '/' ('Al-Hassan', 'TS-') matches also as a whole: ``OR lower(file_number) LIKE
+  '%word%'``; input without any word (empty, or only characters such as '%' or '?') matches everyone.
+
+tests/core/test_search_index.py checks the index below against exactly these LIKE conditions.
+
+Those LIKE conditions scan all people (~30 ms per keystroke at 50 000). Instead ``person_fts`` (an FTS5 table,
+migration 0004, kept current by SQL triggers on person) indexes per person:
+
+- ``folded``, ``skeleton``: the words of search_folded and search_skeleton ('% w%' is a prefix query "w"*);
+- ``file_number``: every suffix of lower(file_number) as one token ('ts-2025-0007', 's-2025-0007', …, '7'), so a
+  substring of the file number is a prefix of one of them. Tokens end only at whitespace and at ASCII punctuation
+  other than - . / _ , so typed text without such characters is matched exactly; text with one (never part of
+  a file number the app accepts) is matched with LIKE instead (``SearchPlan.file_number_like``);
+- ``everyone``: the same token in every row, for "everyone except …" queries.
+
+User input always goes into FTS5 inside double quotes (with quotes doubled), so it never becomes query syntax.
+
+Order: SQL would have to sort every hit (50 000 for 'T', which every 'TS-…' file number contains). Instead the
+ids of everyone in list order are read once and kept (``ListOrder``) until ``person_version.stamp`` changes (SQL
+triggers give it a new random value on every insert, update and delete of a person); a search only counts its
+hits, reads the smaller of hits and non-hits, and picks them out of that list.
 """
 
 from __future__ import annotations
 
 import re
-
-from sqlalchemy import ColumnElement, and_, func, or_, true
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 
 from bildungskoordination.domain.names import query_terms
-from bildungskoordination.store.models import Person
 
 
 def _like_escape(text: str) -> str:
@@ -19,6 +44,9 @@ def _like_escape(text: str) -> str:
 
 
 _FILE_NUMBER_LIKE = re.compile(r"^[A-Za-z]{0,6}[-/]?\d[\w./-]*$|^\d+$")
+# Text that person_fts's tokenizer (ascii, tokenchars '-./_') keeps as one token: no ASCII character other than
+# letters, digits and - . / _ (every non-ASCII character is a token character).
+_ONE_TOKEN = re.compile(r"[A-Za-z0-9./_\-\u0080-\U0010ffff]+")
 
 
 def looks_like_file_number(text: str) -> bool:
@@ -26,23 +54,111 @@ def looks_like_file_number(text: str) -> bool:
     return bool(_FILE_NUMBER_LIKE.match(text)) and any(c.isdigit() for c in text)
 
 
-def search_condition(text: str) -> ColumnElement[bool]:
+def _quoted(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+@dataclass(frozen=True)
+class SearchPlan:
+    """Who matches a typed text: everyone, or the hits of ``match`` (an FTS5 query on person_fts) together with
+    the people whose ``lower(file_number) LIKE file_number_like`` (rare: input with characters that end tokens)."""
+
+    everyone: bool = False
+    match: str | None = None
+    file_number_like: str | None = None
+
+
+def _file_number_part(text: str) -> tuple[str | None, str | None]:
+    """(FTS query, LIKE pattern) for ``lower(file_number) LIKE '%text%'`` – exactly one of them is set."""
+    if _ONE_TOKEN.fullmatch(text):
+        return f"file_number : {_quoted(text)}*", None
+    return None, f"%{_like_escape(text)}%"
+
+
+def search_plan(text: str) -> SearchPlan:
     text = text.strip()
     if looks_like_file_number(text):
-        return func.lower(Person.file_number).like(f"%{_like_escape(text.lower())}%", escape="\\")
-    terms = query_terms(text)
-    raw_words = [w for w in text.split() if w]
-    if not terms and not raw_words:
-        return true()
-    conditions = []
-    for folded, skel in terms:
-        options = [Person.search_folded.like(f"% {_like_escape(folded)}%", escape="\\")]
+        match, like = _file_number_part(text.lower())
+        return SearchPlan(match=match, file_number_like=like)
+    raw_words = text.split()
+    if not raw_words:
+        return SearchPlan(everyone=True)
+    parts = []
+    for folded, skel in query_terms(text):  # [a-z0-9]+ each: safe inside quotes
+        options = [f"folded : {_quoted(folded)}*"]
         if skel:
-            options.append(Person.search_skeleton.like(f"% {_like_escape(skel)}%", escape="\\"))
-        options.append(func.lower(Person.file_number).like(f"%{_like_escape(folded)}%", escape="\\"))
-        conditions.append(or_(*options))
+            options.append(f"skeleton : {_quoted(skel)}*")
+        options.append(f"file_number : {_quoted(folded)}*")
+        parts.append("(" + " OR ".join(options) + ")")
+    names = " AND ".join(parts) or None
     # A file number typed whole ('TS-2025-0001') also matches as one string.
-    whole = text.strip().lower()
+    whole = text.lower()
     if len(raw_words) == 1 and ("-" in whole or "/" in whole):
-        return or_(and_(*conditions), func.lower(Person.file_number).like(f"%{_like_escape(whole)}%", escape="\\"))
-    return and_(*conditions)
+        match, like = _file_number_part(whole)
+        if names is not None:
+            match = f"({names}) OR {match}" if match else names
+        return SearchPlan(match=match, file_number_like=like)
+    if names is None:  # only characters that are no letters or digits: nothing to narrow down by
+        return SearchPlan(everyone=True)
+    return SearchPlan(match=names)
+
+
+class ListOrder:
+    """The ids of everyone in one list order, read at one person_version stamp."""
+
+    __slots__ = ("stamp", "ids", "_rank")
+
+    def __init__(self, stamp: int | None, ids: list[int]) -> None:
+        self.stamp = stamp
+        self.ids = ids
+        self._rank: dict[int, int] | None = None
+
+    def pick(self, wanted: set[int]) -> list[int]:
+        """The ids in ``wanted``, in list order."""
+        if len(wanted) * 10 < len(self.ids):  # few: sort them by position rather than walk the whole list
+            if self._rank is None:
+                self._rank = {pid: n for n, pid in enumerate(self.ids)}
+            rank = self._rank
+            return sorted((pid for pid in wanted if pid in rank), key=rank.__getitem__)
+        return [pid for pid in self.ids if pid in wanted]
+
+    def without(self, unwanted: set[int]) -> list[int]:
+        """The ids not in ``unwanted``, in list order."""
+        if not unwanted:
+            return list(self.ids)
+        return [pid for pid in self.ids if pid not in unwanted]
+
+
+def current_stamp(cursor: Any) -> int | None:
+    row = cursor.execute("SELECT stamp FROM person_version WHERE id = 1").fetchone()
+    return None if row is None else row[0]
+
+
+def _ids(cursor: Any, sql: str, params: Iterable[Any] = ()) -> set[int]:
+    return {pid for (pid,) in cursor.execute(sql, tuple(params))}
+
+
+def matching_ids(cursor: Any, plan: SearchPlan, order: ListOrder) -> list[int]:
+    """The people matching ``plan``, in ``order``. ``cursor`` is a DB-API cursor inside the read transaction
+    ``order`` was read (or checked) in; ids go through it without ORM row processing."""
+    if plan.everyone:
+        return list(order.ids)
+    wanted: set[int] = set()
+    unwanted: set[int] | None = None  # set: the result is everyone except these
+    if plan.match is not None:
+        hits = cursor.execute("SELECT count(*) FROM person_fts WHERE person_fts MATCH ?", (plan.match,)).fetchone()[0]
+        if hits >= len(order.ids):
+            unwanted = set()
+        elif hits * 2 > len(order.ids):  # most people: read those who do not match
+            unwanted = _ids(cursor, "SELECT rowid FROM person_fts WHERE person_fts MATCH ?",
+                            (f"everyone : x NOT ({plan.match})",))
+        elif hits:
+            wanted = _ids(cursor, "SELECT rowid FROM person_fts WHERE person_fts MATCH ?", (plan.match,))
+    if plan.file_number_like is not None:
+        also = _ids(cursor, "SELECT id FROM person WHERE lower(file_number) LIKE ? ESCAPE '\\'",
+                    (plan.file_number_like,))
+        if unwanted is not None:
+            unwanted -= also
+        else:
+            wanted |= also
+    return order.without(unwanted) if unwanted is not None else order.pick(wanted)

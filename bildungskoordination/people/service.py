@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from sqlalchemy import Select, delete, func, select
+from sqlalchemy import delete, func, select
+from sqlalchemy.dialects import sqlite
 
 from bildungskoordination.domain.vocab import district
 from bildungskoordination.events import Change, ChangeBus
@@ -19,7 +20,7 @@ from bildungskoordination.people.records import (
     PersonRow,
     ValidationError,
 )
-from bildungskoordination.people.search import search_condition
+from bildungskoordination.people.search import ListOrder, current_stamp, matching_ids, search_plan
 from bildungskoordination.people.validation import normalise_person, validate_person
 from bildungskoordination.privacy.audit import Action, add_event, changed_fields, count_text, filled_fields
 from bildungskoordination.privacy.restriction import ProcessingRestricted
@@ -37,6 +38,18 @@ SORT_COLUMNS = {
 }
 
 
+_ORDER_SQL: dict[tuple[str, bool], str] = {}
+
+
+def _order_sql(sort: str, descending: bool) -> str:
+    """``SELECT id FROM person ORDER BY …`` for a key of SORT_COLUMNS."""
+    sql = _ORDER_SQL.get((sort, descending))
+    if sql is None:
+        order = [c.desc() if descending else c.asc() for c in SORT_COLUMNS[sort]]
+        sql = _ORDER_SQL[(sort, descending)] = str(select(Person.id).order_by(*order).compile(dialect=sqlite.dialect()))
+    return sql
+
+
 def _now() -> datetime:
     return datetime.now().replace(microsecond=0)
 
@@ -45,6 +58,8 @@ class PersonService:
     def __init__(self, store: Store, bus: ChangeBus | None = None) -> None:
         self.store = store
         self.bus = bus or ChangeBus()
+        # The list order of everyone per (sort, descending), kept while person_version's stamp is unchanged.
+        self._orders: dict[tuple[str, bool], ListOrder] = {}
 
     # --- reading -------------------------------------------------------------------------------
     def get(self, person_id: int) -> PersonData:
@@ -62,14 +77,26 @@ class PersonService:
 
     def search_ids(self, text: str = "", *, sort: str = "name", descending: bool = False,
                    limit: int | None = None) -> list[int]:
-        """Ids of matching people in list order; rows are fetched page by page with ``rows``."""
-        columns = SORT_COLUMNS.get(sort, SORT_COLUMNS["name"])
-        order = [c.desc() if descending else c.asc() for c in columns]
-        query: Select = select(Person.id).where(search_condition(text)).order_by(*order)
-        if limit:
-            query = query.limit(limit)
+        """Ids of matching people in list order; rows are fetched page by page with ``rows``.
+
+        Runs per keystroke: the index and the cached list order are explained in people/search.py."""
+        plan = search_plan(text)
+        key = (sort if sort in SORT_COLUMNS else "name", descending)
         with self.store.read() as s:
-            return list(s.scalars(query))
+            # The DB-API cursor inside the session's transaction: up to one id per person comes back, and
+            # SQLAlchemy's per-row result processing would cost more than the query.
+            cursor = s.connection().connection.cursor()
+            try:
+                stamp = current_stamp(cursor)
+                order = self._orders.get(key)
+                if order is None or stamp is None or order.stamp != stamp:
+                    order = ListOrder(stamp, [pid for (pid,) in cursor.execute(_order_sql(*key))])
+                    if stamp is not None:
+                        self._orders = {k: o for k, o in self._orders.items() if o.stamp == stamp} | {key: order}
+                ids = matching_ids(cursor, plan, order)
+            finally:
+                cursor.close()
+        return ids[:limit] if limit else ids
 
     def rows(self, ids: list[int]) -> list[PersonRow]:
         """List rows for the given ids, in the same order; ids that no longer exist are skipped."""
@@ -244,7 +271,12 @@ class PersonService:
 
 
 def next_file_number(session, today: date | None = None) -> str:  # type: ignore[no-untyped-def]
-    """PREFIX-YEAR-NNNN, one above the highest number of this year (from resources/…/district.toml)."""
+    """PREFIX-YEAR-NNNN, above every number of this year ever issued (prefix from resources/…/district.toml).
+
+    The highest issued number is also kept as a setting, so erasing the newest person never hands their
+    file number – which may stand on paper files and letters – to somebody else."""
+    from bildungskoordination.store.models import AppSetting
+
     year = (today or date.today()).year
     prefix = f"{district().get('file_number_prefix', 'BK')}-{year}-"
     numbers = session.scalars(select(Person.file_number).where(Person.file_number.like(f"{prefix}%")))
@@ -253,4 +285,12 @@ def next_file_number(session, today: date | None = None) -> str:  # type: ignore
         m = re.fullmatch(re.escape(prefix) + r"(\d+)", number)
         if m:
             highest = max(highest, int(m.group(1)))
-    return f"{prefix}{highest + 1:04d}"
+    key = f"file_number_issued:{prefix}"
+    setting = session.get(AppSetting, key)
+    issued = int(setting.value) if setting is not None and isinstance(setting.value, int) else 0
+    number = max(highest, issued) + 1
+    if setting is None:
+        session.add(AppSetting(key=key, value=number))
+    else:
+        setting.value = number
+    return f"{prefix}{number:04d}"

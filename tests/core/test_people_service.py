@@ -146,3 +146,16 @@ def test_deleting_a_person_deletes_their_contacts(services):
     assert services.contacts.due_followups() == []
     with pytest.raises(NotFound):
         services.people.get(pid)
+
+
+def test_file_numbers_are_never_issued_twice_even_after_erasure(services):
+    from bildungskoordination.privacy.policy import ERASURE_REASONS
+
+    first = services.people.create(person("Ahmadi", "Farid"))
+    second = services.people.create(person("Tesfay", "Yonas"))
+    number = services.people.get(second).file_number
+    services.erasure.erase(second, next(r for r in ERASURE_REASONS if r != "wiederholt"))
+    third = services.people.create(person("Kovalenko", "Olena"))
+    assert services.people.get(third).file_number != number
+    assert services.people.get(first).file_number.endswith("-0001")
+    assert services.people.get(third).file_number.endswith("-0003")
