@@ -17,8 +17,13 @@ from bildungskoordination.people.contacts import ContactService
 from bildungskoordination.people.service import PersonService
 from bildungskoordination.privacy.access_export import AccessExportService
 from bildungskoordination.privacy.audit import AuditService
-from bildungskoordination.privacy.backups import BackupManager
+from bildungskoordination.privacy.backup_restore import BackupError, BackupPassphraseRequired  # noqa: F401
+from bildungskoordination.privacy.backups import (
+    BackupInfo,  # noqa: F401 – re-exported for the GUI
+    BackupManager,
+)
 from bildungskoordination.privacy.erasure import ErasureService
+from bildungskoordination.privacy.recovery import list_backups, recover_from_backup  # noqa: F401
 from bildungskoordination.privacy.retention import RetentionService
 from bildungskoordination.privacy.settings import SettingsService
 from bildungskoordination.store import crypto
@@ -37,9 +42,6 @@ from bildungskoordination.store.errors import (  # noqa: F401 – re-exported fo
     WriteFailed,
 )
 from bildungskoordination.store.lock import InstanceLock
-from bildungskoordination.privacy.backup_restore import BackupError, BackupPassphraseRequired  # noqa: F401
-from bildungskoordination.privacy.backups import BackupInfo  # noqa: F401 – re-exported for the GUI
-from bildungskoordination.privacy.recovery import list_backups, recover_from_backup  # noqa: F401
 
 DB_FILENAME = "bildungskoordination.sqlite3"
 

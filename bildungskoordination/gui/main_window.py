@@ -22,8 +22,8 @@ from bildungskoordination.gui import settings
 from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.followups.page import FollowUpsPage
 from bildungskoordination.gui.persons.page import PersonsPage
-from bildungskoordination.gui.privacy.page import PrivacyPage
 from bildungskoordination.gui.privacy.backups_page import BackupsPage
+from bildungskoordination.gui.privacy.page import PrivacyPage
 from bildungskoordination.gui.privacy.screen_lock import IdleWatcher, LockPage, close_open_dialogs
 from bildungskoordination.gui.settings_dialog import SettingsDialog, SettingsValues
 from bildungskoordination.i18n import _

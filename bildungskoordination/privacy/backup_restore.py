@@ -6,8 +6,8 @@ works on files only and needs no open ``Store``.
 
 from __future__ import annotations
 
-import os
 import json
+import os
 import sqlite3
 from datetime import datetime
 from pathlib import Path

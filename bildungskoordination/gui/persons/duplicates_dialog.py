@@ -4,37 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
 
+from bildungskoordination.gui.table_model import RecordTableModel
 from bildungskoordination.i18n import N_, _
 from bildungskoordination.people.duplicates import DuplicateCandidate
 
-Index = QModelIndex | QPersistentModelIndex
 COLUMNS = [N_("Aktenzeichen"), N_("Name"), N_("Geburtsdatum"), N_("Warum ähnlich")]
 
 
-class DuplicateModel(QAbstractTableModel):
+class DuplicateModel(RecordTableModel[DuplicateCandidate]):
+    columns = COLUMNS
+
     def __init__(self, candidates: list[DuplicateCandidate], parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows = candidates
+        self.set_rows(candidates)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(COLUMNS):
-            return _(COLUMNS[section])
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        c = self._rows[index.row()]
-        return [c.file_number, f"{c.family_name}, {c.given_name}", c.birth_date_written, c.reason][index.column()]
+    def cell(self, c: DuplicateCandidate, column: int) -> Any:
+        return [c.file_number, f"{c.family_name}, {c.given_name}", c.birth_date_written, c.reason][column]
 
 
 class DuplicateDialog(QDialog):

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -21,6 +19,7 @@ from bildungskoordination.events import Change
 from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.persons.list_model import PersonListModel
 from bildungskoordination.gui.persons.person_file import PersonFile
+from bildungskoordination.gui.table_model import setup_record_table
 from bildungskoordination.i18n import _, ngettext
 
 SEARCH_DELAY_MS = 120  # coalesce fast typing; each query itself takes a few ms (see benchmarks)
@@ -55,18 +54,7 @@ class PersonsPage(QWidget):
         # Indicator first: switching sorting on then loads the list once, in this order.
         self.table.horizontalHeader().setSortIndicator(1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in enumerate((100, 165, 115, 82, 85, 52, 80)):
-            self.table.setColumnWidth(column, width)
-        self.table.setAccessibleName(_("Personenliste"))
+        setup_record_table(self.table, _("Personenliste"), (100, 165, 115, 82, 85, 52, 80))
         left_layout.addWidget(self.table, 1)
         self.count_label = QLabel()
         left_layout.addWidget(self.count_label)

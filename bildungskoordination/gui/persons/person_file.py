@@ -134,7 +134,7 @@ class PersonFile(QWidget):
     def _build_more_menu(self) -> None:
         self.more_menu = QMenu(self)
         self.action_withdraw = self.more_menu.addAction(_("Einwilligung &widerrufen …"))
-        self.action_renew = self.more_menu.addAction(_("Einwilligung &erneuert …"))
+        self.action_renew = self.more_menu.addAction(_("Einwilligung &erneuern …"))
         self.more_menu.addSeparator()
         self.action_export = self.more_menu.addAction(_("&Auskunft nach Art. 15 …"))
         self.action_export.setToolTip(_("Alles über diese Person als JSON und PDF in einen Ordner schreiben"))

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -21,6 +19,7 @@ from bildungskoordination.events import Change
 from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.privacy.audit_model import AuditLogModel
 from bildungskoordination.gui.privacy.refresh import RefreshingView
+from bildungskoordination.gui.table_model import setup_record_table
 from bildungskoordination.gui.widgets import FieldError
 from bildungskoordination.i18n import _, ngettext
 from bildungskoordination.people.records import NotFound
@@ -59,19 +58,7 @@ class AuditPage(RefreshingView):
         self.model = AuditLogModel(ctx.services, self)
         self.table = QTableView()
         self.table.setModel(self.model)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in enumerate((140, 100, 200, 125, 50, 330)):
-            self.table.setColumnWidth(column, width)
-        self.table.setAccessibleName(_("Protokoll"))
+        setup_record_table(self.table, _("Protokoll"), (140, 100, 200, 125, 50, 330))
         layout.addWidget(self.table, 1)
         note = QLabel(_("Das Protokoll nennt nur, wer wann was getan hat, und welche Felder geändert wurden – nie "
                         "die Inhalte. Einträge können nicht bearbeitet oder einzeln gelöscht werden."))

@@ -32,8 +32,9 @@ class BackupsPage(QWidget):
         self._ctx = ctx
         layout = QVBoxLayout(self)
         intro = QLabel(_("Sicherungen werden beim Start, beim Beenden und täglich angelegt, verschlüsselt wie die "
-                         "Datenbank und nach dem Anlegen geprüft. Aufbewahrt werden die jeweils neueste der letzten "
-                         "7 Tage, 4 Wochen und 12 Monate. Der Ordner kann auf einem USB-Stick oder Netzlaufwerk liegen."))
+                         "Datenbank und nach dem Anlegen geprüft. Aufbewahrt wird jeweils die neueste Sicherung der "
+                         "letzten 7 Tage, 4 Wochen und 12 Monate. Der Ordner kann auf einem USB-Stick oder Netzlaufwerk "
+                         "liegen."))
         intro.setWordWrap(True)
         layout.addWidget(intro)
         folder_row = QHBoxLayout()
@@ -116,7 +117,7 @@ class BackupsPage(QWidget):
 
     def _ask_passphrase(self, name: str) -> str | None:
         text, ok = QInputDialog.getText(self, _("Passphrase der Sicherung"),
-                                        _("Die Sicherung {name} stammt von vor einem Passphrasenwechsel.\n"
+                                        _("Die Sicherung {name} wurde vor einem Passphrasenwechsel angelegt.\n"
                                           "Passphrase, die damals galt:").format(name=name), QLineEdit.EchoMode.Password)
         return text if ok and text else None
 

@@ -10,12 +10,10 @@ from datetime import date
 
 from PySide6.QtCore import QItemSelection, QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -31,6 +29,7 @@ from bildungskoordination.gui.privacy.audit_model import rule_title
 from bildungskoordination.gui.privacy.erase_dialog import EraseDialog
 from bildungskoordination.gui.privacy.proposals_model import PersonIdRole, ProposalModel, SortRole
 from bildungskoordination.gui.privacy.refresh import RefreshingView
+from bildungskoordination.gui.table_model import setup_record_table
 from bildungskoordination.gui.widgets import FieldError
 from bildungskoordination.i18n import _, ngettext
 from bildungskoordination.people.records import NotFound, ValidationError
@@ -139,18 +138,7 @@ class ErasurePage(RefreshingView):
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(4, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in enumerate((130, 230, 120, 300)):
-            self.table.setColumnWidth(column, width)
-        self.table.setAccessibleName(_("Löschvorschläge"))
+        setup_record_table(self.table, _("Löschvorschläge"), (130, 230, 120, 300))
         layout.addWidget(self.table, 1)
         self.reason = QLabel()
         self.reason.setWordWrap(True)
