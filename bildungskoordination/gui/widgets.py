@@ -142,6 +142,15 @@ class FieldError(QLabel):
         self.setVisible(bool(message))
 
 
+def show_field_errors(labels: dict[str, FieldError], errors) -> None:  # type: ignore[no-untyped-def]
+    """Each field's messages under that field; fields without errors are cleared."""
+    by_field: dict[str, list[str]] = {}
+    for e in errors:
+        by_field.setdefault(e.field, []).append(e.message)
+    for key, label in labels.items():
+        label.show_message("; ".join(by_field.get(key, [])))
+
+
 def with_error(field: QWidget, error: FieldError) -> QWidget:
     """Field and its error label stacked, for a QFormLayout row."""
     box = QWidget()

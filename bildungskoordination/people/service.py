@@ -64,9 +64,7 @@ class PersonService:
     # --- reading -------------------------------------------------------------------------------
     def get(self, person_id: int) -> PersonData:
         with self.store.read() as s:
-            person = s.get(Person, person_id)
-            if person is None:
-                raise NotFound(_("Person {ref} nicht gefunden").format(ref=person_id))
+            person = _person(s, person_id)
             data = person_from_row(person)
             data.consent_withdrawn_at = person.consent_withdrawn_at
             return data
@@ -183,9 +181,7 @@ class PersonService:
         if errors:
             raise ValidationError(errors)
         with self.store.unit_of_work() as s:
-            person = s.get(Person, person_id)
-            if person is None:
-                raise NotFound(_("Person {ref} nicht gefunden").format(ref=person_id))
+            person = _person(s, person_id)
             if person.consent_withdrawn_at is not None:
                 raise ProcessingRestricted(person.consent_withdrawn_at)
             if not data.file_number:
@@ -235,9 +231,7 @@ class PersonService:
         if on > date.today():
             raise ValidationError([FieldError("consent_withdrawn_at", _("Widerruf liegt in der Zukunft"))])
         with self.store.unit_of_work() as s:
-            person = s.get(Person, person_id)
-            if person is None:
-                raise NotFound(_("Person {ref} nicht gefunden").format(ref=person_id))
+            person = _person(s, person_id)
             if person.consent_withdrawn_at is not None:
                 raise ProcessingRestricted(person.consent_withdrawn_at)
             person.consent_withdrawn_at = on
@@ -251,9 +245,7 @@ class PersonService:
         if on > date.today():
             raise ValidationError([FieldError("consent_date", _("Einwilligung liegt in der Zukunft"))])
         with self.store.unit_of_work() as s:
-            person = s.get(Person, person_id)
-            if person is None:
-                raise NotFound(_("Person {ref} nicht gefunden").format(ref=person_id))
+            person = _person(s, person_id)
             person.consent_withdrawn_at = None
             person.consent_date = on
             person.updated_at = _now()
@@ -268,6 +260,13 @@ class PersonService:
             for i in range(0, len(numbers), 500):
                 found.update(s.scalars(select(Person.file_number).where(Person.file_number.in_(numbers[i:i + 500]))))
             return found
+
+
+def _person(session, person_id: int) -> Person:  # type: ignore[no-untyped-def]
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFound(_("Person {ref} nicht gefunden").format(ref=person_id))
+    return person
 
 
 def next_file_number(session, today: date | None = None) -> str:  # type: ignore[no-untyped-def]

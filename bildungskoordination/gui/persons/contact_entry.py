@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from bildungskoordination.domain.dates import DateParseError
 from bildungskoordination.domain.vocab import vocabulary
-from bildungskoordination.gui.widgets import DateField, FieldError, VocabCombo
+from bildungskoordination.gui.widgets import DateField, FieldError, VocabCombo, show_field_errors
 from bildungskoordination.i18n import _, ngettext
 from bildungskoordination.people.records import ContactData
 from bildungskoordination.people.records import FieldError as DataError
@@ -183,11 +183,7 @@ class ContactEntry(QWidget):
         return data, errors
 
     def show_errors(self, errors: list[DataError]) -> None:
-        by_field: dict[str, list[str]] = {}
-        for e in errors:
-            by_field.setdefault(e.field, []).append(e.message)
-        for key, label in self._errors.items():
-            label.show_message("; ".join(by_field.get(key, [])))
+        show_field_errors(self._errors, errors)
 
     def _on_save_button_clicked(self) -> None:
         data, errors = self.collect()

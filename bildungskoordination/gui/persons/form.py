@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from bildungskoordination.domain.dates import DateParseError
 from bildungskoordination.domain.vocab import Vocabulary, district, letter_languages, vocabulary
-from bildungskoordination.gui.widgets import CheckList, DateField, FieldError, PartialDateField, VocabCombo
+from bildungskoordination.gui.widgets import CheckList, DateField, FieldError, PartialDateField, VocabCombo, show_field_errors
 from bildungskoordination.i18n import _
 from bildungskoordination.people.records import FieldError as DataError
 from bildungskoordination.people.records import LanguageSkill, PersonData
@@ -302,11 +302,7 @@ class PersonForm(QScrollArea):
         return data, errors
 
     def show_errors(self, errors: list[DataError]) -> None:
-        by_field: dict[str, list[str]] = {}
-        for e in errors:
-            by_field.setdefault(e.field, []).append(e.message)
-        for key, label in self._errors.items():
-            label.show_message("; ".join(by_field.get(key, [])))
+        show_field_errors(self._errors, errors)
         first = next((e.field for e in errors if e.field in self._errors), None)
         if first is not None:
             self.ensureWidgetVisible(self._errors[first])

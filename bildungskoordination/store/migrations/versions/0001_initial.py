@@ -1,7 +1,7 @@
 """Personen und Beratungskontakte
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-12-02
 """
 
