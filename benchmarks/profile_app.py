@@ -176,7 +176,7 @@ STARTUP_TARGETS = [
     ("InstanceLock.acquire", "bildungskoordination.store.lock:InstanceLock.acquire", 1),
     ("crypto.derive_key (Argon2id)", "bildungskoordination.store.crypto:derive_key", 1),
     ("check_files (header, size)", "bildungskoordination.store.engine:check_files", 1),
-    ("quick_check (PRAGMA quick_check)", "bildungskoordination.store.engine:quick_check", 1),
+    ("precheck (read-only PRAGMA quick_check)", "bildungskoordination.store.engine:precheck", 1),
     ("ensure_schema (revision check)", "bildungskoordination.store.migrate:ensure_schema", 1),
     ("MainWindow.__init__", "bildungskoordination.gui.main_window:MainWindow.__init__", 0),
     ("PersonsPage.__init__", "bildungskoordination.gui.persons.page:PersonsPage.__init__", 1),

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from bildungskoordination import i18n
-from bildungskoordination.resources import load_toml
+from bildungskoordination.resources import load_toml, resource_path
 
 
 @dataclass(frozen=True)
@@ -121,18 +121,47 @@ def _languages() -> Vocabulary:
 @cache
 def language_name(code: str, in_language: str = "de") -> str:
     """German (or English, or the language's own) name of a CLDR language code."""
-    from babel import Locale, UnknownLocaleError
-
     names = load_toml("vocabularies", "languages.toml").get("names", {})
     if code in names.get(in_language, {}):
         return names[in_language][code]
+    if in_language == "native":
+        native = _native_names()
+        return native[code] if code in native else _cldr_name(code, "native")
+    return _display_names(in_language).get(code) or _cldr_name(code, in_language)
+
+
+@cache
+def _display_names(in_language: str) -> dict[str, str]:
+    from babel import Locale
+
+    return dict(Locale(in_language).languages)
+
+
+@cache
+def _native_names() -> dict[str, str]:
+    """Precomputed by tools/build_language_names.py (loading every language's CLDR file is slow)."""
+    import json
+
+    path = resource_path("vocabularies", "language_names.json")
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def _cldr_name(code: str, in_language: str) -> str:
+    from babel import Locale, UnknownLocaleError
+
     try:
         if in_language == "native":
             loc = Locale.parse(code)
             return loc.get_display_name(loc) or code
         return Locale.parse(code).get_display_name(Locale(in_language)) or code
     except (UnknownLocaleError, ValueError):
-        return Locale(in_language if in_language != "native" else "en").languages.get(code, code)
+        return _display_names(in_language if in_language != "native" else "en").get(code, code)
+
+
+def native_names_from_cldr() -> dict[str, str]:
+    """Each picker language's own name, straight from CLDR (for tools/build_language_names.py)."""
+    codes = dict.fromkeys(load_toml("vocabularies", "languages.toml")["codes"])
+    return {code: _cldr_name(code, "native") for code in codes}
 
 
 def letter_languages() -> list[str]:
