@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bildungskoordination import APP_NAME
+from bildungskoordination.courses.referrals import ReferralService
+from bildungskoordination.courses.service import CourseService
 from bildungskoordination.events import ChangeBus
 from bildungskoordination.people.contacts import ContactService
 from bildungskoordination.people.service import PersonService
@@ -71,6 +73,8 @@ class Services:
     retention: RetentionService
     erasure: ErasureService
     access_export: AccessExportService
+    courses: CourseService
+    referrals: ReferralService
     lock: InstanceLock | None = None
     backups: BackupManager | None = None  # None for an in-memory database
 
@@ -159,6 +163,7 @@ class Services:
         return cls(store=store, bus=bus, people=PersonService(store, bus), contacts=ContactService(store, bus),
                    audit=audit, settings=settings, retention=retention, erasure=ErasureService(store, bus),
                    access_export=AccessExportService(store, audit, retention, bus),
+                   courses=CourseService(store, bus), referrals=ReferralService(store, bus),
                    backups=BackupManager.for_store(store) if store.path is not None else None)
 
     @property

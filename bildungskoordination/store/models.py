@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, MetaData, String, Text
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 NAMING_CONVENTION = {
@@ -160,6 +160,88 @@ class PersonVersion(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     stamp: Mapped[int] = mapped_column(Integer)
 
+
+
+class Provider(Base):
+    """Kursträger."""
+
+    __tablename__ = "provider"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    contact_person: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(String(60), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    address: Mapped[str] = mapped_column(String(400), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Course(Base):
+    """Kurs eines Trägers; free places are computed by courses/service.py from ``free_places`` (the provider's
+    figure as of ``free_places_as_of``) and the referrals that became active since."""
+
+    __tablename__ = "course"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("provider.id"), index=True)
+    course_number: Mapped[str] = mapped_column(String(60), index=True)
+    course_type: Mapped[str] = mapped_column(String(40), index=True)
+    entry_level: Mapped[str] = mapped_column(String(8), default="keine")
+    target_level: Mapped[str] = mapped_column(String(8), default="")
+    start: Mapped[date | None] = mapped_column(Date, index=True)
+    end: Mapped[date | None] = mapped_column(Date)
+    registration_deadline: Mapped[date | None] = mapped_column(Date)
+    teaching_units: Mapped[int | None] = mapped_column(Integer)
+    days: Mapped[list[str]] = mapped_column(JSON, default=list)
+    time_from: Mapped[str] = mapped_column(String(5), default="")
+    time_to: Mapped[str] = mapped_column(String(5), default="")
+    mode: Mapped[str] = mapped_column(String(20), default="praesenz")
+    municipality: Mapped[str] = mapped_column(String(100), default="")
+    address: Mapped[str] = mapped_column(String(400), default="")
+    childcare: Mapped[bool] = mapped_column(Boolean, default=False)
+    places: Mapped[int] = mapped_column(Integer, default=0)
+    free_places: Mapped[int | None] = mapped_column(Integer)
+    free_places_as_of: Mapped[datetime | None] = mapped_column(DateTime)
+    target_group: Mapped[str] = mapped_column(Text, default="")
+    costs_note: Mapped[str] = mapped_column(String(400), default="")
+    contact_person: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(String(60), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(20), default="geplant")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+    __table_args__ = (UniqueConstraint("provider_id", "course_number", name="uq_course_provider_number"),)
+
+
+class Referral(Base):
+    """Vermittlung: a person referred to a course; the history of its status is in ReferralEvent."""
+
+    __tablename__ = "referral"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    waiting_position: Mapped[int | None] = mapped_column(Integer)
+    # When the referral last entered a status that takes a place (angemeldet, begonnen); None otherwise.
+    active_since: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ReferralEvent(Base):
+    """One status change of a referral, with the day it happened and an optional reason."""
+
+    __tablename__ = "referral_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    at: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
 
 # Not mapped: the full-text index of the person search (migration 0004), an FTS5 virtual table with shadow
 # tables PERSON_FTS + "_data", "_idx", "_docsize", "_config", filled and kept current by SQL triggers on

@@ -1,0 +1,1 @@
+"""Providers, courses and referrals (Vermittlungen); the eligibility engine lives in ``matching``."""

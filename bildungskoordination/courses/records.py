@@ -1,0 +1,167 @@
+"""Plain records that cross the course and referral services' boundary, and the fixed value sets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cache
+
+from bildungskoordination import i18n
+from bildungskoordination.i18n import N_
+from bildungskoordination.resources import load_toml
+
+LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2")
+NO_LEVEL = "keine"
+WEEKDAYS = ("mo", "di", "mi", "do", "fr", "sa")
+MODES = {"praesenz": N_("Präsenz"), "online": N_("online"), "hybrid": N_("hybrid")}
+COURSE_STATUSES = {"geplant": N_("geplant"), "offen": N_("offen"), "voll": N_("voll"), "laufend": N_("laufend"),
+                   "beendet": N_("beendet"), "abgesagt": N_("abgesagt")}
+
+
+@dataclass
+class CourseData:
+    """What the coordinator (or an import row) enters; the provider is named, the service finds or adds it."""
+
+    provider: str = ""
+    course_number: str = ""
+    course_type: str = ""
+    entry_level: str = NO_LEVEL
+    target_level: str = ""
+    start: date | None = None
+    end: date | None = None
+    registration_deadline: date | None = None
+    teaching_units: int | None = None
+    days: list[str] = field(default_factory=list)
+    time_from: str = ""
+    time_to: str = ""
+    mode: str = "praesenz"
+    municipality: str = ""
+    address: str = ""
+    childcare: bool = False
+    places: int = 0
+    free_places: int | None = None  # the provider's figure; None: not reported (all places minus referrals)
+    target_group: str = ""
+    costs_note: str = ""
+    contact_person: str = ""
+    phone: str = ""
+    email: str = ""
+    status: str = "geplant"
+
+
+@dataclass(frozen=True)
+class CourseRecord:
+    id: int
+    provider_id: int
+    provider: str
+    course_number: str
+    course_type: str
+    entry_level: str
+    target_level: str
+    start: date | None
+    end: date | None
+    registration_deadline: date | None
+    teaching_units: int | None
+    days: tuple[str, ...]
+    time_from: str
+    time_to: str
+    mode: str
+    municipality: str
+    address: str
+    childcare: bool
+    places: int
+    reported_free_places: int | None
+    free_places: int  # computed: see CourseService / courses.places
+    active_referrals: int
+    waiting: int  # referrals on the waiting list
+    target_group: str
+    costs_note: str
+    contact_person: str
+    phone: str
+    email: str
+    status: str
+    created_at: datetime
+    updated_at: datetime
+
+    def data(self) -> CourseData:
+        """An editable copy for ``CourseService.update``."""
+        return CourseData(
+            provider=self.provider, course_number=self.course_number, course_type=self.course_type,
+            entry_level=self.entry_level, target_level=self.target_level, start=self.start, end=self.end,
+            registration_deadline=self.registration_deadline, teaching_units=self.teaching_units,
+            days=list(self.days), time_from=self.time_from, time_to=self.time_to, mode=self.mode,
+            municipality=self.municipality, address=self.address, childcare=self.childcare, places=self.places,
+            free_places=self.reported_free_places, target_group=self.target_group, costs_note=self.costs_note,
+            contact_person=self.contact_person, phone=self.phone, email=self.email, status=self.status)
+
+
+@dataclass(frozen=True)
+class ReferralStatus:
+    code: str
+    label: str
+    label_en: str
+    open: bool
+    takes_place: bool
+    next: tuple[str, ...]
+
+    def display(self, language: str | None = None) -> str:
+        lang = language or i18n.current_language()
+        return self.label_en if lang == "en" and self.label_en else self.label
+
+
+@cache
+def referral_statuses() -> dict[str, ReferralStatus]:
+    """resources/courses/referral_statuses.toml, in lifecycle order."""
+    return {
+        s["code"]: ReferralStatus(s["code"], s["label"], s.get("label_en", ""), bool(s["open"]),
+                                  bool(s["takes_place"]), tuple(s.get("next", ())))
+        for s in load_toml("courses", "referral_statuses.toml")["status"]
+    }
+
+
+def status_label(code: str) -> str:
+    status = referral_statuses().get(code)
+    return status.display() if status else code
+
+
+INITIAL_STATUS = "vorgeschlagen"
+
+
+def active_statuses() -> tuple[str, ...]:
+    """Statuses that take a place in the course."""
+    return tuple(c for c, s in referral_statuses().items() if s.takes_place)
+
+
+def open_statuses() -> tuple[str, ...]:
+    return tuple(c for c, s in referral_statuses().items() if s.open)
+
+
+@dataclass(frozen=True)
+class ReferralEventRow:
+    status: str
+    at: date
+    reason: str
+
+
+@dataclass(frozen=True)
+class ReferralRecord:
+    id: int
+    person_id: int
+    person_name: str  # "Familienname, Vorname"
+    file_number: str
+    course_id: int
+    course_number: str
+    provider: str
+    course_type: str
+    course_start: date | None
+    course_end: date | None
+    status: str
+    status_label: str
+    waiting_position: int | None
+    created_at: datetime
+    history: tuple[ReferralEventRow, ...]  # oldest first
+    action: str = ""  # for open_needing_action: what the coordinator has to do, in German
+
+    @property
+    def since(self) -> date:
+        """The day of the last status change."""
+        return self.history[-1].at if self.history else self.created_at.date()
