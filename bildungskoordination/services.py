@@ -14,6 +14,7 @@ from pathlib import Path
 from bildungskoordination import APP_NAME
 from bildungskoordination.courses.referrals import ReferralService
 from bildungskoordination.courses.service import CourseService
+from bildungskoordination.matching.service import MatchingService
 from bildungskoordination.events import ChangeBus
 from bildungskoordination.people.contacts import ContactService
 from bildungskoordination.people.service import PersonService
@@ -75,6 +76,7 @@ class Services:
     access_export: AccessExportService
     courses: CourseService
     referrals: ReferralService
+    matching: MatchingService
     lock: InstanceLock | None = None
     backups: BackupManager | None = None  # None for an in-memory database
 
@@ -160,10 +162,12 @@ class Services:
         settings = SettingsService(store, bus)
         audit = AuditService(store, bus, settings)
         retention = RetentionService(store, settings)
-        return cls(store=store, bus=bus, people=PersonService(store, bus), contacts=ContactService(store, bus),
+        people, courses = PersonService(store, bus), CourseService(store, bus)
+        return cls(store=store, bus=bus, people=people, contacts=ContactService(store, bus),
                    audit=audit, settings=settings, retention=retention, erasure=ErasureService(store, bus),
                    access_export=AccessExportService(store, audit, retention, bus),
-                   courses=CourseService(store, bus), referrals=ReferralService(store, bus),
+                   courses=courses, referrals=ReferralService(store, bus),
+                   matching=MatchingService(people, courses),
                    backups=BackupManager.for_store(store) if store.path is not None else None)
 
     @property
