@@ -53,6 +53,35 @@ def build_parser() -> argparse.ArgumentParser:
     due = sub.add_parser("due", help="fällige Wiedervorlagen auflisten")
     due.add_argument("--days", type=int, default=0, help="auch die der nächsten N Tage")
     due.add_argument("--json", action="store_true")
+
+    courses = sub.add_parser("import-courses", help="Kursliste eines Trägers aus CSV oder XLSX einlesen "
+                             "(alles oder nichts; vorhandene Kurse werden aktualisiert)")
+    courses.add_argument("file", type=Path, metavar="DATEI")
+    courses.add_argument("--dry-run", action="store_true", help="nur prüfen, nichts schreiben")
+
+    match = sub.add_parser("match", help="passende Kurse für eine Person, die besten zuerst, mit Gründen")
+    match.add_argument("person", metavar="PERSON", help="Id oder Aktenzeichen")
+    match.add_argument("--date", metavar="JJJJ-MM-TT", help="Stichtag (Standard: heute)")
+    match.add_argument("--json", action="store_true", help="Ergebnis als JSON")
+
+    cand = sub.add_parser("candidates", help="passende Personen für einen Kurs, die besten zuerst")
+    cand.add_argument("course", metavar="KURS", help="Id oder Kursnummer")
+    cand.add_argument("--date", metavar="JJJJ-MM-TT", help="Stichtag (Standard: heute)")
+    cand.add_argument("--json", action="store_true", help="Ergebnis als JSON")
+    cand.add_argument("--limit", type=int, default=None, help="höchstens N Personen")
+
+    refer = sub.add_parser("refer", help="eine Person an einen Kurs vermitteln (gibt die Id der Vermittlung aus)")
+    refer.add_argument("person", metavar="PERSON", help="Id oder Aktenzeichen")
+    refer.add_argument("course", metavar="KURS", help="Id oder Kursnummer")
+    refer.add_argument("--date", metavar="JJJJ-MM-TT", help="Datum der Vermittlung (Standard: heute)")
+
+    status = sub.add_parser("referral-status", help="Status einer Vermittlung ändern")
+    status.add_argument("referral", metavar="VERMITTLUNG", help="Id der Vermittlung")
+    status.add_argument("status", metavar="STATUS",
+                        help="vorgeschlagen, angemeldet, begonnen, abgeschlossen, abgebrochen, abgelehnt, "
+                        "nicht_erschienen")
+    status.add_argument("--reason", default="", metavar="TEXT", help="Begründung (optional)")
+    status.add_argument("--date", metavar="JJJJ-MM-TT", help="Datum der Änderung (Standard: heute)")
     return parser
 
 
@@ -223,6 +252,171 @@ def _cmd_due(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+class _CliError(Exception):
+    """A message for one line on stderr (exit 1), already worded for the user."""
+
+
+def _iso_date(text: str | None):  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise _CliError(f"„{text}“ ist kein gültiges Datum (erwartet JJJJ-MM-TT, z. B. 2026-03-01)") from None
+
+
+def _validation_text(exc: Exception) -> str:
+    errors = getattr(exc, "errors", None)
+    if errors:
+        return "; ".join(e.message for e in errors)
+    return _describe(exc)
+
+
+def _fail(message: str) -> int:
+    print(f"bildungskoordination: Fehler: {message}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+def _guarded(command):  # type: ignore[no-untyped-def]
+    """Course commands: validation errors show the service's German message, without field names."""
+    import functools
+
+    @functools.wraps(command)
+    def run(args: argparse.Namespace) -> int:
+        from bildungskoordination.people.records import ValidationError
+
+        try:
+            return command(args)
+        except _CliError as exc:
+            return _fail(str(exc))
+        except ValidationError as exc:
+            return _fail(_validation_text(exc))
+
+    return run
+
+
+@_guarded
+def _cmd_import_courses(args: argparse.Namespace) -> int:
+    from bildungskoordination.courses.importer import import_courses
+
+    services = _open(args)
+    try:
+        report = import_courses(services, args.file, dry_run=args.dry_run)
+    finally:
+        services.close()
+    for warning in report.warnings:
+        print(f"Hinweis: {warning}", file=sys.stderr)
+    if report.problems:
+        for problem in report.problems:
+            print(str(problem), file=sys.stderr)
+        print(f"Nichts eingelesen: {len(report.problems)} Fehler in {args.file}.", file=sys.stderr)
+        return EXIT_ERROR
+    if args.dry_run:
+        print(f"{report.rows} Zeilen geprüft, keine Fehler (nichts geschrieben).")
+    else:
+        print(f"{len(report.created_ids)} Kurse neu angelegt, {len(report.updated_ids)} aktualisiert.")
+    return EXIT_OK
+
+
+_VERDICT_MARKS = {"eligible": "✓", "caveat": "~", "not_eligible": "✗"}
+_REASON_MARKS = {"ok": "✓", "caveat": "~", "no": "✗"}
+
+
+def _fmt_day(day) -> str:  # type: ignore[no-untyped-def]
+    return day.strftime("%d.%m.%Y") if day else "ohne Termin"
+
+
+@_guarded
+def _cmd_match(args: argparse.Namespace) -> int:
+    on = _iso_date(args.date)
+    services = _open(args)
+    try:
+        pid = services.people.resolve(args.person)
+        matches = services.matching.for_person(pid, on)
+    finally:
+        services.close()
+    if args.json:
+        print(json.dumps([m.as_dict() for m in matches], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    for m in matches:
+        c = m.course
+        print(f"{_VERDICT_MARKS.get(m.verdict, '?')} {c.course_number}  {c.course_type}  {c.provider}  "
+              f"Beginn {_fmt_day(c.start)}  (Punkte {m.score:.1f})")
+        for r in m.reasons:
+            print(f"    {_REASON_MARKS.get(r.kind, '-')} {r.text}")
+    if not matches:
+        print("keine Kurse im Katalog", file=sys.stderr)
+    return EXIT_OK
+
+
+@_guarded
+def _cmd_candidates(args: argparse.Namespace) -> int:
+    on = _iso_date(args.date)
+    if args.limit is not None and args.limit < 1:
+        raise _CliError("--limit muss mindestens 1 sein")
+    services = _open(args)
+    try:
+        cid = services.courses.resolve(args.course)
+        results = services.matching.candidates(cid, on, limit=args.limit)
+        rows = []
+        for pid, m in results:
+            person = services.people.get(pid)
+            rows.append({"person_id": pid, "file_number": person.file_number,
+                         "family_name": person.family_name, "given_name": person.given_name,
+                         "name": f"{person.family_name}, {person.given_name}",
+                         "verdict": m.verdict, "score": round(m.score, 2),
+                         "reasons": [r.text for r in m.reasons], "reason_kinds": [r.kind for r in m.reasons]})
+    finally:
+        services.close()
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    for row in rows:
+        print(f"{_VERDICT_MARKS.get(row['verdict'], '?')} {row['file_number']}  {row['name']}  "
+              f"(Punkte {row['score']:.1f})")
+        for kind, text in zip(row["reason_kinds"], row["reasons"], strict=True):
+            print(f"    {_REASON_MARKS.get(kind, '-')} {text}")
+    if not rows:
+        print("keine Personen", file=sys.stderr)
+    return EXIT_OK
+
+
+@_guarded
+def _cmd_refer(args: argparse.Namespace) -> int:
+    on = _iso_date(args.date)
+    services = _open(args)
+    try:
+        pid = services.people.resolve(args.person)
+        cid = services.courses.resolve(args.course)
+        rid = services.referrals.refer(pid, cid, on=on)
+        waiting = services.referrals.get(rid).waiting_position
+    finally:
+        services.close()
+    print(rid)
+    if waiting:
+        print(f"Hinweis: kein freier Platz – Warteliste Platz {waiting}", file=sys.stderr)
+    return EXIT_OK
+
+
+@_guarded
+def _cmd_referral_status(args: argparse.Namespace) -> int:
+    on = _iso_date(args.date)
+    text = args.referral.strip()
+    if not text.isdigit():
+        raise _CliError(f"„{args.referral}“ ist keine Id einer Vermittlung (eine Zahl, wie von „refer“ ausgegeben)")
+    services = _open(args)
+    try:
+        rid = int(text)
+        services.referrals.set_status(rid, args.status.strip(), reason=args.reason or None, on=on)
+        record = services.referrals.get(rid)
+    finally:
+        services.close()
+    print(f"Vermittlung {rid}: {record.status_label} ({record.file_number} → {record.course_number})")
+    return EXIT_OK
+
+
 _COMMANDS = {
     "init": _cmd_init,
     "demo": _cmd_demo,
@@ -230,6 +424,11 @@ _COMMANDS = {
     "search": _cmd_search,
     "show": _cmd_show,
     "due": _cmd_due,
+    "import-courses": _cmd_import_courses,
+    "match": _cmd_match,
+    "candidates": _cmd_candidates,
+    "refer": _cmd_refer,
+    "referral-status": _cmd_referral_status,
 }
 
 
