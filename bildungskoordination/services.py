@@ -14,8 +14,8 @@ from pathlib import Path
 from bildungskoordination import APP_NAME
 from bildungskoordination.courses.referrals import ReferralService
 from bildungskoordination.courses.service import CourseService
-from bildungskoordination.matching.service import MatchingService
 from bildungskoordination.events import ChangeBus
+from bildungskoordination.matching.service import MatchingService
 from bildungskoordination.people.contacts import ContactService
 from bildungskoordination.people.service import PersonService
 from bildungskoordination.privacy.access_export import AccessExportService

@@ -1,7 +1,9 @@
 """Screenshots for docs/: the main window with demo data at 1366×768 (run with QT_QPA_PLATFORM=offscreen),
-the Datenschutz page (Löschvorschläge, Protokoll) and a person whose processing is restricted.
+the Datenschutz page (Löschvorschläge, Protokoll) and a person whose processing is restricted; with
+``--courses`` only the course screenshots (Passende Kurse, Kurse, Vermittlungen).
 
     python tools/screenshots.py docs/
+    python tools/screenshots.py docs/ --courses
 """
 
 from __future__ import annotations
@@ -90,5 +92,81 @@ def _privacy_screenshots(app, window, services, out: Path) -> None:  # type: ign
     window.grab().save(str(out / "person-eingeschraenkt.png"))
 
 
+def courses_main(out: Path) -> None:
+    """Passende Kurse for a person of the demo data, the Kurse catalogue and the Vermittlungen to follow up."""
+    from datetime import timedelta
+
+    from PySide6.QtWidgets import QApplication
+
+    from bildungskoordination import i18n
+    from bildungskoordination.courses.records import CourseData
+    from bildungskoordination.gui.bus import ChangeSignal
+    from bildungskoordination.gui.context import AppContext
+    from bildungskoordination.gui.main_window import PAGE_COURSES, PAGE_REFERRALS, MainWindow
+    from bildungskoordination.people.demo import generate_demo
+    from bildungskoordination.services import Services
+
+    out.mkdir(parents=True, exist_ok=True)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    i18n.set_language("de")
+    services = Services.open(Path(tempfile.mkdtemp()) / "demo.sqlite3", unencrypted=True)
+    generate_demo(services, 120, seed=7, today=date.today())
+    today = date.today()
+    week = ["mo", "di", "mi", "do", "fr"]
+    for provider, number, kind, entry, target, weeks, place, places, days, times in [
+        ("Kreisvolkshochschule Trier-Saarburg", "IK-26-014", "ik_allgemein", "keine", "B1", 3, "Konz", 20, week,
+         ("08:30", "12:45")),
+        ("Kreisvolkshochschule Trier-Saarburg", "IK-26-019", "ik_allgemein", "A2", "B1", 9, "Saarburg", 18, week,
+         ("17:30", "20:45")),
+        ("Bildungswerk Beispiel gGmbH", "ALPHA-26-02", "ik_alpha", "keine", "A2", 5, "Hermeskeil", 15, week,
+         ("09:00", "13:00")),
+        ("Bildungswerk Beispiel gGmbH", "IK-E-26-03", "ik_eltern", "keine", "B1", 6, "Trier", 16, week,
+         ("08:45", "12:00")),
+        ("Sprachschule Mosel", "IKI-26-07", "ik_intensiv", "A1", "B1", 2, "Trier", 2, week, ("08:00", "13:15")),
+        ("Sprachschule Mosel", "BSK-B2-26-04", "bsk_b2", "B1", "B2", 7, "Trier", 25, ["di", "do"],
+         ("17:00", "20:15")),
+        ("Bildungswerk Beispiel gGmbH", "BSK-C1-26-01", "bsk_c1", "B2", "C1", 12, "Trier", 20, ["mo", "mi"],
+         ("17:00", "20:15")),
+        ("Kreisvolkshochschule Trier-Saarburg", "CAFE-26", "sprachcafe", "keine", "", 1, "Konz", 30, ["mi"],
+         ("15:00", "17:00")),
+    ]:
+        start = today + timedelta(weeks=weeks)
+        services.courses.create(CourseData(
+            provider=provider, course_number=number, course_type=kind, entry_level=entry, target_level=target,
+            start=start, end=start + timedelta(weeks=30), registration_deadline=start - timedelta(days=7),
+            days=days, time_from=times[0], time_to=times[1], municipality=place, places=places, status="offen"))
+    window = MainWindow(AppContext(services, ChangeSignal(services.bus), demo=True))
+    window.resize(1366, 768)
+    window.show()
+    app.processEvents()
+    for pid in services.people.search_ids(""):
+        data = services.people.get(pid)
+        if data.german_level == "A1" and data.has_consent and data.municipality:
+            break
+    window.persons.select_person(pid)
+    person_file = window.persons.person_file
+    person_file.tabs.setCurrentIndex(person_file.matches_tab_index)
+    app.processEvents()
+    tab = person_file.matches
+    tab.table.selectRow(0)
+    app.processEvents()
+    window.grab().save(str(out / "passende-kurse.png"))
+    tab._on_refer_button_clicked()
+    app.processEvents()
+    window.nav.setCurrentRow(PAGE_COURSES)
+    app.processEvents()
+    window.grab().save(str(out / "kurse.png"))
+    window.nav.setCurrentRow(PAGE_REFERRALS)
+    app.processEvents()
+    window.grab().save(str(out / "vermittlungen.png"))
+    person_file._set_dirty(False)
+    window.close()
+    services.close()
+
+
 if __name__ == "__main__":
-    main(Path(sys.argv[1] if len(sys.argv) > 1 else "docs"))
+    target = Path(next((a for a in sys.argv[1:] if not a.startswith("--")), "docs"))
+    if "--courses" in sys.argv:
+        courses_main(target)
+    else:
+        main(target)

@@ -1,4 +1,5 @@
-"""Main window: navigation on the left (Personen, Wiedervorlagen, Datenschutz, and the areas still to come)."""
+"""Main window: navigation on the left (Personen, Wiedervorlagen, Datenschutz, Kurse, Vermittlungen, and the
+areas still to come)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ from bildungskoordination import APP_NAME, __version__
 from bildungskoordination.events import Change
 from bildungskoordination.gui import settings
 from bildungskoordination.gui.context import AppContext
+from bildungskoordination.gui.courses.page import CoursesPage
+from bildungskoordination.gui.courses.referrals_page import ReferralsPage
 from bildungskoordination.gui.followups.page import FollowUpsPage
 from bildungskoordination.gui.persons.page import PersonsPage
 from bildungskoordination.gui.privacy.backups_page import BackupsPage
@@ -29,7 +32,7 @@ from bildungskoordination.gui.settings_dialog import SettingsDialog, SettingsVal
 from bildungskoordination.i18n import _
 from bildungskoordination.privacy.policy import AUDIT_KEEP_DAYS
 
-PAGE_PERSONS, PAGE_FOLLOWUPS, PAGE_PRIVACY = 0, 1, 2
+PAGE_PERSONS, PAGE_FOLLOWUPS, PAGE_PRIVACY, PAGE_COURSES, PAGE_REFERRALS = 0, 1, 2, 3, 4
 
 
 class MainWindow(QMainWindow):
@@ -49,8 +52,12 @@ class MainWindow(QMainWindow):
         self.privacy.add_tab(BackupsPage(ctx), _("&Sicherungen"))
         self._add_page(_("Personen"), self.persons)
         self._add_page(_("Wiedervorlagen"), self.followups)
+        self.courses = CoursesPage(ctx)
+        self.referrals = ReferralsPage(ctx)
         self._add_page(_("Datenschutz"), self.privacy)
-        for later in (_("Kurse"), _("Vermittlungen"), _("Auswertung")):
+        self._add_page(_("Kurse"), self.courses)
+        self._add_page(_("Vermittlungen"), self.referrals)
+        for later in (_("Auswertung"),):
             self._add_page(later, self._placeholder(later), enabled=False)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.nav)
@@ -70,6 +77,7 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(PAGE_PERSONS)
         self.followups.open_person.connect(self._on_followups_open_person)
         self.privacy.open_person.connect(self._on_privacy_open_person)
+        self.referrals.open_person.connect(self._on_referrals_open_person)
         ctx.signal.changed.connect(self._on_signal_changed)
         self._build_menu()
         self._update_followup_badge()
@@ -116,6 +124,10 @@ class MainWindow(QMainWindow):
                                        lambda: self.nav.setCurrentRow(PAGE_FOLLOWUPS)))
         go_menu.addAction(self._action(_("&Datenschutz"), QKeySequence("Ctrl+3"),
                                        lambda: self.nav.setCurrentRow(PAGE_PRIVACY)))
+        go_menu.addAction(self._action(_("&Kurse"), QKeySequence("Ctrl+4"),
+                                       lambda: self.nav.setCurrentRow(PAGE_COURSES)))
+        go_menu.addAction(self._action(_("&Vermittlungen"), QKeySequence("Ctrl+5"),
+                                       lambda: self.nav.setCurrentRow(PAGE_REFERRALS)))
         self.action_lock = self._action(_("&Sperren"), QKeySequence("Ctrl+L"), self.lock)
         go_menu.addSeparator()
         go_menu.addAction(self.action_lock)
@@ -185,6 +197,10 @@ class MainWindow(QMainWindow):
         self.persons.select_person(person_id)
 
     def _on_privacy_open_person(self, person_id: int) -> None:
+        self.nav.setCurrentRow(PAGE_PERSONS)
+        self.persons.select_person(person_id)
+
+    def _on_referrals_open_person(self, person_id: int) -> None:
         self.nav.setCurrentRow(PAGE_PERSONS)
         self.persons.select_person(person_id)
 

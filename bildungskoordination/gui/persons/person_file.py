@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from bildungskoordination.events import Change
 from bildungskoordination.gui.context import AppContext
+from bildungskoordination.gui.courses.matches_tab import MatchesTab
 from bildungskoordination.gui.persons.contact_entry import ContactEntry
 from bildungskoordination.gui.persons.contacts_model import ContactHistoryModel, SortRole
 from bildungskoordination.gui.persons.duplicates_dialog import DuplicateDialog
@@ -128,6 +129,11 @@ class PersonFile(QWidget):
         self.tabs.addTab(contacts, _("&Beratung"))
         self.contacts_tab_index = 1
 
+        # Passende Kurse: ranked only while the tab is shown
+        self.matches = MatchesTab(ctx)
+        self.tabs.addTab(self.matches, _("Passende &Kurse"))
+        self.matches_tab_index = 2
+
         ctx.signal.changed.connect(self._on_signal_changed)
         self.show_new()
 
@@ -182,6 +188,8 @@ class PersonFile(QWidget):
         self.form.clear()
         self.history_model.set_rows([])
         self.tabs.setTabEnabled(self.contacts_tab_index, False)
+        self.tabs.setTabEnabled(self.matches_tab_index, False)
+        self.matches.set_person(None)
         self.tabs.setCurrentIndex(0)
         self.header.setText(_("Neue Person"))
         self._set_dirty(False)
@@ -201,6 +209,8 @@ class PersonFile(QWidget):
         self._update_actions()
         self._set_header(data.family_name, data.given_name, data.file_number, data.name_original)
         self.tabs.setTabEnabled(self.contacts_tab_index, True)
+        self.tabs.setTabEnabled(self.matches_tab_index, True)
+        self.matches.set_person(person_id, data.is_restricted)
         self._reload_contacts()
         self._set_dirty(False)
         self.status.setText("")

@@ -1,0 +1,1 @@
+"""Kurse and Vermittlungen: the catalogue, the courses that fit a person, the referrals to follow up."""

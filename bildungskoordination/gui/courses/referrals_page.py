@@ -1,0 +1,174 @@
+"""Vermittlungen: open referrals that need the coordinator (what to do), and moving one to its next status."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate, QItemSelection, QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from bildungskoordination.courses.records import ReferralRecord, referral_statuses
+from bildungskoordination.events import Change
+from bildungskoordination.gui.context import AppContext
+from bildungskoordination.gui.courses.models import IdRole, ReferralModel, SortRole, fmt_date
+from bildungskoordination.gui.table_model import setup_record_table
+from bildungskoordination.i18n import _, ngettext
+from bildungskoordination.people.records import NotFound, ValidationError
+
+
+class StatusDialog(QDialog):
+    """The next status of one referral (only the ones the lifecycle allows), its day and an optional reason."""
+
+    def __init__(self, referral: ReferralRecord, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Status der Vermittlung ändern"))
+        statuses = referral_statuses()
+        layout = QVBoxLayout(self)
+        intro = QLabel(_("{person} – {course} ({provider})\nbisher: {status} seit {date}").format(
+            person=referral.person_name, course=referral.course_number, provider=referral.provider,
+            status=referral.status_label, date=fmt_date(referral.since)))
+        intro.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        self.status = QComboBox()
+        for code in statuses[referral.status].next:
+            self.status.addItem(statuses[code].display(), code)
+        self.day = QDateEdit(QDate.currentDate())
+        self.day.setCalendarPopup(True)
+        self.day.setDisplayFormat("dd.MM.yyyy")
+        since = referral.since
+        self.day.setMinimumDate(QDate(since.year, since.month, since.day))
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText(_("optional, z. B. warum abgebrochen"))
+        form.addRow(_("&Neuer Status:"), self.status)
+        form.addRow(_("&Datum:"), self.day)
+        form.addRow(_("&Begründung:"), self.reason)
+        layout.addLayout(form)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Status &setzen"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Abbrechen"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def values(self) -> tuple[str, date, str]:
+        day = self.day.date()
+        return str(self.status.currentData()), date(day.year(), day.month(), day.day()), self.reason.text().strip()
+
+
+class ReferralsPage(QWidget):
+    open_person = Signal(int)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.summary = QLabel()
+        layout.addWidget(self.summary)
+        self.model = ReferralModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SortRole)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        setup_record_table(self.table, _("Offene Vermittlungen"), (85, 180, 105, 110, 150, 110))
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
+        layout.addWidget(self.table, 1)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.open_button = QPushButton(_("Person ö&ffnen"))
+        self.status_button = QPushButton(_("&Status ändern …"))
+        self.status_button.setToolTip(_("Die Vermittlung in ihren nächsten Status setzen"))
+        buttons.addWidget(self.open_button)
+        buttons.addWidget(self.status_button)
+        layout.addLayout(buttons)
+
+        self.table.doubleClicked.connect(self._on_table_double_clicked)
+        self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
+        self.open_button.clicked.connect(self._on_open_button_clicked)
+        self.status_button.clicked.connect(self._on_status_button_clicked)
+        ctx.signal.changed.connect(self._on_signal_changed)
+        self._stale = True
+        self._update_buttons()
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        super().showEvent(event)
+        if self._stale:
+            self.reload()
+
+    def reload(self) -> None:
+        self._stale = False
+        selected = self.selected_referral()
+        rows = self._ctx.services.referrals.open_needing_action()
+        self.model.set_rows(rows)
+        n = len(rows)
+        self.summary.setText(ngettext("{n} offene Vermittlung braucht eine Entscheidung",
+                                      "{n} offene Vermittlungen brauchen eine Entscheidung", n).format(n=n))
+        if selected is not None:
+            self.select_referral(selected.id)
+        self._update_buttons()
+
+    def selected_referral(self) -> ReferralRecord | None:
+        index = self.table.currentIndex()
+        return self.model.record(self.proxy.mapToSource(index).row()) if index.isValid() else None
+
+    def select_referral(self, referral_id: int) -> None:
+        for row in range(self.proxy.rowCount()):
+            if self.proxy.data(self.proxy.index(row, 0), IdRole) == referral_id:
+                self.table.selectRow(row)
+                return
+
+    def _update_buttons(self) -> None:
+        selected = self.selected_referral() is not None
+        self.open_button.setEnabled(selected)
+        self.status_button.setEnabled(selected and not self._ctx.services.store.read_only)
+
+    # --- slots ----------------------------------------------------------------------------------
+    def _on_table_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        self._update_buttons()
+
+    def _on_table_double_clicked(self, _index: QModelIndex) -> None:
+        self._on_status_button_clicked()
+
+    def _on_open_button_clicked(self) -> None:
+        referral = self.selected_referral()
+        if referral is not None:
+            self.open_person.emit(referral.person_id)
+
+    def _on_status_button_clicked(self) -> None:
+        referral = self.selected_referral()
+        if referral is None or self._ctx.services.store.read_only:
+            return
+        dialog = StatusDialog(referral, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        status, day, reason = dialog.values()
+        try:
+            self._ctx.services.referrals.set_status(referral.id, status, reason or None, day)
+        except (ValidationError, NotFound) as exc:
+            errors = getattr(exc, "errors", None)
+            QMessageBox.warning(self, _("Status nicht gesetzt"),
+                                "; ".join(e.message for e in errors) if errors else str(exc))
+
+    def _on_signal_changed(self, change: Change) -> None:
+        if change.entity in ("referral", "person"):
+            if self.isVisible():
+                self.reload()
+            else:
+                self._stale = True

@@ -1,0 +1,170 @@
+"""Kurse, Vermittlungen and the person file's "Passende Kurse" tab: refer from the ranking, follow the
+referral's status, see the free places drop everywhere."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
+
+from bildungskoordination.courses.records import CourseData
+from bildungskoordination.gui.courses.models import AccessibleTextRole, CourseModel, MatchModel, ReferralModel
+from bildungskoordination.gui.courses.referrals_page import StatusDialog
+from bildungskoordination.gui.main_window import PAGE_COURSES, PAGE_PERSONS, PAGE_REFERRALS
+from bildungskoordination.people.records import PersonData
+
+
+def course(number: str, **kw) -> CourseData:
+    today = date.today()
+    values = dict(provider="VHS Konz", course_number=number, course_type="ik_allgemein", entry_level="keine",
+                  target_level="B1", start=today + timedelta(days=30), end=today + timedelta(days=300),
+                  days=["mo", "di", "mi", "do", "fr"], time_from="08:30", time_to="12:45", municipality="Konz",
+                  places=2, status="offen")
+    values.update(kw)
+    return CourseData(**values)
+
+
+@pytest.fixture
+def person_and_courses(services):
+    pid = services.people.create(PersonData(family_name="Haddad", given_name="Rana", consent_date=date.today(),
+                                            german_level="A1", municipality="Konz"))
+    ik = services.courses.create(course("IK-1"))
+    bsk = services.courses.create(course("BSK-9", course_type="bsk_c1", entry_level="B2", target_level="C1",
+                                         provider="Sprachschule Trier", municipality="Trier", places=12))
+    return pid, ik, bsk
+
+
+def open_matches(window, qtbot, pid):
+    window.nav.setCurrentRow(PAGE_PERSONS)
+    window.persons.select_person(pid)
+    person_file = window.persons.person_file
+    person_file.tabs.setCurrentIndex(person_file.matches_tab_index)
+    tab = person_file.matches
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 2)
+    return tab
+
+
+def free_in_tab(tab, course_id) -> str:
+    return tab.model.data(tab.model.index(tab.model.row_of(course_id), 6))
+
+
+def test_refer_from_passende_kurse_and_the_free_places_drop(window, services, qtbot, monkeypatch,
+                                                            person_and_courses):
+    pid, ik, bsk = person_and_courses
+    tab = open_matches(window, qtbot, pid)
+    person_file = window.persons.person_file
+    assert person_file.tabs.tabText(person_file.matches_tab_index) == "Passende &Kurse"
+
+    # Ranked: the fitting integration course first, the C1 job course (needs B2) last and not eligible.
+    first, last = tab.model.record(0), tab.model.record(1)
+    assert first.course_id == ik and first.verdict in ("eligible", "caveat")
+    assert last.course_id == bsk and last.verdict == "not_eligible"
+    assert tab.model.data(tab.model.index(1, 0)) == "✗"
+    assert tab.model.data(tab.model.index(1, 0), AccessibleTextRole) == "nicht geeignet"
+    assert tab.model.data(tab.model.index(0, 2)) == "Allgemeiner Integrationskurs"
+    assert free_in_tab(tab, ik) == "2"
+
+    # The reasons of the selected course, as readable sentences with their marks.
+    tab.select_course(bsk)
+    reasons = [tab.reasons.item(i).text() for i in range(tab.reasons.count())]
+    assert reasons and reasons[0].startswith("✗ ")
+    assert not tab.refer_button.isEnabled()
+    tab.select_course(ik)
+    reasons = [tab.reasons.item(i).text() for i in range(tab.reasons.count())]
+    assert any(r.startswith("✓ ") for r in reasons) and not any(r.startswith("✗ ") for r in reasons)
+    assert tab.refer_button.isEnabled()
+
+    qtbot.mouseClick(tab.refer_button, Qt.MouseButton.LeftButton)
+    [referral] = services.referrals.for_person(pid)
+    assert (referral.course_id, referral.status) == (ik, "vorgeschlagen")
+    qtbot.waitUntil(lambda: tab.model.referral_status(tab.model.row_of(ik)) == "vorgeschlagen")
+    assert tab.selected_course_id() == ik and not tab.refer_button.isEnabled()  # no second open referral
+    assert "Vermittelt: IK-1" in tab.status.text()
+
+    # Kurse: still 2 of 2 free (a proposal takes no place).
+    window.nav.setCurrentRow(PAGE_COURSES)
+    courses = window.courses
+    assert courses.course_text(ik, 8) == "2 / 2"
+
+    # Vermittlungen: the proposal needs action; set it to "angemeldet" through the dialog.
+    window.nav.setCurrentRow(PAGE_REFERRALS)
+    page = window.referrals
+    assert page.model.rowCount() == 1
+    assert page.model.data(page.model.index(0, 6)) == "anmelden oder Vermittlung abschließen"
+    page.select_referral(referral.id)
+    seen = {}
+
+    def fake_exec(dialog: StatusDialog) -> int:
+        seen["choices"] = [dialog.status.itemData(i) for i in range(dialog.status.count())]
+        dialog.status.setCurrentIndex(dialog.status.findData("angemeldet"))
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(StatusDialog, "exec", fake_exec)
+    qtbot.mouseClick(page.status_button, Qt.MouseButton.LeftButton)
+    assert seen["choices"] == ["angemeldet", "abgelehnt", "abgebrochen"]
+    assert services.referrals.get(referral.id).status == "angemeldet"
+    assert page.model.rowCount() == 0  # registered, course not yet started: nothing to do
+
+    window.nav.setCurrentRow(PAGE_COURSES)
+    assert courses.course_text(ik, 8) == "1 / 2"
+    window.nav.setCurrentRow(PAGE_PERSONS)
+    qtbot.waitUntil(lambda: free_in_tab(tab, ik) == "1")
+    assert tab.model.referral_status(tab.model.row_of(ik)) == "angemeldet"
+
+
+def test_passende_kurse_loads_only_when_shown(window, services, qtbot, person_and_courses, monkeypatch):
+    pid, _ik, _bsk = person_and_courses
+    calls = []
+    original = services.matching.for_person
+    monkeypatch.setattr(services.matching, "for_person", lambda *a, **k: calls.append(a) or original(*a, **k))
+    window.persons.select_person(pid)
+    assert calls == []  # hidden tab: no matching on a person switch
+    open_matches(window, qtbot, pid)
+    assert len(calls) == 1
+
+
+def test_restricted_person_cannot_be_referred(window, services, qtbot, person_and_courses):
+    pid, ik, _bsk = person_and_courses
+    services.people.withdraw_consent(pid, date.today())
+    tab = open_matches(window, qtbot, pid)
+    tab.select_course(ik)
+    assert not tab.refer_button.isEnabled()
+
+
+def test_course_filters(window, services, qtbot, person_and_courses):
+    _pid, ik, bsk = person_and_courses
+    window.nav.setCurrentRow(PAGE_COURSES)
+    page = window.courses
+    assert page.proxy.rowCount() == 2
+    page.type_filter.setCurrentIndex(page.type_filter.findData("bsk_c1"))
+    assert page.proxy.rowCount() == 1 and page.model.record(0).id == bsk
+    page.type_filter.setCurrentIndex(0)
+    page.level_filter.setCurrentIndex(page.level_filter.findData("A1"))
+    assert page.proxy.rowCount() == 1 and page.model.record(0).id == ik
+    page.level_filter.setCurrentIndex(0)
+    page.place_filter.setText("tri")
+    assert page.proxy.rowCount() == 1
+    page.select_course(bsk)
+    assert page.detail.values["course_number"].text() == "BSK-9"
+    assert "12 von 12 frei" in page.detail.values["places"].text()
+    page.place_filter.clear()
+    page.start_check.setChecked(True)
+    page.start_from.setDate(page.start_from.date().addDays(365))
+    assert page.proxy.rowCount() == 0
+
+
+def test_models_pass_the_model_tester(qtmodeltester, services, person_and_courses):
+    pid, ik, _bsk = person_and_courses
+    rules = services.matching.rules
+    matches = MatchModel(rules)
+    matches.set_matches(services.matching.for_person(pid), {ik: "vorgeschlagen"})
+    qtmodeltester.check(matches)
+    catalogue = CourseModel(rules)
+    catalogue.set_rows(services.courses.list())
+    qtmodeltester.check(catalogue)
+    services.referrals.refer(pid, ik)
+    referrals = ReferralModel()
+    referrals.set_rows(services.referrals.open_needing_action())
+    qtmodeltester.check(referrals)
