@@ -130,10 +130,15 @@ class Services:
         if not read_only:
             try:  # a backup copied back by hand brings erased people back: erase them again at once
                 services.erasure.replay_ledger()
-                services._audit_unlock(path)
             except BaseException:
                 services.close()
                 raise
+            try:
+                services._audit_unlock(path)
+            except WriteFailed:
+                # A full disk must not lock the user out of what is already saved; the failed-unlock
+                # file and the restore marker stay and are logged at the next open with space.
+                pass
         return services
 
     def _audit_unlock(self, path: Path) -> None:
