@@ -68,6 +68,27 @@ def _action_label(action: str) -> str:
     return _(label) if label else action
 
 
+def _referrals(session: Any, person_id: int) -> list[dict[str, Any]]:
+    """Referrals of this person with every status change (course and provider are the course's, not
+    another person's data)."""
+    from bildungskoordination.store.models import Course, Provider, Referral, ReferralEvent
+
+    rows = session.execute(
+        select(Referral, Course.course_number, Course.course_type, Provider.name)
+        .join(Course, Course.id == Referral.course_id).join(Provider, Provider.id == Course.provider_id)
+        .where(Referral.person_id == person_id).order_by(Referral.created_at, Referral.id)).all()
+    result = []
+    for referral, number, course_type, provider in rows:
+        events = session.scalars(select(ReferralEvent).where(ReferralEvent.referral_id == referral.id)
+                                 .order_by(ReferralEvent.at, ReferralEvent.id)).all()
+        result.append({
+            "nummer": referral.id, "kurs": number, "kursart": course_type, "traeger": provider,
+            "status": referral.status, "wartelistenplatz": referral.waiting_position,
+            "verlauf": [{"status": e.status, "am": _plain(e.at), "grund": e.reason} for e in events],
+        })
+    return result
+
+
 def _safe_name(text: str) -> str:
     return re.sub(r"[^\w.\-]+", "_", text, flags=re.ASCII).strip("._") or "person"
 
@@ -94,6 +115,7 @@ class AccessExportService:
             contacts = [(c.id, c.created_at, c.updated_at, contact_from_row(c)) for c in s.scalars(
                 select(Contact).where(Contact.person_id == person_id)
                 .order_by(Contact.contact_date, Contact.id))]
+            referrals = _referrals(s, person_id)
         master = []
         for f in fields(data):
             if f.name == "languages":
@@ -113,6 +135,7 @@ class AccessExportService:
                             for f in fields(c) if f.name in CONTACT_FIELDS]}
                 for cid, created, updated, c in contacts
             ],
+            "vermittlungen": referrals,
             "protokoll": [
                 # The staff member's login name (os_user) is left out: it is not data about this person.
                 {"zeitpunkt": _plain(e.at), "aktion": _action_label(e.action), "bereich": entity_label(e.entity),

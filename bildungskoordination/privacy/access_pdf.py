@@ -140,6 +140,15 @@ def render_pdf(answer: dict[str, Any], *, compress: bool = True) -> bytes:
         day = next((e["wert"] for e in contact["felder"] if e["feld"] == "contact_date"), "")
         story.append(lay.para(_("Kontakt vom {date}").format(date=text_of(day)), lay.h3))
         story.append(lay.pairs([(e["bezeichnung"], _shown(e)) for e in contact["felder"]]))
+    referrals = answer.get("vermittlungen", [])
+    story.append(lay.para(_("Vermittlungen ({n})").format(n=len(referrals)), lay.h2))
+    if not referrals:
+        story.append(lay.para(_("keine")))
+    for r in referrals:
+        story.append(lay.para(f"{r['kurs']} – {r['traeger']}", lay.h3))
+        story.append(lay.grid([_("Status"), _("am"), _("Grund")],
+                              [[e["status"], e["am"], e["grund"]] for e in r["verlauf"]],
+                              [50 * mm, 30 * mm, 90 * mm]))
     story.append(lay.para(_("Protokoll der Bearbeitung"), lay.h2))
     log = answer["protokoll"]
     if log:

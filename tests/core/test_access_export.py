@@ -115,3 +115,25 @@ def test_pdf_embeds_a_wide_font_when_one_is_installed():
     if regular == "Helvetica":
         pytest.skip("no DejaVu or Noto font installed: the PDF falls back to Helvetica")
     assert regular == "BK-Sans"
+
+
+def test_referrals_are_part_of_the_answer(tmp_path):
+    from datetime import date
+
+    from bildungskoordination.courses.records import CourseData
+    from bildungskoordination.people.records import PersonData
+    from bildungskoordination.services import Services
+
+    sv = Services.open(None)
+    pid = sv.people.create(PersonData(family_name="Ahmadi", given_name="Farid"))
+    other = sv.people.create(PersonData(family_name="Kovalenko", given_name="Olena"))
+    course = sv.courses.create(CourseData(provider="KVHS", course_number="IK-9", course_type="ik_allgemein",
+                                          entry_level="A1", target_level="B1", start=date(2027, 1, 11), places=5,
+                                          status="offen"))
+    sv.referrals.refer(pid, course)
+    sv.referrals.refer(other, course)
+    answer = sv.access_export.collect(pid)
+    assert [r["kurs"] for r in answer["vermittlungen"]] == ["IK-9"]
+    assert answer["vermittlungen"][0]["verlauf"][0]["status"] == "vorgeschlagen"
+    json_path, pdf_path = sv.access_export.export(pid, tmp_path)
+    assert "Kovalenko" not in json_path.read_text(encoding="utf-8")

@@ -168,3 +168,93 @@ def test_models_pass_the_model_tester(qtmodeltester, services, person_and_course
     referrals = ReferralModel()
     referrals.set_rows(services.referrals.open_needing_action())
     qtmodeltester.check(referrals)
+
+
+# --- Kursliste einlesen, Passende Personen ---------------------------------------------------------------
+SAMPLE_COURSES = "/work/shared/samples/kurse.csv"
+
+
+def _open_import(window, monkeypatch, path):
+    from PySide6.QtWidgets import QFileDialog
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    window.nav.setCurrentRow(PAGE_COURSES)
+    page = window.courses
+    page.import_button.click()
+    assert page.import_dialog is not None
+    return page, page.import_dialog
+
+
+def test_course_import_preview_shows_errors_and_writes_nothing(window, services, qtbot, monkeypatch, tmp_path):
+    lines = open(SAMPLE_COURSES, encoding="utf-8").read().splitlines()
+    broken = lines[1].replace(";12.01.2026;", ";31.02.2026;").replace("Allgemeiner Integrationskurs", "Tanzkurs")
+    path = tmp_path / "kaputt.csv"
+    path.write_text("\n".join([lines[0], broken]) + "\n", encoding="utf-8")
+    calls = []
+    original_save = services.courses.save_many
+    monkeypatch.setattr(services.courses, "save_many", lambda *a, **k: calls.append(a) or original_save(*a, **k))
+    _page, dialog = _open_import(window, monkeypatch, path)
+    texts = dialog.problem_texts()
+    assert any(f"{path}:2: Kursart: unbekannte Kursart „Tanzkurs“" in t for t in texts), texts
+    assert any(":2: Beginn:" in t for t in texts), texts
+    assert texts == [str(p) for p in dialog.preview.problems]
+    assert not dialog.import_button.isEnabled() and dialog.close_button.isEnabled()
+    assert "Fehler" in dialog.summary.text()
+    dialog.close_button.click()
+    assert calls == [] and services.courses.list() == []
+
+
+def test_course_import_preview_then_einlesen(window, services, qtbot, monkeypatch, tmp_path, qtmodeltester):
+    from PySide6.QtWidgets import QMessageBox
+
+    path = tmp_path / "kurse.csv"
+    path.write_text(open(SAMPLE_COURSES, encoding="utf-8").read(), encoding="utf-8")
+    messages = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: messages.append(a[2]))
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: messages.append(a[2]))
+    page, dialog = _open_import(window, monkeypatch, path)
+    assert dialog.problem_texts() == []
+    assert dialog.model.rowCount() == 4
+    qtmodeltester.check(dialog.model)
+    assert [dialog.model.data(dialog.model.index(r, 0)) for r in range(4)] == [
+        "IK-2026-014", "ALPHA-2026-02", "BSK-B2-2026-1", "EOK-2026-03"]
+    assert dialog.model.data(dialog.model.index(0, 1)) == "Kreisvolkshochschule Trier-Saarburg"
+    assert dialog.model.data(dialog.model.index(0, 3)) == "12.01.2026"
+    assert dialog.model.data(dialog.model.index(0, 4)) == "neu"
+    assert services.courses.list() == []  # the preview wrote nothing
+    assert dialog.import_button.isEnabled()
+    dialog.import_button.click()
+    assert messages == ["4 Kurse angelegt, 0 Kurse aktualisiert."]
+    assert len(services.courses.list()) == 4
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    qtbot.waitUntil(lambda: page.model.rowCount() == 4)
+
+    # The same file again: every course is an update.
+    _page, again = _open_import(window, monkeypatch, path)
+    assert [again.model.data(again.model.index(r, 4)) for r in range(4)] == ["aktualisieren"] * 4
+    again.close_button.click()
+
+
+def test_passende_personen_for_a_course(window, services, qtbot, person_and_courses, monkeypatch, qtmodeltester):
+    pid, ik, _bsk = person_and_courses
+    calls = []
+    original = services.matching.candidates
+    monkeypatch.setattr(services.matching, "candidates", lambda *a, **k: calls.append(a) or original(*a, **k))
+    window.nav.setCurrentRow(PAGE_COURSES)
+    page = window.courses
+    page.select_course(ik)
+    assert calls == []  # only on demand
+    assert page.candidates_button.isEnabled()
+    page.candidates_button.click()
+    assert len(calls) == 1
+    dialog = page.candidates_dialog
+    model = dialog.model
+    qtmodeltester.check(model)
+    row = model.row_of(pid)
+    assert row == 0
+    person = services.people.rows([pid])[0]
+    assert model.data(model.index(row, 1)) == person.file_number
+    assert model.data(model.index(row, 2)) == "Haddad, Rana"
+    assert model.data(model.index(row, 0)) in ("✓", "~")
+    assert model.data(model.index(row, 4))
+    dialog.close()

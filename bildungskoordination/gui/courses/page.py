@@ -7,10 +7,12 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QScrollArea,
     QSplitter,
     QTableView,
@@ -21,6 +23,8 @@ from PySide6.QtWidgets import (
 from bildungskoordination.courses.records import LEVELS, MODES, WEEKDAYS, CourseRecord
 from bildungskoordination.events import Change
 from bildungskoordination.gui.context import AppContext
+from bildungskoordination.gui.courses.candidates_dialog import CandidatesDialog
+from bildungskoordination.gui.courses.import_dialog import CourseImportDialog
 from bildungskoordination.gui.courses.models import CourseModel, IdRole, SortRole, course_status_text, fmt_date, type_label
 from bildungskoordination.gui.table_model import setup_record_table
 from bildungskoordination.i18n import N_, _, ngettext
@@ -145,8 +149,19 @@ class CoursesPage(QWidget):
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([820, 380])
         layout.addWidget(splitter, 1)
+        bottom = QHBoxLayout()
         self.summary = QLabel()
-        layout.addWidget(self.summary)
+        bottom.addWidget(self.summary, 1)
+        self.candidates_button = QPushButton(_("Passende &Personen"))
+        self.candidates_button.setToolTip(_("Alle Personen für den ausgewählten Kurs bewerten"))
+        self.candidates_button.setEnabled(False)
+        self.import_button = QPushButton(_("Kursliste &einlesen …"))
+        self.import_button.setToolTip(_("Kursliste eines Trägers (CSV oder Excel) prüfen und einlesen"))
+        bottom.addWidget(self.candidates_button)
+        bottom.addWidget(self.import_button)
+        layout.addLayout(bottom)
+        self.import_dialog: CourseImportDialog | None = None
+        self.candidates_dialog: CandidatesDialog | None = None
 
         self.type_filter.currentIndexChanged.connect(self._on_type_filter_current_index_changed)
         self.level_filter.currentIndexChanged.connect(self._on_level_filter_current_index_changed)
@@ -154,6 +169,8 @@ class CoursesPage(QWidget):
         self.start_check.toggled.connect(self._on_start_check_toggled)
         self.start_from.dateChanged.connect(self._on_start_from_date_changed)
         self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
+        self.import_button.clicked.connect(self._on_import_button_clicked)
+        self.candidates_button.clicked.connect(self._on_candidates_button_clicked)
         ctx.signal.changed.connect(self._on_signal_changed)
         self._stale = True  # loaded when first shown
 
@@ -198,6 +215,7 @@ class CoursesPage(QWidget):
         index = self.table.currentIndex()
         record = self.model.record(self.proxy.mapToSource(index).row()) if index.isValid() else None
         self.detail.show_course(record, type_label(self._rules, record.course_type) if record else "")
+        self.candidates_button.setEnabled(record is not None)
 
     # --- slots ----------------------------------------------------------------------------------
     def _on_type_filter_current_index_changed(self, _index: int) -> None:
@@ -222,6 +240,22 @@ class CoursesPage(QWidget):
 
     def _on_table_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         self._show_current()
+
+    def _on_import_button_clicked(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self, _("Kursliste einlesen"), "", _("Kurslisten (*.csv *.xlsx);;Alle Dateien (*)"))
+        if not path:
+            return
+        self.import_dialog = CourseImportDialog(self._ctx.services, path, self)
+        self.import_dialog.open()
+
+    def _on_candidates_button_clicked(self) -> None:
+        course_id = self.selected_course_id()
+        if course_id is None:
+            return
+        row = self.model.record(self.model.row_of(course_id))
+        self.candidates_dialog = CandidatesDialog(self._ctx.services, course_id, row.course_number if row else "", self)
+        self.candidates_dialog.open()
 
     def _on_signal_changed(self, change: Change) -> None:
         if change.entity == "course":  # a referral's change is published as a course change too
