@@ -258,3 +258,66 @@ def test_passende_personen_for_a_course(window, services, qtbot, person_and_cour
     assert model.data(model.index(row, 0)) in ("✓", "~")
     assert model.data(model.index(row, 4))
     dialog.close()
+
+
+def test_person_file_shows_referrals_with_their_status_history(window, services, qtbot, person_and_courses):
+    pid, ik, _bsk = person_and_courses
+    rid = services.referrals.refer(pid, ik, reason="passt gut")
+    services.referrals.set_status(rid, "angemeldet", "Platz bestätigt")
+    tab = open_matches(window, qtbot, pid)
+    box = tab.referrals
+    qtbot.waitUntil(lambda: box.model.rowCount() == 1)
+    model = box.model
+    assert [model.data(model.index(0, c)) for c in range(5)] == [
+        "IK-1", "VHS Konz", "angemeldet", date.today().strftime("%d.%m.%Y"), ""]
+    box.select_referral(rid)
+    history = box.history_model
+    assert history.rowCount() == 2
+    assert [history.data(history.index(r, 1)) for r in range(2)] == ["vorgeschlagen", "angemeldet"]
+    assert history.data(history.index(1, 2)) == "Platz bestätigt"
+
+    # The app-wide change signal refreshes the list and the history.
+    services.referrals.set_status(rid, "begonnen")
+    qtbot.waitUntil(lambda: box.history_model.rowCount() == 3)
+    assert model.data(model.index(0, 2)) == "begonnen"
+
+
+def test_course_editor_creates_and_edits_a_course(window, services, qtbot):
+    window.nav.setCurrentRow(PAGE_COURSES)
+    page = window.courses
+    qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
+    dialog = page.course_dialog
+    assert dialog is not None and dialog.windowTitle() == "Neuer Kurs"
+    dialog.provider.setText("VHS Saarburg")
+    dialog.course_number.setText("IK-77")
+    dialog.course_type.setCurrentIndex(dialog.course_type.findData("ik_allgemein"))
+    dialog.target_level.setCurrentIndex(dialog.target_level.findData("B1"))
+    dialog.start.setText("kein Datum")
+    dialog.save()
+    assert dialog.isVisible() and dialog._errors["start"].text()
+    start = date.today() + timedelta(days=20)
+    dialog.start.setText(start.strftime("%d.%m.%Y"))
+    dialog.end.setText((start - timedelta(days=1)).strftime("%d.%m.%Y"))
+    dialog.save()
+    assert dialog.isVisible() and dialog._errors["end"].text()  # ends before it starts: the service says so
+    dialog.end.setText((start + timedelta(days=200)).strftime("%d.%m.%Y"))
+    dialog.days["mo"].setChecked(True)
+    dialog.days["mi"].setChecked(True)
+    dialog.time_from.setText("08:30")
+    dialog.time_to.setText("12:00")
+    dialog.municipality.setText("Saarburg")
+    dialog.places.setValue(14)
+    dialog.status.setCurrentIndex(dialog.status.findData("offen"))
+    dialog.save()
+    assert not dialog.isVisible()
+    [created] = [c for c in services.courses.list() if c.course_number == "IK-77"]
+    assert (created.provider, created.start, created.days, created.places, created.status) == (
+        "VHS Saarburg", start, ("mo", "mi"), 14, "offen")
+    assert page.selected_course_id() == created.id
+
+    qtbot.mouseClick(page.edit_button, Qt.MouseButton.LeftButton)
+    dialog = page.course_dialog
+    assert dialog.windowTitle() == "Kurs bearbeiten" and dialog.course_number.text() == "IK-77"
+    dialog.places.setValue(16)
+    dialog.save()
+    assert services.courses.get(created.id).places == 16

@@ -22,6 +22,7 @@ from bildungskoordination.courses.records import open_statuses
 from bildungskoordination.events import Change
 from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.courses.models import REASON_COLORS, REASON_SYMBOLS, VERDICT_TEXTS, MatchModel
+from bildungskoordination.gui.courses.person_referrals import PersonReferrals
 from bildungskoordination.gui.table_model import setup_record_table
 from bildungskoordination.i18n import N_, _, ngettext
 from bildungskoordination.people.records import NotFound, ValidationError
@@ -64,8 +65,11 @@ class MatchesTab(QWidget):
         self.reasons_label.setBuddy(self.reasons)
         reasons_layout.addWidget(self.reasons, 1)
         splitter.addWidget(reasons_box)
+        self.referrals = PersonReferrals()
+        splitter.addWidget(self.referrals)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(2, 2)
         layout.addWidget(splitter, 1)
 
         buttons = QHBoxLayout()
@@ -91,6 +95,7 @@ class MatchesTab(QWidget):
         if changed:
             self.status.setText("")
             self.model.set_matches([], {})
+            self.referrals.set_referrals([])
             self._update_selection()
         self._mark_stale()
 
@@ -109,6 +114,7 @@ class MatchesTab(QWidget):
         self._stale = False
         if self.person_id is None:
             self.model.set_matches([], {})
+            self.referrals.set_referrals([])
             self.summary.setText("")
             self._update_selection()
             return
@@ -119,8 +125,9 @@ class MatchesTab(QWidget):
         except NotFound:
             matches = []
         still_open = set(open_statuses())
-        referred: dict[int | str, str] = {r.course_id: r.status_label for r in services.referrals.for_person(self.person_id)
-                    if r.status in still_open}
+        referrals = services.referrals.for_person(self.person_id)
+        self.referrals.set_referrals(referrals)
+        referred: dict[int | str, str] = {r.course_id: r.status_label for r in referrals if r.status in still_open}
         self.model.set_matches(matches, referred)
         eligible = sum(1 for m in matches if m.verdict != "not_eligible")
         self.summary.setText(ngettext("{n} Kurs, davon {fit} geeignet", "{n} Kurse, davon {fit} geeignet",

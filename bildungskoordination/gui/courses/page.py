@@ -24,6 +24,7 @@ from bildungskoordination.courses.records import LEVELS, MODES, WEEKDAYS, Course
 from bildungskoordination.events import Change
 from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.courses.candidates_dialog import CandidatesDialog
+from bildungskoordination.gui.courses.course_dialog import CourseDialog
 from bildungskoordination.gui.courses.import_dialog import CourseImportDialog
 from bildungskoordination.gui.courses.models import CourseModel, IdRole, SortRole, course_status_text, fmt_date, type_label
 from bildungskoordination.gui.table_model import setup_record_table
@@ -157,11 +158,19 @@ class CoursesPage(QWidget):
         self.candidates_button.setEnabled(False)
         self.import_button = QPushButton(_("Kursliste &einlesen …"))
         self.import_button.setToolTip(_("Kursliste eines Trägers (CSV oder Excel) prüfen und einlesen"))
+        self.new_button = QPushButton(_("&Neuer Kurs"))
+        self.new_button.setToolTip(_("Einen Kurs von Hand erfassen"))
+        self.edit_button = QPushButton(_("&Bearbeiten"))
+        self.edit_button.setToolTip(_("Den ausgewählten Kurs bearbeiten"))
+        self.edit_button.setEnabled(False)
         bottom.addWidget(self.candidates_button)
+        bottom.addWidget(self.new_button)
+        bottom.addWidget(self.edit_button)
         bottom.addWidget(self.import_button)
         layout.addLayout(bottom)
         self.import_dialog: CourseImportDialog | None = None
         self.candidates_dialog: CandidatesDialog | None = None
+        self.course_dialog: CourseDialog | None = None
 
         self.type_filter.currentIndexChanged.connect(self._on_type_filter_current_index_changed)
         self.level_filter.currentIndexChanged.connect(self._on_level_filter_current_index_changed)
@@ -171,6 +180,9 @@ class CoursesPage(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
         self.import_button.clicked.connect(self._on_import_button_clicked)
         self.candidates_button.clicked.connect(self._on_candidates_button_clicked)
+        self.new_button.clicked.connect(self._on_new_button_clicked)
+        self.edit_button.clicked.connect(self._on_edit_button_clicked)
+        self.new_button.setEnabled(not ctx.services.store.read_only)
         ctx.signal.changed.connect(self._on_signal_changed)
         self._stale = True  # loaded when first shown
 
@@ -216,6 +228,7 @@ class CoursesPage(QWidget):
         record = self.model.record(self.proxy.mapToSource(index).row()) if index.isValid() else None
         self.detail.show_course(record, type_label(self._rules, record.course_type) if record else "")
         self.candidates_button.setEnabled(record is not None)
+        self.edit_button.setEnabled(record is not None and not self._ctx.services.store.read_only)
 
     # --- slots ----------------------------------------------------------------------------------
     def _on_type_filter_current_index_changed(self, _index: int) -> None:
@@ -256,6 +269,24 @@ class CoursesPage(QWidget):
         row = self.model.record(self.model.row_of(course_id))
         self.candidates_dialog = CandidatesDialog(self._ctx.services, course_id, row.course_number if row else "", self)
         self.candidates_dialog.open()
+
+    def _open_course_dialog(self, course_id: int | None) -> None:
+        self.course_dialog = CourseDialog(self._ctx.services, course_id, self)
+        self.course_dialog.accepted.connect(self._on_course_dialog_accepted)
+        self.course_dialog.open()
+
+    def _on_new_button_clicked(self) -> None:
+        self._open_course_dialog(None)
+
+    def _on_edit_button_clicked(self) -> None:
+        course_id = self.selected_course_id()
+        if course_id is not None:
+            self._open_course_dialog(course_id)
+
+    def _on_course_dialog_accepted(self) -> None:
+        if self.course_dialog is not None and self.course_dialog.saved_id is not None:
+            self.reload()
+            self.select_course(self.course_dialog.saved_id)
 
     def _on_signal_changed(self, change: Change) -> None:
         if change.entity == "course":  # a referral's change is published as a course change too
