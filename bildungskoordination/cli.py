@@ -165,9 +165,14 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 def _cmd_import_persons(args: argparse.Namespace) -> int:
     from bildungskoordination.people.importer import import_persons
 
+    return _run_import(args, import_persons, lambda r: f"{len(r.created_ids)} Personen eingelesen.")
+
+
+def _run_import(args: argparse.Namespace, importer, done_text) -> int:  # type: ignore[no-untyped-def]
+    """Shared by the import commands: all-or-nothing, every problem as FILE:ROW: COLUMN: reason."""
     services = _open(args)
     try:
-        report = import_persons(services, args.file, dry_run=args.dry_run)
+        report = importer(services, args.file, dry_run=args.dry_run)
     finally:
         services.close()
     for warning in report.warnings:
@@ -180,7 +185,7 @@ def _cmd_import_persons(args: argparse.Namespace) -> int:
     if args.dry_run:
         print(f"{report.rows} Zeilen geprüft, keine Fehler (nichts geschrieben).")
     else:
-        print(f"{len(report.created_ids)} Personen eingelesen.")
+        print(done_text(report))
     return EXIT_OK
 
 
@@ -301,23 +306,8 @@ def _guarded(command):  # type: ignore[no-untyped-def]
 def _cmd_import_courses(args: argparse.Namespace) -> int:
     from bildungskoordination.courses.importer import import_courses
 
-    services = _open(args)
-    try:
-        report = import_courses(services, args.file, dry_run=args.dry_run)
-    finally:
-        services.close()
-    for warning in report.warnings:
-        print(f"Hinweis: {warning}", file=sys.stderr)
-    if report.problems:
-        for problem in report.problems:
-            print(str(problem), file=sys.stderr)
-        print(f"Nichts eingelesen: {len(report.problems)} Fehler in {args.file}.", file=sys.stderr)
-        return EXIT_ERROR
-    if args.dry_run:
-        print(f"{report.rows} Zeilen geprüft, keine Fehler (nichts geschrieben).")
-    else:
-        print(f"{len(report.created_ids)} Kurse neu angelegt, {len(report.updated_ids)} aktualisiert.")
-    return EXIT_OK
+    return _run_import(args, import_courses,
+                       lambda r: f"{len(r.created_ids)} Kurse neu angelegt, {len(r.updated_ids)} aktualisiert.")
 
 
 _VERDICT_MARKS = {"eligible": "✓", "caveat": "~", "not_eligible": "✗"}

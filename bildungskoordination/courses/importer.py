@@ -22,7 +22,8 @@ from bildungskoordination.domain.dates import DateParseError, parse_date
 from bildungskoordination.domain.names import clean_text
 from bildungskoordination.i18n import _
 from bildungskoordination.people.records import ValidationError
-from bildungskoordination.people.tabular import ImportProblem, TableRow, TableSpec, header_key, read_table
+from bildungskoordination.people.tabular import ImportProblem, TableRow, TableSpec, header_key, read_table, start_import
+from bildungskoordination.people.tabular import ImportReport as TableImportReport
 from bildungskoordination.privacy.audit import Action
 from bildungskoordination.resources import load_toml
 
@@ -94,27 +95,17 @@ def known_type_names() -> str:
 
 
 @dataclass
-class CourseImportReport:
-    created_ids: list[int] = field(default_factory=list)
+class CourseImportReport(TableImportReport):
     updated_ids: list[int] = field(default_factory=list)
-    problems: list[ImportProblem] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    rows: int = 0
     courses: list[CourseData] = field(default_factory=list)  # mapped rows in file order, for a preview
     existing: list[bool] = field(default_factory=list)  # per row: updates a course already in the catalogue
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
 
 
 def import_courses(services: Services, path: Path | str, *, dry_run: bool = False) -> CourseImportReport:
     """Read, check and (unless ``dry_run`` or any problem) create or update every course of the file."""
     table = read_table(path, COURSE_TABLE)
-    report = CourseImportReport(problems=list(table.problems), warnings=list(table.warnings), rows=len(table.rows))
-    if not table.rows:
-        if not table.problems:
-            report.problems.append(ImportProblem(table.file, None, None, _("die Datei enthält keine Kurse")))
+    report = CourseImportReport()
+    if not start_import(table, report, _("die Datei enthält keine Kurse")):
         return report
     mapped: list[tuple[int, CourseData]] = []
     first_row: dict[tuple[str, str], int] = {}

@@ -20,7 +20,8 @@ from bildungskoordination.domain.names import clean_text
 from bildungskoordination.domain.vocab import vocabulary
 from bildungskoordination.i18n import _
 from bildungskoordination.people.records import LanguageSkill, PersonData
-from bildungskoordination.people.tabular import ImportProblem, TableRow, TableSpec, read_table
+from bildungskoordination.people.tabular import ImportProblem, TableRow, TableSpec, read_table, start_import
+from bildungskoordination.people.tabular import ImportReport as TableImportReport
 
 if TYPE_CHECKING:  # only for hints: the services module itself imports the people package
     from bildungskoordination.services import Services
@@ -67,25 +68,15 @@ _SHOWN_VALUES = 8  # the allowed values named in a message; long vocabularies en
 
 
 @dataclass
-class ImportReport:
-    created_ids: list[int] = field(default_factory=list)
-    problems: list[ImportProblem] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    rows: int = 0  # data rows read (empty rows are not counted)
+class ImportReport(TableImportReport):
     people: list[PersonData] = field(default_factory=list)  # mapped rows in file order, for a preview
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
 
 
 def import_persons(services: Services, path: Path | str, *, dry_run: bool = False) -> ImportReport:
     """Read, check and (unless ``dry_run`` or any problem) create every person of the file."""
     table = read_table(path, PERSON_TABLE)
-    report = ImportReport(problems=list(table.problems), warnings=list(table.warnings), rows=len(table.rows))
-    if not table.rows:
-        if not table.problems:
-            report.problems.append(ImportProblem(table.file, None, None, _("die Datei enthält keine Personen")))
+    report = ImportReport()
+    if not start_import(table, report, _("die Datei enthält keine Personen")):
         return report
 
     mapped: list[tuple[int, PersonData]] = []

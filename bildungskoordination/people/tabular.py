@@ -68,6 +68,33 @@ class Table:
     present: tuple[str, ...] = ()  # canonical columns found in the header
 
 
+@dataclass
+class ImportReport:
+    """What an import did or would do; subclasses add what is special to their table (updates, previews)."""
+
+    created_ids: list[int] = field(default_factory=list)
+    problems: list[ImportProblem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    rows: int = 0  # data rows read (empty rows are not counted)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def start_import(table: Table, report: ImportReport, empty_message: str) -> bool:
+    """Copy what reading found into ``report``; False when there is nothing to map (a file without rows
+    is itself a problem)."""
+    report.problems.extend(table.problems)
+    report.warnings.extend(table.warnings)
+    report.rows = len(table.rows)
+    if not table.rows:
+        if not table.problems:
+            report.problems.append(ImportProblem(table.file, None, None, empty_message))
+        return False
+    return True
+
+
 class TableReadError(Exception):
     """The file as a whole cannot be read; the message is for the user."""
 
