@@ -7,9 +7,10 @@ answers at once. Errors are one line on stderr and a non-zero exit, never a trac
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
@@ -82,7 +83,15 @@ def build_parser() -> argparse.ArgumentParser:
                         "nicht_erschienen")
     status.add_argument("--reason", default="", metavar="TEXT", help="Begründung (optional)")
     status.add_argument("--date", metavar="JJJJ-MM-TT", help="Datum der Änderung (Standard: heute)")
+
+    # Feature commands live beside their feature (letters/cli.py, monitoring/cli.py); those modules import
+    # only argparse at the top, so --help stays fast.
+    for module in _FEATURE_CLI_MODULES:
+        _COMMANDS.update(importlib.import_module(module).register(sub))
     return parser
+
+
+_FEATURE_CLI_MODULES = ("bildungskoordination.letters.cli", "bildungskoordination.monitoring.cli")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -407,7 +416,7 @@ def _cmd_referral_status(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_COMMANDS = {
+_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "init": _cmd_init,
     "demo": _cmd_demo,
     "import-persons": _cmd_import_persons,

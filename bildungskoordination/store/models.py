@@ -243,6 +243,39 @@ class ReferralEvent(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
+class LetterText(Base):
+    """A letter text the coordinator replaced in the app (letters/): ``key`` is the text's msgid in the
+    letter catalog, ``language`` a CLDR code; without a row the catalog's text is used."""
+
+    __tablename__ = "letter_text"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    language: Mapped[str] = mapped_column(String(16))
+    key: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+    __table_args__ = (UniqueConstraint("language", "key", name="uq_letter_text_language_key"),)
+
+
+class ExportLog(Base):
+    """One anonymised-counts export (monitoring/): when, which period and tables, with which k and category
+    merges, and which cells were suppressed – never the counts themselves. Lets a new export be checked for
+    differencing against earlier ones."""
+
+    __tablename__ = "export_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    period_from: Mapped[date] = mapped_column(Date)
+    period_to: Mapped[date] = mapped_column(Date)
+    tables: Mapped[list[str]] = mapped_column(JSON, default=list)
+    k: Mapped[int] = mapped_column(Integer)
+    file_format: Mapped[str] = mapped_column(String(10))
+    # Category merges and other options, plus the keys of suppressed cells (no values).
+    details: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+
+
 # Not mapped: the full-text index of the person search (migration 0004), an FTS5 virtual table with shadow
 # tables PERSON_FTS + "_data", "_idx", "_docsize", "_config", filled and kept current by SQL triggers on
 # ``person``. SQLAlchemy's metadata cannot describe virtual tables; compare against the migrations without them

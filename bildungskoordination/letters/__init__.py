@@ -1,0 +1,1 @@
+"""Bilingual referral letters (German + the person's language), drawn with ReportLab."""

@@ -1,0 +1,1 @@
+"""Anonymised counts for education monitoring, with disclosure control (small counts suppressed)."""
