@@ -1,0 +1,51 @@
+"""Report periods: month, quarter, half-year, year or a free range, with their German labels."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+
+from bildungskoordination.monitoring.model import Period
+
+MONTHS_DE = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
+             "November", "Dezember")
+
+
+def year(y: int) -> Period:
+    return Period(date(y, 1, 1), date(y, 12, 31), str(y))
+
+
+def half_year(y: int, half: int) -> Period:
+    if half not in (1, 2):
+        raise ValueError(f"Halbjahr {half}: erlaubt sind 1 und 2")
+    start = date(y, 1 if half == 1 else 7, 1)
+    end = date(y, 6, 30) if half == 1 else date(y, 12, 31)
+    return Period(start, end, f"{half}. Halbjahr {y}")
+
+
+def quarter(y: int, q: int) -> Period:
+    if q not in (1, 2, 3, 4):
+        raise ValueError(f"Quartal {q}: erlaubt sind 1 bis 4")
+    first = 3 * (q - 1) + 1
+    return Period(date(y, first, 1), date(y, first + 2, calendar.monthrange(y, first + 2)[1]), f"{q}. Quartal {y}")
+
+
+def month(y: int, m: int) -> Period:
+    if not 1 <= m <= 12:
+        raise ValueError(f"Monat {m}: erlaubt sind 1 bis 12")
+    return Period(date(y, m, 1), date(y, m, calendar.monthrange(y, m)[1]), f"{MONTHS_DE[m - 1]} {y}")
+
+
+def free_range(start: date, end: date) -> Period:
+    """A free range; a range that is exactly a year, half-year, quarter or month gets that label."""
+    if end < start:
+        raise ValueError(f"Zeitraum: das Ende ({end:%d.%m.%Y}) liegt vor dem Beginn ({start:%d.%m.%Y})")
+    for candidate in _named_periods(start.year):
+        if (candidate.start, candidate.end) == (start, end):
+            return candidate
+    return Period(start, end, f"{start:%d.%m.%Y} – {end:%d.%m.%Y}")
+
+
+def _named_periods(y: int) -> list[Period]:
+    return ([year(y)] + [half_year(y, h) for h in (1, 2)] + [quarter(y, q) for q in (1, 2, 3, 4)]
+            + [month(y, m) for m in range(1, 13)])
