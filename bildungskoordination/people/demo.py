@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Table, insert, select
 
+from bildungskoordination.courses.demo import generate_demo_courses
 from bildungskoordination.domain.dates import PartialDate
 from bildungskoordination.domain.names import words
 from bildungskoordination.domain.vocab import district, language_name, vocabulary
@@ -554,6 +555,7 @@ def generate_demo(services: Services, persons: int, *, seed: int = 1, today: dat
 
     with services.store.unit_of_work() as s:
         next_id = next_person_id(s)  # never an erased person's id
+        first_new_id = next_id
         counters = _highest_numbers(s, prefix)
         person_rows: list[dict[str, Any]] = []
         contact_rows: list[dict[str, Any]] = []
@@ -582,6 +584,7 @@ def generate_demo(services: Services, persons: int, *, seed: int = 1, today: dat
             done += len(person_rows)
             if progress:
                 progress(done)
+        generate_demo_courses(s, rng, today, list(range(first_new_id, next_id)))
     services.bus.publish(Change("person", "imported", (), ()))
     return done
 

@@ -1,0 +1,141 @@
+"""What one letter says: the facts of a referral (LetterData) and its texts in German and one other language,
+with placeholders filled and dates, weekdays and numbers formatted for each language (Babel/CLDR)."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+
+from babel.dates import format_date, get_day_names
+
+from bildungskoordination.letters import texts as catalog
+
+_WEEKDAYS = ("mo", "di", "mi", "do", "fr", "sa", "so")
+_LRE, _PDF = "\u202a", "\u202c"
+
+
+def clean(text: str) -> str:
+    """Data as printed: no control or format characters (bidi overrides in a name must not reorder the
+    letter), except the joiners Persian and Kurdish spelling needs."""
+    return "".join(c for c in text if c in "\u200c\u200d" or unicodedata.category(c) not in ("Cc", "Cf")
+                   or c in "\n\t")
+
+
+def _has_rtl(text: str) -> bool:
+    return any(unicodedata.bidirectional(c) in ("R", "AL") for c in text)
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    office: str = ""
+    department: str = ""
+    street: str = ""
+    postcode_city: str = ""
+    phone: str = ""
+    email: str = ""
+    office_hours: str = ""
+    coordinator: str = ""
+    logo: str = ""
+
+    def return_address(self) -> str:
+        return " · ".join(part for part in (self.office, self.street, self.postcode_city) if part)
+
+
+@dataclass(frozen=True)
+class LetterData:
+    """Everything a letter prints; read in one transaction by the LetterService. No other personal data."""
+    referral_id: int
+    file_number: str
+    family_name: str
+    given_name: str
+    name_original: str
+    address: str
+    municipality: str
+    course_type: str
+    course_number: str
+    provider: str
+    provider_address: str
+    course_address: str
+    start: date | None
+    end: date | None
+    registration_deadline: date | None
+    days: tuple[str, ...]
+    time_from: str
+    time_to: str
+    entry_level: str
+    target_level: str
+    mode: str
+    childcare: bool
+    provider_contact: str
+    provider_phone: str
+    provider_email: str
+    letterhead: Letterhead = field(default_factory=Letterhead)
+    on: date = field(default_factory=date.today)
+
+    @property
+    def latin_name(self) -> str:
+        return " ".join(part for part in (self.given_name, self.family_name) if part)
+
+
+class LetterTexts:
+    """The texts of one language: the catalog, with the coordinator's replacements on top."""
+
+    def __init__(self, language: str, overrides: dict[str, str] | None = None) -> None:
+        self.language = language
+        self._texts = {**catalog.catalog_texts(language), **(overrides or {})}
+
+    def has(self, key: str) -> bool:
+        return key in self._texts
+
+    def get(self, key: str, **values: object) -> str:
+        """The text for ``key`` with placeholders filled; "" when this language has no text for it."""
+        text = self._texts.get(key, "")
+        if not text:
+            return ""
+        rtl = self.language in catalog.RTL_LANGUAGES
+        cleaned = {k: clean(str(v)) for k, v in values.items()}
+        if rtl:  # a phone number or an e-mail address inside Arabic keeps its own left-to-right order
+            cleaned = {k: v if not v or _has_rtl(v) else f"{_LRE}{v}{_PDF}" for k, v in cleaned.items()}
+        try:
+            return text.format(**cleaned)
+        except (KeyError, IndexError, ValueError):
+            return text  # a replacement text checked before saving cannot get here; print rather than fail
+
+    def date(self, day: date | None) -> str:
+        if day is None:
+            return ""
+        if self.language == "de":
+            return f"{day.day}. {format_date(day, 'MMMM yyyy', locale='de')}"
+        return format_date(day, "long", locale=_babel_locale(self.language))
+
+    def weekdays(self, days: tuple[str, ...]) -> str:
+        names = get_day_names("wide", locale=_babel_locale(self.language))
+        chosen = [names[i] for i, code in enumerate(_WEEKDAYS) if code in days]
+        separator = "، " if self.language in catalog.RTL_LANGUAGES else ", "
+        return separator.join(chosen)
+
+    def schedule(self, data: LetterData) -> str:
+        parts = [self.weekdays(data.days)]
+        if data.time_from and data.time_to:
+            parts.append(self.get("time_range", **{"from": data.time_from, "to": data.time_to}))
+        return " · ".join(part for part in parts if part)
+
+    def level(self, data: LetterData) -> str:
+        entry = data.entry_level if data.entry_level and data.entry_level != "keine" else ""
+        if not entry and not data.target_level:
+            return ""
+        if not entry:
+            return f"{self.get('level_none')} – {data.target_level}" if data.target_level else self.get("level_none")
+        return self.get("level_from_to", entry=entry, target=data.target_level or "–")
+
+    def mode(self, data: LetterData) -> str:
+        return self.get(f"mode_{data.mode}") or data.mode
+
+    def course_type(self, data: LetterData) -> str:
+        return self.get(f"course_type.{data.course_type}") or catalog.source_texts().get(
+            f"course_type.{data.course_type}", data.course_type)
+
+
+def _babel_locale(language: str) -> str:
+    return "fa_AF" if language == "fa_AF" else language.split("_")[0] if language != "ckb" else "ckb"

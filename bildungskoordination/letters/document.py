@@ -1,0 +1,368 @@
+"""The referral letter as a PDF: A4, DIN 5008 form B (address field for a DL window envelope, fold and hole
+marks), German first and binding, each part followed by its translation in a marked box, the return slip for
+the provider last. Parts are kept together, so a page never breaks inside one."""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+from collections.abc import Sequence
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.platypus import BaseDocTemplate, CondPageBreak, Frame, KeepTogether, PageTemplate, Spacer, Table, TableStyle
+from reportlab.platypus.flowables import Flowable
+
+from bildungskoordination.letters import texts as catalog
+from bildungskoordination.letters.content import LetterData, LetterTexts
+from bildungskoordination.letters.flowables import BidiParagraph, CheckItem, CutLine, Stack
+from bildungskoordination.letters.fonts import chain_for, fully_covered, register_fonts
+from bildungskoordination.letters.layout import TextStyle, draw_lines, layout
+
+PAGE_W, PAGE_H = A4
+LEFT, RIGHT = 25 * mm, 20 * mm
+BODY_W = PAGE_W - LEFT - RIGHT
+TINT = colors.Color(0.94, 0.95, 0.97)
+BAR = colors.Color(0.35, 0.45, 0.6)
+GREY = (0.35, 0.35, 0.35)
+
+BODY = TextStyle(size=9.5, leading=12.4)
+BODY_BOLD = TextStyle(size=9.5, leading=12.4, bold=True)
+SUBJECT = TextStyle(size=11, leading=14, bold=True)
+SMALL = TextStyle(size=7.5, leading=9.5, color=GREY)
+TINY = TextStyle(size=7, leading=8.5, color=GREY)
+HEAD = TextStyle(size=12, leading=15, bold=True)
+
+
+def render_letters(letters: Sequence[tuple[LetterData, LetterTexts, LetterTexts]]) -> bytes:
+    """One PDF with one letter per (data, German texts, translation texts); each letter starts on a new page
+    and has its own page numbers."""
+    register_fonts()
+    buffer = io.BytesIO()
+    doc = _LetterDoc(buffer)
+    story: list[Flowable] = []
+    for index, (data, german, other) in enumerate(letters):
+        start = _LetterStart(data, german, other, first=index == 0)
+        if index == 0:
+            doc.current = start  # the first page begins before the first flowable is handled
+        story.append(start)
+        story.extend(_body(data, german, other))
+    if not story:
+        raise ValueError("keine Vermittlung für einen Brief ausgewählt")
+    doc.build(story)
+    return buffer.getvalue()
+
+
+class _LetterStart(Flowable):
+    """Zero-size marker: switches the page template to this letter's first page and remembers its data."""
+
+    def __init__(self, data: LetterData, german: LetterTexts, other: LetterTexts, *, first: bool) -> None:
+        super().__init__()
+        self.data, self.german, self.other, self.first = data, german, other, first
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        pass
+
+
+class _LetterDoc(BaseDocTemplate):
+    def __init__(self, buffer: io.BytesIO) -> None:
+        super().__init__(buffer, pagesize=A4, leftMargin=LEFT, rightMargin=RIGHT, topMargin=20 * mm,
+                         bottomMargin=22 * mm, title="Vermittlungsschreiben", author="Bildungskoordination",
+                         creator="Bildungskoordination", invariant=1)
+        first = Frame(LEFT, 22 * mm, BODY_W, PAGE_H - 98.5 * mm - 22 * mm, id="first", leftPadding=0, rightPadding=0,
+                      topPadding=0, bottomPadding=0)
+        later = Frame(LEFT, 22 * mm, BODY_W, PAGE_H - 42 * mm, id="later", leftPadding=0, rightPadding=0,
+                      topPadding=0, bottomPadding=0)
+        self.addPageTemplates([PageTemplate("first", [first], onPage=self._first_page, autoNextPageTemplate="later"),
+                               PageTemplate("later", [later], onPage=self._later_page)])
+        self.current: _LetterStart | None = None
+        self.letter_first_page = 1
+        self.letter_pages: dict[int, int] = {}  # first page of a letter → its page count, filled in pass 1
+
+    def handle_flowable(self, flowables: list[Flowable]) -> None:  # noqa: D102 – ReportLab hook
+        if flowables and isinstance(flowables[0], _LetterStart):
+            start = flowables[0]
+            if not start.first:
+                self.handle_nextPageTemplate("first")
+                self.handle_pageBreak()
+            self.current = start
+        super().handle_flowable(flowables)
+
+    def beforePage(self) -> None:  # noqa: N802 – ReportLab hook
+        pass
+
+    def _first_page(self, canvas: object, doc: object) -> None:
+        self.letter_first_page = self.page
+        _draw_first_page(canvas, self.current)
+        self._footer(canvas)
+
+    def _later_page(self, canvas: object, doc: object) -> None:
+        _draw_later_header(canvas, self.current)
+        self._footer(canvas)
+
+    def _footer(self, c: object) -> None:
+        assert self.current is not None
+        head = self.current.data.letterhead
+        number = self.page - self.letter_first_page + 1
+        line = " · ".join(p for p in (head.office, head.department, head.street, head.postcode_city) if p)
+        _text(c, line, LEFT, 14 * mm, TINY, BODY_W)
+        _text(c, f"Seite {number}", LEFT, 14 * mm, TINY, BODY_W, align="end")
+
+
+def _text(c: object, text: str, x: float, y_top: float, style: TextStyle, width: float, *, align: str = "start",
+          language: str = "de", rtl: bool = False, max_lines: int = 3) -> float:
+    """Draw text at a fixed place (at most ``max_lines`` lines: the fields of a form have fixed room);
+    returns the height used."""
+    styled = TextStyle(style.size, style.leading, style.bold, style.color, align)
+    lines = layout(text, chain_for(language), styled, width, rtl)[:max_lines]
+    draw_lines(c, lines, x, y_top, styled)
+    return len(lines) * style.leading
+
+
+def _draw_first_page(c: object, start: _LetterStart | None) -> None:
+    assert start is not None
+    data, head = start.data, start.data.letterhead
+    top = PAGE_H
+    # Letterhead, top right (DIN 5008: the upper 45 mm).
+    y = top - 15 * mm
+    y -= _text(c, head.office, 110 * mm, y, HEAD, 80 * mm)
+    y -= _text(c, head.department, 110 * mm, y, BODY, 80 * mm)
+    # Fold marks (105 mm, 210 mm) and hole mark (148.5 mm) of form B, at the left edge.
+    c.setStrokeColor(colors.Color(0.6, 0.6, 0.6))  # type: ignore[attr-defined]
+    c.setLineWidth(0.3)  # type: ignore[attr-defined]
+    for from_top, length in ((105 * mm, 4 * mm), (210 * mm, 4 * mm), (148.5 * mm, 6 * mm)):
+        c.line(3 * mm, top - from_top, 3 * mm + length, top - from_top)  # type: ignore[attr-defined]
+    # Address field: 20 mm from the left, 45 mm from the top, 85 × 45 mm; the first 17.7 mm are the return line.
+    ax, ay = 20 * mm, top - 45 * mm
+    _text(c, head.return_address(), ax + 5 * mm, ay - 10 * mm, TINY, 80 * mm)
+    c.line(ax + 5 * mm, ay - 13 * mm, ax + 80 * mm, ay - 13 * mm)  # type: ignore[attr-defined]
+    y = ay - 17.7 * mm
+    # Six lines in all (DIN 5008 address zone): name, original-script name, up to four address lines.
+    used = 0
+    for text, language in [(shorten(data.latin_name), "de"), (shorten(data.name_original), "ar"),
+                           *[(line, "de") for line in _address_lines(data.address, data.municipality)]]:
+        if not text or used >= 6 or (language == "ar" and not fully_covered(text, chain_for("ar"))):
+            continue
+        rtl = _is_rtl_text(text)
+        y -= _text(c, text, ax + 5 * mm, y, BODY, 80 * mm, language=language, rtl=rtl, align="left", max_lines=1)
+        used += 1
+    # Information block: 125 mm from the left, from 50 mm below the top.
+    bx, by = 125 * mm, top - 50 * mm
+    rows = [("Ihr Zeichen / Aktenzeichen", data.file_number), ("Ansprechperson", head.coordinator),
+            ("Telefon", head.phone), ("E-Mail", head.email), ("Sprechzeiten", head.office_hours),
+            ("Datum", start.german.date(data.on))]
+    for label, value in rows:
+        if not value:
+            continue
+        _text(c, label, bx, by, TINY, 65 * mm)
+        by -= TINY.leading
+        by -= _text(c, value, bx, by, SMALL, 65 * mm) + 1.5
+
+
+def _draw_later_header(c: object, start: _LetterStart | None) -> None:
+    assert start is not None
+    data = start.data
+    line = f"{shorten(data.latin_name)} · {data.file_number} · {start.german.date(data.on)}"
+    _text(c, line, LEFT, PAGE_H - 12 * mm, TINY, BODY_W)
+
+
+def _is_rtl_text(text: str) -> bool:
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return True
+        if kind == "L":
+            return False
+    return False
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    """Names have fixed room on a letter: longer ones end in "…" (the file number identifies the person)."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _address_lines(address: str, municipality: str) -> list[str]:
+    lines = [part.strip() for chunk in address.replace("\r", "\n").split("\n") for part in chunk.split(",")]
+    lines = [line for line in lines if line]
+    if not lines and municipality:
+        lines = [municipality]
+    return lines
+
+
+# --- the body -------------------------------------------------------------------------------------------------
+
+def _body(data: LetterData, de: LetterTexts, other: LetterTexts) -> list[Flowable]:
+    lang = other.language
+    bilingual = lang != "de"
+    rtl = catalog.is_rtl(lang)
+    name_local = data.name_original if (data.name_original and _same_script(data.name_original, lang)
+                                        and fully_covered(data.name_original, chain_for(lang))) else data.latin_name
+
+    def part(german: list[Flowable], translated: list[Flowable], space: float = 5 * mm) -> Flowable:
+        items: list[Flowable] = list(german)
+        if bilingual and translated:
+            items += [Spacer(1, 1.2 * mm), Stack([_marker(other), *translated], tint=TINT, bar=BAR, rtl=rtl,
+                                                  padding=1.8 * mm, gap=1)]
+        return KeepTogether([*items, Spacer(1, space)])
+
+    def p(texts: LetterTexts, key: str, style: TextStyle = BODY, **values: object) -> list[Flowable]:  # noqa: E306
+        text = texts.get(key, **values)
+        if not text:
+            return []
+        language = texts.language
+        return [BidiParagraph(text, style, language, rtl=catalog.is_rtl(language), space_after=1.5)]
+
+    course_de, course_tr = de.course_type(data), other.course_type(data)
+    story: list[Flowable] = [
+        part(p(de, "subject", SUBJECT, course_type=course_de), p(other, "subject", SUBJECT, course_type=course_tr)),
+    ]
+    register = "register_by" if data.registration_deadline else "register_soon"
+    story.append(part(
+        p(de, "salutation", name=shorten(data.latin_name)) + p(de, "intro")
+        + p(de, register, date=de.date(data.registration_deadline)),
+        p(other, "salutation", name=shorten(name_local)) + p(other, "intro")
+        + p(other, register, date=other.date(data.registration_deadline))))
+    story.append(part([_course_table(data, de, other, bilingual, rtl)], [], space=5 * mm))
+    docs = catalog.documents_for(data.course_type)
+    story.append(part([_documents(de, other, docs, bilingual, rtl)], [], space=4 * mm))
+    head = data.letterhead
+    contact = {"name": head.coordinator, "phone": head.phone, "email": head.email}
+    story.append(part(
+        p(de, "contact_heading", BODY_BOLD) + p(de, "contact_text", **contact) + p(de, "office_hours", hours=head.office_hours),
+        p(other, "contact_heading", BODY_BOLD) + p(other, "contact_text", **contact)
+        + p(other, "office_hours", hours=head.office_hours)))
+    notes = (p(de, "binding_note", SMALL) if bilingual else [])
+    story.append(part(p(de, "closing") + [Spacer(1, 5 * mm), BidiParagraph(head.coordinator, BODY, space_after=2)] + notes,
+                      p(other, "closing") + p(other, "binding_note", SMALL) + p(other, "interpreter_hint", SMALL),
+                      space=3 * mm))
+    story.append(CondPageBreak(75 * mm))
+    story.append(_return_slip(data, de))
+    return story
+
+
+def _marker(other: LetterTexts, *, short: bool = False) -> Flowable:
+    """One line above each translated part: what it is, in both languages, and that it is not binding."""
+    german_name, native = catalog.language_label(other.language)
+    marker = other.get("translation_marker") or "Übersetzung"
+    text = f"{marker} · {native}" if short else f"{marker} · {native} — Übersetzung ({german_name}), nicht verbindlich"
+    return BidiParagraph(text, SMALL, other.language, rtl=catalog.is_rtl(other.language))
+
+
+def _same_script(name: str, language: str) -> bool:
+    """Is ``name`` written in the script of ``language`` (so it may stand in the translated salutation)?"""
+    letters = [c for c in name if c.isalpha()]
+    if not letters:
+        return False
+    first = unicodedata.name(letters[0], "")
+    if catalog.is_rtl(language):
+        return first.startswith("ARABIC")
+    if language.startswith("ti"):
+        return first.startswith("ETHIOPIC")
+    if language in ("uk", "ru"):
+        return first.startswith("CYRILLIC")
+    return False
+
+
+def _documents(de: LetterTexts, other: LetterTexts, doc_ids: list[str], bilingual: bool, rtl: bool) -> Flowable:
+    """What to bring: German on the left, each item's translation beside it in the marked column."""
+    lang = other.language
+    rows: list[list[Flowable]] = []
+    header = [BidiParagraph(de.get("documents_heading"), BODY_BOLD)]
+    if bilingual:
+        header.append(Stack([_marker(other, short=True), BidiParagraph(other.get("documents_heading"), BODY_BOLD, lang, rtl=rtl)],
+                            gap=1))
+    rows.append(header)
+    for doc_id in doc_ids:
+        text_de = de.get(f"doc.{doc_id}")
+        if not text_de:
+            continue
+        row = [BidiParagraph(f"•\u00a0{text_de}", BODY)]
+        if bilingual:
+            row.append(BidiParagraph(f"•\u00a0{other.get(f'doc.{doc_id}') or text_de}", BODY, lang, rtl=rtl))
+        rows.append(row)
+    widths = [BODY_W / 2, BODY_W / 2] if bilingual else [BODY_W]
+    table = Table(rows, colWidths=widths, hAlign="LEFT")
+    style = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 1),
+             ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+             ("RIGHTPADDING", (0, 0), (-1, -1), 5)]
+    if bilingual:
+        style += [("BACKGROUND", (1, 0), (1, -1), TINT), ("LEFTPADDING", (1, 0), (1, -1), 5),
+                  ("LINEBEFORE" if not rtl else "LINEAFTER", (1, 0), (1, -1), 2, BAR)]
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def _course_table(data: LetterData, de: LetterTexts, other: LetterTexts, bilingual: bool, rtl: bool) -> Flowable:
+    lang = other.language
+    contact = ", ".join(x for x in (data.provider_contact, data.provider_phone, data.provider_email) if x)
+    rows: list[tuple[str, str, str]] = [
+        ("label_course_type", de.course_type(data), other.course_type(data)),
+        ("label_provider", data.provider, data.provider),
+        ("label_address", data.course_address or data.provider_address, data.course_address or data.provider_address),
+        ("label_start", de.date(data.start), other.date(data.start)),
+        ("label_end", de.date(data.end), other.date(data.end)),
+        ("label_schedule", de.schedule(data), other.schedule(data)),
+        ("label_level", de.level(data), other.level(data)),
+        ("label_mode", de.mode(data), other.mode(data)),
+        ("label_childcare", de.get("yes") if data.childcare else de.get("no"),
+         other.get("yes") if data.childcare else other.get("no")),
+        ("label_provider_contact", contact, contact),
+    ]
+    heading: list[Flowable] = [BidiParagraph(de.get("course_heading"), BODY_BOLD)]
+    if bilingual:
+        heading = [Table([[heading[0], Stack([_marker(other, short=True), BidiParagraph(other.get("course_heading"), BODY_BOLD,
+                                                                              lang, rtl=rtl)], gap=1)]],
+                         colWidths=[100 * mm, BODY_W - 100 * mm], hAlign="LEFT",
+                         style=[("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                ("RIGHTPADDING", (0, 0), (-1, -1), 0)])]
+    body: list[list[Flowable | str]] = []
+    for key, value_de, value_tr in rows:
+        if not value_de:
+            continue
+        label: Flowable = BidiParagraph(de.get(key), SMALL)
+        cells: list[Flowable | str] = [label, BidiParagraph(value_de, BODY)]
+        if bilingual:
+            # The translated label always; the value again only where it reads differently (dates, days …).
+            translated = other.get(key) + (f": {value_tr}" if value_tr and value_tr != value_de else "")
+            cells.append(BidiParagraph(translated, BODY, lang, rtl=rtl))
+        body.append(cells)
+    widths = [30 * mm, 70 * mm, BODY_W - 100 * mm] if bilingual else [40 * mm, BODY_W - 40 * mm]
+    table = Table(body, colWidths=widths, hAlign="LEFT")
+    style = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.Color(0.8, 0.8, 0.8)),
+             ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+             ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 4)]
+    if bilingual:
+        style += [("BACKGROUND", (2, 0), (2, -1), TINT), ("LINEBEFORE", (2, 0), (2, -1), 2, BAR)]
+    table.setStyle(TableStyle(style))
+    return Stack([*heading, table], gap=1.5 * mm)
+
+
+def _return_slip(data: LetterData, de: LetterTexts) -> Flowable:
+    """For the provider, German only: the answers map onto referral statuses (resources/letters/return_slip.toml)."""
+    slip = catalog.return_slip()
+    head = data.letterhead
+    address = " · ".join(x for x in (head.office, head.department, head.street, head.postcode_city, head.email) if x)
+    values = {"Name": shorten(data.latin_name), "Aktenzeichen": data.file_number,
+              "Kurs": f"{de.course_type(data)}, {data.provider}, Nr. {data.course_number}",
+              "Kursbeginn": de.date(data.start)}
+    fields = [BidiParagraph(f"{name}: {values.get(name, '')}", BODY) for name in slip.fields]
+    answers: list[Flowable] = [CheckItem(BidiParagraph(o.text + (" ______________" if o.fill_in else ""), BODY))
+                               for o in slip.options if not o.reason]
+    answers.append(CheckItem(BidiParagraph(slip.reasons_heading, BODY)))
+    reasons: list[Flowable] = [CheckItem(BidiParagraph(o.text + (" ______________" if o.fill_in else ""), BODY))
+                               for o in slip.options if o.reason]
+    grid = Table([[Stack(fields, gap=0.5), Stack([*answers, Spacer(1, 1), *reasons[:0]], gap=0.5)]],
+                 colWidths=[BODY_W * 0.52, BODY_W * 0.48], hAlign="LEFT",
+                 style=[("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)])
+    reason_grid = Table([[Stack(reasons[: (len(reasons) + 1) // 2], gap=0.5),
+                          Stack(reasons[(len(reasons) + 1) // 2:], gap=0.5)]],
+                        colWidths=[BODY_W * 0.5, BODY_W * 0.5], hAlign="LEFT",
+                        style=[("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (0, -1), 6 * mm)])
+    signature = BidiParagraph("      ".join(f"{name}: ____________________" for name in slip.signature_fields), BODY)
+    return KeepTogether([CutLine(), BidiParagraph(slip.title, SUBJECT), BidiParagraph(f"{slip.intro}: {address}", SMALL,
+                                                                                     space_after=3),
+                         grid, reason_grid, Spacer(1, 5 * mm), signature])

@@ -1,0 +1,213 @@
+"""LetterService: referral letters for the GUI and the CLI – the facts read in one transaction, the texts from the
+catalogs with the coordinator's replacements (table letter_text), the letterhead from the settings.
+
+Printing or saving a letter is processing of personal data: it is refused for a person whose processing is
+restricted (withdrawn consent) and is written to the audit log (``print`` or ``export``, no content).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from bildungskoordination.events import Change, ChangeBus
+from bildungskoordination.i18n import _
+from bildungskoordination.letters import texts as catalog
+from bildungskoordination.letters.content import LetterData, Letterhead, LetterTexts, clean
+from bildungskoordination.people.records import FieldError, NotFound, ValidationError
+from bildungskoordination.privacy.audit import Action, add_event
+from bildungskoordination.privacy.restriction import ensure_not_restricted
+from bildungskoordination.privacy.settings import SettingsService
+from bildungskoordination.resources import load_toml
+from bildungskoordination.store.engine import Store
+from bildungskoordination.store.files import atomic_write_bytes
+from bildungskoordination.store.models import Course, LetterText, Person, Provider, Referral
+
+LETTERHEAD_KEY = "letters.letterhead"
+_render_lock = threading.Lock()  # ReportLab's font objects are shared: one letter is drawn at a time
+
+
+@dataclass(frozen=True)
+class LanguageInfo:
+    code: str
+    name: str          # German name
+    native: str
+    review: catalog.ReviewState
+    rtl: bool
+
+
+@dataclass(frozen=True)
+class TextEntry:
+    key: str
+    german: str        # the German source text (or its replacement)
+    catalog: str       # this language's catalog text ("" when not translated)
+    override: str      # the coordinator's replacement ("" when none)
+
+    @property
+    def effective(self) -> str:
+        return self.override or self.catalog
+
+
+class LetterService:
+    def __init__(self, store: Store, bus: ChangeBus, settings: SettingsService) -> None:
+        self.store = store
+        self.bus = bus
+        self.settings = settings
+
+    # --- languages and texts -----------------------------------------------------------------------
+    def languages(self) -> list[LanguageInfo]:
+        result = []
+        for code in catalog.LETTER_LANGUAGES:
+            name, native = catalog.language_label(code)
+            result.append(LanguageInfo(code, name, native, catalog.review_state(code), catalog.is_rtl(code)))
+        return result
+
+    def texts(self, language: str) -> list[TextEntry]:
+        self._check_language(language)
+        source = catalog.source_texts()
+        translated = catalog.catalog_texts(language)
+        overrides = self._overrides(language)
+        german_overrides = self._overrides("de")
+        return [TextEntry(key, german_overrides.get(key, german), translated.get(key, ""), overrides.get(key, ""))
+                for key, german in source.items()]
+
+    def set_text(self, language: str, key: str, text: str) -> None:
+        """Replace one text of one language (kept in the database); ValidationError when placeholders differ."""
+        self._check_language(language)
+        problem = catalog.check_override(key, text)
+        if problem:
+            raise ValidationError([FieldError("text", problem)])
+        with self.store.unit_of_work() as s:
+            row = s.scalar(select(LetterText).where(LetterText.language == language, LetterText.key == key))
+            if row is None:
+                s.add(LetterText(language=language, key=key, text=text, updated_at=datetime.now()))
+            else:
+                row.text, row.updated_at = text, datetime.now()
+            add_event(s, Action.UPDATE, "letter_text", fields=[f"{language}:{key}"])
+        self.bus.publish(Change("letter_text", "updated"))
+
+    def reset_text(self, language: str, key: str) -> None:
+        with self.store.unit_of_work() as s:
+            s.execute(delete(LetterText).where(LetterText.language == language, LetterText.key == key))
+            add_event(s, Action.DELETE, "letter_text", fields=[f"{language}:{key}"])
+        self.bus.publish(Change("letter_text", "updated"))
+
+    def _overrides(self, language: str) -> dict[str, str]:
+        with self.store.read() as s:
+            rows = s.execute(select(LetterText.key, LetterText.text).where(LetterText.language == language)).all()
+        return {key: text for key, text in rows}
+
+    def letter_texts(self, language: str) -> LetterTexts:
+        return LetterTexts(language, self._overrides(language))
+
+    # --- letterhead ---------------------------------------------------------------------------------
+    def letterhead(self) -> Letterhead:
+        defaults = load_toml("letters", "letterhead.toml")
+        stored = self.settings.get(LETTERHEAD_KEY) or {}
+        known = {f.name for f in dataclasses.fields(Letterhead)}
+        values = {k: str(v) for k, v in {**defaults, **stored}.items() if k in known}
+        return Letterhead(**values)
+
+    def set_letterhead(self, head: Letterhead) -> None:
+        if head.logo and not Path(head.logo).is_file():
+            raise ValidationError([FieldError("logo", _("Die Logo-Datei {path} gibt es nicht.").format(path=head.logo))])
+        self.settings.set(LETTERHEAD_KEY, dataclasses.asdict(head))
+
+    # --- letters ------------------------------------------------------------------------------------
+    def default_language(self, referral_id: int) -> str:
+        """The person's letter language when we have a catalog for it, else German."""
+        with self.store.read() as s:
+            referral = _referral(s, referral_id)
+            language = s.scalar(select(Person.letter_language).where(Person.id == referral.person_id)) or "de"
+        return language if language in catalog.LETTER_LANGUAGES else "de"
+
+    def letter_data(self, referral_id: int, on: date | None = None) -> LetterData:
+        head = self.letterhead()
+        with self.store.read() as s:
+            return self._data(s, referral_id, on or date.today(), head)
+
+    def render(self, referral_ids: Sequence[int], language: str | None = None, *, on: date | None = None,
+               action: str = Action.PRINT) -> bytes:
+        """One PDF with a letter per referral; ``language`` None = each person's letter language. Logged as
+        ``action`` (print or export) per referral; refused for a restricted person (ProcessingRestricted)."""
+        from bildungskoordination.letters.document import render_letters
+
+        if not referral_ids:
+            raise ValueError(_("Keine Vermittlung ausgewählt."))
+        if language is not None:
+            self._check_language(language)
+        on = on or date.today()
+        head = self.letterhead()  # before the read below: the store has one connection, reads do not nest
+        with self.store.read() as s:
+            items = []
+            for referral_id in referral_ids:
+                data = self._data(s, referral_id, on, head)
+                ensure_not_restricted(s, _referral(s, referral_id).person_id)
+                items.append((data, language or self._person_language(s, referral_id)))
+        german = self.letter_texts("de")
+        per_language = {lang: self.letter_texts(lang) for lang in {lang for _d, lang in items}}
+        with _render_lock:
+            pdf = render_letters([(data, german, per_language[lang]) for data, lang in items])
+        with self.store.unit_of_work() as s:
+            for data, lang in items:
+                person_id = _referral(s, data.referral_id).person_id
+                ensure_not_restricted(s, person_id)  # consent may have been withdrawn meanwhile
+                add_event(s, action, "letter", data.referral_id, person_id, detail=lang)
+        self.bus.publish(Change("letter", "printed" if action == Action.PRINT else "exported"))
+        return pdf
+
+    def save(self, referral_ids: Sequence[int], path: Path, language: str | None = None, *,
+             on: date | None = None) -> None:
+        """Write the letters as a PDF file (atomically) – the user's deliberate export."""
+        pdf = self.render(referral_ids, language, on=on, action=Action.EXPORT)
+        atomic_write_bytes(Path(path), pdf)
+
+    # --- helpers ------------------------------------------------------------------------------------
+    @staticmethod
+    def _check_language(language: str) -> None:
+        if language not in catalog.LETTER_LANGUAGES:
+            raise ValueError(_("Briefsprache „{code}“ gibt es nicht; möglich: {codes}.").format(
+                code=language, codes=", ".join(catalog.LETTER_LANGUAGES)))
+
+    @staticmethod
+    def _person_language(s: Session, referral_id: int) -> str:
+        person_id = _referral(s, referral_id).person_id
+        language = s.scalar(select(Person.letter_language).where(Person.id == person_id)) or "de"
+        return language if language in catalog.LETTER_LANGUAGES else "de"
+
+    @staticmethod
+    def _data(s: Session, referral_id: int, on: date, head: Letterhead) -> LetterData:
+        referral = _referral(s, referral_id)
+        person = s.get(Person, referral.person_id)
+        course = s.get(Course, referral.course_id)
+        assert person is not None and course is not None  # foreign keys
+        provider = s.get(Provider, course.provider_id)
+        assert provider is not None
+        data = LetterData(
+            referral_id=referral.id, file_number=person.file_number, family_name=person.family_name,
+            given_name=person.given_name, name_original=person.name_original, address=person.address,
+            municipality=person.municipality, course_type=course.course_type, course_number=course.course_number,
+            provider=provider.name, provider_address=provider.address, course_address=course.address,
+            start=course.start, end=course.end, registration_deadline=course.registration_deadline,
+            days=tuple(course.days or ()), time_from=course.time_from, time_to=course.time_to,
+            entry_level=course.entry_level, target_level=course.target_level, mode=course.mode,
+            childcare=course.childcare, provider_contact=course.contact_person or provider.contact_person,
+            provider_phone=course.phone or provider.phone, provider_email=course.email or provider.email,
+            letterhead=head, on=on)
+        # Every text field without control and bidi format characters (hostile or pasted input).
+        return dataclasses.replace(data, **{f.name: clean(getattr(data, f.name)) for f in dataclasses.fields(data)
+                                            if isinstance(getattr(data, f.name), str)})
+
+
+def _referral(s: Session, referral_id: int) -> Referral:
+    referral = s.get(Referral, referral_id)
+    if referral is None:
+        raise NotFound(_("Vermittlung {ref} nicht gefunden").format(ref=referral_id))
+    return referral

@@ -1,0 +1,105 @@
+"""Shaping (HarfBuzz via uharfbuzz) and bidi levels (python-bidi) for one run of text in one font.
+
+Why not ReportLab's Paragraph with ``shaping=1``: it joins Arabic letters but, without the GPL ``rlbidi``
+(not on PyPI), leaves right-to-left words in left-to-right order after wrapping, and its inline markup breaks
+in RTL paragraphs. So lines are broken here on shaped widths (layout.py), each line is reordered by the
+Unicode bidi algorithm, and each run is shaped with an explicit direction and drawn as glyphs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import uharfbuzz
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import ShapeData, ShapedStr
+
+_FEATURES = {"kern": True, "liga": True}
+
+
+@dataclass(frozen=True)
+class Shaped:
+    text: ShapedStr     # ReportLab's glyph string (one char per glyph, in visual order) with positions
+    width: float        # in points
+    glyph_ids: tuple[int, ...]
+
+
+@lru_cache(maxsize=64)
+def _hb_font(font_name: str) -> uharfbuzz.Font:
+    ttf = pdfmetrics.getFont(font_name)
+    return ttf.hbFont(1000)  # positions come back in font units scaled to 1000/em (ReportLab's convention)
+
+
+@lru_cache(maxsize=20000)
+def shape(text: str, font_name: str, size: float, rtl: bool) -> Shaped:
+    """Shape ``text`` (logical order, one font, one direction) into glyphs in visual order."""
+    ttf = pdfmetrics.getFont(font_name)
+    hb_font = _hb_font(font_name)
+    buf = uharfbuzz.Buffer()
+    buf.cluster_level = uharfbuzz.BufferClusterLevel.MONOTONE_CHARACTERS
+    buf.add_str(text)
+    buf.guess_segment_properties()
+    buf.direction = "rtl" if rtl else "ltr"  # the bidi level decides, not a guess from the script
+    uharfbuzz.shape(hb_font, buf, _FEATURES)
+    chars: list[str] = []
+    data: list[ShapeData] = []
+    gids: list[int] = []
+    total = 0.0
+    face = ttf.face
+    for info, pos in zip(buf.glyph_infos, buf.glyph_positions, strict=True):
+        gid = info.codepoint
+        gids.append(gid)
+        mapped = face.glyphToChar.get(gid)
+        if mapped:
+            uchar = mapped[0]
+        else:  # a contextual form or ligature without a cmap entry: ReportLab gives it a private code point
+            uchar = ttf.hbAddPrivate(hb_font.glyph_to_string(gid), gid, pos.x_advance)
+        x_advance = ttf.pdfScale(pos.x_advance)
+        data.append(ShapeData(info.cluster, x_advance, ttf.pdfScale(pos.y_advance), ttf.pdfScale(pos.x_offset),
+                              ttf.pdfScale(pos.y_offset), face.charWidths[uchar]))
+        chars.append(chr(uchar))
+        total += x_advance
+    return Shaped(ShapedStr("".join(chars), shapeData=data), total * size / 1000, tuple(gids))
+
+
+def bidi_levels(text: str, rtl: bool) -> tuple[str, list[int]]:
+    """``text`` without its explicit embedding marks, and the resolved level of each remaining character
+    (rules up to I2 of UAX #9), for the given paragraph direction.
+
+    The only explicit marks that reach here are LRE … PDF that content.py puts around a left-to-right value
+    (a phone number, an e-mail address) inside right-to-left text, so "0651 715-0" keeps its order.
+    """
+    from bidi import algorithm
+
+    storage = algorithm.get_empty_storage()
+    storage["base_level"] = 1 if rtl else 0
+    storage["base_dir"] = "R" if rtl else "L"
+    algorithm.get_embedding_levels(text, storage, False, False)
+    algorithm.explicit_embed_and_overrides(storage, False)
+    algorithm.resolve_weak_types(storage, False)
+    algorithm.resolve_neutral_types(storage, False)
+    algorithm.resolve_implicit_levels(storage, False)
+    chars = storage["chars"]
+    return "".join(ch["ch"] for ch in chars), [int(ch["level"]) for ch in chars]
+
+
+def visual_order(levels: list[int]) -> list[int]:
+    """Rule L2: indices of ``levels``' items in visual (left-to-right) order."""
+    order = list(range(len(levels)))
+    if not levels:
+        return order
+    highest = max(levels)
+    lowest_odd = min(level for level in levels if level % 2) if any(level % 2 for level in levels) else highest + 1
+    for level in range(highest, lowest_odd - 1, -1):
+        i = 0
+        while i < len(order):
+            if levels[order[i]] >= level:
+                j = i
+                while j < len(order) and levels[order[j]] >= level:
+                    j += 1
+                order[i:j] = reversed(order[i:j])
+                i = j
+            else:
+                i += 1
+    return order

@@ -1,0 +1,192 @@
+"""Referral letters: every language prints with real glyphs, RTL lines read right to left across wraps, hostile
+input prints as written, at most two pages; the service refuses restricted persons and logs what it prints."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import unicodedata
+from datetime import date
+
+import pypdfium2
+import pytest
+from reportlab.pdfbase import pdfmetrics
+
+from bildungskoordination.courses.records import CourseData
+from bildungskoordination.letters import layout as layout_module
+from bildungskoordination.letters.fonts import chain_for
+from bildungskoordination.letters.layout import TextStyle, layout
+from bildungskoordination.letters.shaping import visual_order
+from bildungskoordination.letters.texts import LETTER_LANGUAGES, RTL_LANGUAGES
+from bildungskoordination.people.records import PersonData, ValidationError
+from bildungskoordination.privacy.restriction import ProcessingRestricted
+from bildungskoordination.services import Services
+
+ORIGINAL_NAMES = {"ar": "أمينة يوسف", "fa": "امینه یوسفی", "fa_AF": "امینه یوسفی", "ps": "امينه ګل", "ckb": "ئامینە یوسف",
+                  "ti": "ኣሚና ዮሴፍ", "uk": "Аміна Юсуф", "ru": "Амина Юсуф"}
+HOSTILE_NAME = "<font color=red>Evil</font> & <b>Co</b> \u202eRLO\u202c <para>"
+
+
+@pytest.fixture
+def services(tmp_path):
+    sv = Services.open(tmp_path / "db.sqlite3", unencrypted=True)
+    yield sv
+    sv.close()
+
+
+def refer(services, language="ar", family="Yusuf", given="Amina", original="", address="Am Markt 3, 54329 Konz",
+          number="IK-1") -> int:
+    pid = services.people.create(PersonData(family_name=family, given_name=given, name_original=original,
+                                            address=address, letter_language=language, consent_date=date(2026, 1, 5)))
+    cid = services.courses.create(CourseData(
+        provider="Volkshochschule Trier", course_number=number, course_type="ik_allgemein", entry_level="A1",
+        target_level="B1", start=date(2027, 3, 1), end=date(2027, 9, 30), registration_deadline=date(2027, 2, 15),
+        days=["mo", "mi", "fr"], time_from="09:00", time_to="12:15", places=20, status="offen",
+        address="Brückenstraße 5, 54329 Konz", contact_person="Frau Schmitt", phone="0651 718-1234"))
+    return services.referrals.refer(pid, cid, on=date(2026, 12, 1))
+
+
+@pytest.fixture
+def drawn():
+    pieces: list = []
+    observer = lambda piece, x, y: pieces.append((piece, x, y))  # noqa: E731
+    layout_module.DRAW_OBSERVERS.append(observer)
+    yield pieces
+    layout_module.DRAW_OBSERVERS.remove(observer)
+
+
+def page_count(pdf: bytes) -> int:
+    return len(pypdfium2.PdfDocument(pdf))
+
+
+@pytest.mark.parametrize("language", LETTER_LANGUAGES)
+def test_every_language_prints_every_character_with_a_real_glyph(services, drawn, language):
+    rid = refer(services, language, original=ORIGINAL_NAMES.get(language, ""))
+    pdf = services.letters.render([rid], language, on=date(2026, 12, 2))
+    assert 1 <= page_count(pdf) <= 2
+    texts = [piece.text for piece, _x, _y in drawn]
+    assert texts, "nothing drawn"
+    for piece, _x, _y in drawn:
+        assert 0 not in piece.glyph_ids, f"{language}: .notdef for {piece.text!r} in {piece.font}"
+        cmap = pdfmetrics.getFont(piece.font).face.charToGlyph
+        for char in piece.text:
+            if char not in "\u200c\u200d":
+                assert ord(char) in cmap, f"{language}: {char!r} (U+{ord(char):04X}) not in {piece.font}"
+    if language != "de":  # the translation is there, in its own script
+        script_chars = "".join(texts)
+        if language in RTL_LANGUAGES:
+            assert any(unicodedata.bidirectional(c) == "AL" for c in script_chars)
+        if language == "ti":
+            assert any("\u1200" <= c <= "\u137f" for c in script_chars)
+
+
+@pytest.mark.parametrize("language", sorted(RTL_LANGUAGES))
+def test_rtl_lines_read_right_to_left_across_wraps(language):
+    words = ["كلمة1", "ثانية", "Trier-Land", "ثالثة", "12.03.2026", "رابعة", "خامسة", "سادسة", "سابعة", "ثامنة"]
+    words = [w.replace("1", "") for w in words]
+    text = " ".join(words)
+    lines = layout(text, chain_for(language), TextStyle(size=10, leading=13), 120, rtl=True)
+    assert len(lines) >= 2, "the test needs at least one wrap"
+    read: list[str] = []
+    for line in lines:
+        # Reading an RTL line = its pieces from right to left; an LTR word inside stays one piece.
+        read += [p.text for p in sorted(line.pieces, key=lambda p: -p.x)]
+        assert all(line.pieces[i].x <= line.pieces[i + 1].x for i in range(len(line.pieces) - 1))
+    assert read == words
+
+
+def test_visual_order_reverses_rtl_runs_and_keeps_embedded_ltr_runs():
+    # Levels of "ab CD ef" in an RTL paragraph where ab/ef are Arabic (1) and CD Latin (2).
+    assert visual_order([1, 1, 1, 2, 2, 1, 1, 1]) == [7, 6, 5, 3, 4, 2, 1, 0]
+    assert visual_order([0, 0, 1, 1, 0]) == [0, 1, 3, 2, 4]
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_arabic_letter_in_the_pdf_has_its_words_right_to_left(services, tmp_path):
+    rid = refer(services, "ar", original="أمينة يوسف")
+    out = tmp_path / "brief.pdf"
+    services.letters.save([rid], out, "ar", on=date(2026, 12, 2))
+    html = subprocess.run(["pdftotext", "-bbox", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    intro = services.letters.letter_texts("ar").get("intro").split()
+    import re
+
+    boxes = [(float(x0), float(y0), word) for x0, y0, word in
+             re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">([^<]*)</word>', html)]
+    first, second = intro[0], intro[1]
+    found = [(x, y) for x, y, w in boxes if w == first]
+    assert found, f"{first!r} not extractable from the PDF"
+    x1, y1 = found[0]
+    x2 = [x for x, y, w in boxes if w == second and abs(y - y1) < 1]
+    assert x2 and x2[0] < x1, "the second word of an Arabic line must stand left of the first"
+
+
+def test_hostile_input_prints_as_written_and_never_raises(services, drawn):
+    rid = refer(services, "ar", family=HOSTILE_NAME, given="Amina", original="<b>&amp;</b>\u202e",
+                address="<img src=x>, 5 & 6 <br/> Straße")
+    pdf = services.letters.render([rid], "ar", on=date(2026, 12, 2))
+    assert page_count(pdf) <= 2
+    long_name = refer(services, "ar", family="Ü" * 300, given="Ä" * 300, original="ب" * 300, number="IK-2",
+                      address=", ".join(["Sehr lange Straße 1"] * 20))
+    assert page_count(services.letters.render([long_name], "ar", on=date(2026, 12, 2))) <= 2
+    printed = " ".join(piece.text for piece, _x, _y in drawn)
+    assert "<font" in printed and "color=red>Evil</font>" in printed and "<b>Co</b>" in printed
+    assert "<img" in printed and "&" in printed
+    assert "\u202e" not in printed and "\u202c" not in printed
+
+
+def test_restricted_person_gets_no_letter_and_nothing_is_logged(services, tmp_path):
+    rid = refer(services, "ar")
+    services.people.withdraw_consent(services.referrals.get(rid).person_id, on=date(2026, 12, 1))
+    before = len(services.audit.list())
+    with pytest.raises(ProcessingRestricted):
+        services.letters.save([rid], tmp_path / "x.pdf", "ar")
+    assert not (tmp_path / "x.pdf").exists()
+    assert len(services.audit.list()) == before
+
+
+def test_printing_and_saving_are_logged_per_referral(services, tmp_path):
+    first, second = refer(services, "ar"), refer(services, "ti", family="Tesfay", number="IK-2")
+    pdf = services.letters.render([first, second], on=date(2026, 12, 2))  # each person's own language
+    assert page_count(pdf) >= 2
+    services.letters.save([first], tmp_path / "b.pdf", "ps")
+    events = [(e.action, e.entity_id, e.detail) for e in services.audit.list() if e.entity == "letter"]
+    assert ("print", first, "ar") in events and ("print", second, "ti") in events
+    assert ("export", first, "ps") in events
+
+
+def test_replacement_texts_are_checked_stored_and_printed(services, drawn):
+    with pytest.raises(ValidationError, match="fehlt der Platzhalter"):
+        services.letters.set_text("ar", "subject", "إحالة إلى دورة")  # {course_type} dropped
+    assert all(entry.override == "" for entry in services.letters.texts("ar"))
+    services.letters.set_text("ar", "closing", "مع أطيب التحيات من المنطقة")
+    entry = next(e for e in services.letters.texts("ar") if e.key == "closing")
+    assert entry.override == entry.effective == "مع أطيب التحيات من المنطقة"
+    services.letters.render([refer(services, "ar")], "ar", on=date(2026, 12, 2))
+    assert "المنطقة" in {piece.text for piece, _x, _y in drawn}
+    services.letters.reset_text("ar", "closing")
+    assert next(e for e in services.letters.texts("ar") if e.key == "closing").override == ""
+
+
+def test_letterhead_comes_from_the_settings(services, drawn):
+    head = services.letters.letterhead()
+    from dataclasses import replace
+
+    services.letters.set_letterhead(replace(head, office="Kreisverwaltung Beispielhausen"))
+    services.letters.render([refer(services, "de")], "de", on=date(2026, 12, 2))
+    assert "Beispielhausen" in " ".join(piece.text for piece, _x, _y in drawn)
+
+
+def test_cli_writes_the_letter_and_refuses_unknown_languages(tmp_path):
+    from bildungskoordination.cli import main
+
+    db = tmp_path / "db.sqlite3"
+    sv = Services.open(db, unencrypted=True)
+    rid = refer(sv, "ps")
+    sv.close()
+    out = tmp_path / "brief.pdf"
+    assert main(["--db", str(db), "letter", str(rid), "--out", str(out)]) == 0
+    assert out.read_bytes().startswith(b"%PDF") and page_count(out.read_bytes()) <= 2
+    bad = tmp_path / "nein.pdf"
+    assert main(["--db", str(db), "letter", str(rid), "--lang", "xx", "--out", str(bad)]) == 1
+    assert main(["--db", str(db), "letter", "999", "--out", str(bad)]) == 1
+    assert not bad.exists()
