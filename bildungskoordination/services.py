@@ -15,7 +15,9 @@ from bildungskoordination import APP_NAME
 from bildungskoordination.courses.referrals import ReferralService
 from bildungskoordination.courses.service import CourseService
 from bildungskoordination.events import ChangeBus
+from bildungskoordination.letters.service import LetterService
 from bildungskoordination.matching.service import MatchingService
+from bildungskoordination.monitoring.service import MonitoringService
 from bildungskoordination.people.contacts import ContactService
 from bildungskoordination.people.service import PersonService
 from bildungskoordination.privacy.access_export import AccessExportService
@@ -77,6 +79,8 @@ class Services:
     courses: CourseService
     referrals: ReferralService
     matching: MatchingService
+    monitoring: MonitoringService
+    letters: LetterService
     lock: InstanceLock | None = None
     backups: BackupManager | None = None  # None for an in-memory database
 
@@ -173,6 +177,8 @@ class Services:
                    access_export=AccessExportService(store, audit, retention, bus),
                    courses=courses, referrals=ReferralService(store, bus),
                    matching=MatchingService(people, courses),
+                   monitoring=MonitoringService(store, bus, settings),
+                   letters=LetterService(store, bus, settings),
                    backups=BackupManager.for_store(store) if store.path is not None else None)
 
     @property

@@ -1,9 +1,12 @@
 """Screenshots for docs/: the main window with demo data at 1366×768 (run with QT_QPA_PLATFORM=offscreen),
 the Datenschutz page (Löschvorschläge, Protokoll) and a person whose processing is restricted; with
-``--courses`` only the course screenshots (Passende Kurse, Kurse, Vermittlungen).
+``--courses`` only the course screenshots (Passende Kurse, Kurse, Vermittlungen); with ``--monitoring`` only
+the Auswertung (overview charts, export dialog with its preview).
 
     python tools/screenshots.py docs/
     python tools/screenshots.py docs/ --courses
+    python tools/screenshots.py docs/ --monitoring
+    python tools/screenshots.py docs/ --letters    (Brief erstellen with an Arabic letter)
 """
 
 from __future__ import annotations
@@ -164,9 +167,127 @@ def courses_main(out: Path) -> None:
     services.close()
 
 
+def monitoring_main(out: Path) -> None:
+    """Auswertung on the demo data: the overview of the current year (two earlier exports in the log) and the
+    export dialog over it – warning about the overlapping export – on the preview tab with the most "." cells."""
+    from datetime import timedelta
+
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QPainter
+    from PySide6.QtWidgets import QApplication
+
+    from bildungskoordination import i18n
+    from bildungskoordination.gui.bus import ChangeSignal
+    from bildungskoordination.gui.context import AppContext
+    from bildungskoordination.gui.main_window import PAGE_MONITORING, MainWindow
+    from bildungskoordination.monitoring import periods
+    from bildungskoordination.people.demo import generate_demo
+    from bildungskoordination.services import Services
+
+    out.mkdir(parents=True, exist_ok=True)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    i18n.set_language("de")
+    services = Services.open(Path(tempfile.mkdtemp()) / "demo.sqlite3", unencrypted=True)
+    today = date.today()
+    generate_demo(services, 400, seed=7, today=today)  # with courses and referrals
+    # Two earlier exports for the log; the second overlaps the year so that the preview warns about it.
+    monitoring, folder = services.monitoring, Path(tempfile.mkdtemp())
+    monitoring.export(monitoring.report(periods.quarter(today.year, 1), k=3), folder / "1-Quartal.xlsx", "xlsx")
+    last_month_end = max(today.replace(day=1) - timedelta(days=1), date(today.year, 1, 31))  # in January: January
+    until_last_month = periods.free_range(date(today.year, 1, 1), last_month_end)
+    monitoring.export(monitoring.report(until_last_month, k=3), folder / "bis-Vormonat.csv", "csv")
+    window = MainWindow(AppContext(services, ChangeSignal(services.bus), demo=True))
+    window.resize(1366, 768)
+    window.show()
+    window.nav.setCurrentRow(PAGE_MONITORING)
+    app.processEvents()
+    window.grab().save(str(out / "auswertung.png"))
+    dialog = window.monitoring.open_export_dialog()
+    dialog.show()
+    dialog.refresh()
+    app.processEvents()
+    hidden = [sum(1 for row in table.rows for cell in row.cells if cell.suppressed) for table in dialog.report.tables]
+    dialog.tabs.setCurrentIndex(hidden.index(max(hidden)))
+    app.processEvents()
+    shot = window.grab()
+    painter = QPainter(shot)
+    painter.drawPixmap(QPoint((shot.width() - dialog.width()) // 2, (shot.height() - dialog.height()) // 2), dialog.grab())
+    painter.end()
+    shot.save(str(out / "auswertung-export.png"))
+    dialog.close()
+    window.persons.person_file._set_dirty(False)
+    window.close()
+    services.close()
+
+
+def letters_main(out: Path) -> None:
+    """Brief erstellen over the Vermittlungen page: the letter of a person who reads Arabic, in the preview."""
+    from datetime import timedelta
+
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QColor, QPainter
+    from PySide6.QtWidgets import QApplication
+
+    from bildungskoordination import i18n
+    from bildungskoordination.courses.records import CourseData
+    from bildungskoordination.gui.bus import ChangeSignal
+    from bildungskoordination.gui.context import AppContext
+    from bildungskoordination.gui.letters.letter_dialog import LetterDialog
+    from bildungskoordination.gui.main_window import PAGE_REFERRALS, MainWindow
+    from bildungskoordination.people.demo import generate_demo
+    from bildungskoordination.services import Services
+
+    out.mkdir(parents=True, exist_ok=True)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    i18n.set_language("de")
+    services = Services.open(Path(tempfile.mkdtemp()) / "demo.sqlite3", unencrypted=True)
+    today = date.today()
+    generate_demo(services, 120, seed=7, today=today)
+    start = today + timedelta(weeks=3)
+    course_id = services.courses.create(CourseData(
+        provider="Kreisvolkshochschule Trier-Saarburg", course_number="IK-26-014", course_type="ik_allgemein",
+        entry_level="keine", target_level="B1", start=start, end=start + timedelta(weeks=30),
+        registration_deadline=start - timedelta(days=7), days=["mo", "di", "mi", "do", "fr"], time_from="08:30",
+        time_to="12:45", municipality="Konz", places=20, status="offen"))
+    for pid in services.people.search_ids(""):
+        data = services.people.get(pid)
+        if data.letter_language == "ar" and data.has_consent and data.name_original and data.address:
+            break
+    referral = services.referrals.refer(pid, course_id)
+    window = MainWindow(AppContext(services, ChangeSignal(services.bus), demo=True))
+    window.resize(1366, 768)
+    window.show()
+    window.nav.setCurrentRow(PAGE_REFERRALS)
+    window.referrals.select_referral(referral)
+    app.processEvents()
+    dialog = LetterDialog(window._ctx, [referral], window)
+    dialog.show()
+    app.processEvents()
+    # Scroll to where German and Arabic stand side by side (subject, greeting, the course table).
+    dialog.preview.verticalScrollBar().setValue(dialog.preview.pages[0].height() * 2 // 5)
+    app.processEvents()
+    shot = window.grab()
+    painter = QPainter(shot)
+    painter.fillRect(shot.rect(), QColor(0, 0, 0, 90))  # dimmed behind the dialog, as a window manager would
+    corner = QPoint((shot.width() - dialog.width()) // 2, (shot.height() - dialog.height()) // 2)
+    painter.drawPixmap(corner, dialog.grab())
+    painter.setPen(QColor("#555555"))
+    painter.drawRect(corner.x() - 1, corner.y() - 1, dialog.width() + 1, dialog.height() + 1)
+    painter.end()
+    shot.save(str(out / "brief-dialog.png"))
+    dialog.close()
+    window.persons.person_file._set_dirty(False)
+    window.close()
+    services.close()
+
+
 if __name__ == "__main__":
     target = Path(next((a for a in sys.argv[1:] if not a.startswith("--")), "docs"))
     if "--courses" in sys.argv:
         courses_main(target)
+    elif "--monitoring" in sys.argv:
+        monitoring_main(target)
+    elif "--letters" in sys.argv:
+        letters_main(target)
     else:
         main(target)

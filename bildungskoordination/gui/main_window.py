@@ -1,5 +1,5 @@
-"""Main window: navigation on the left (Personen, Wiedervorlagen, Datenschutz, Kurse, Vermittlungen, and the
-areas still to come)."""
+"""Main window: navigation on the left (Personen, Wiedervorlagen, Datenschutz, Kurse, Vermittlungen,
+Auswertung)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
@@ -24,6 +23,8 @@ from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.courses.page import CoursesPage
 from bildungskoordination.gui.courses.referrals_page import ReferralsPage
 from bildungskoordination.gui.followups.page import FollowUpsPage
+from bildungskoordination.gui.letters.settings_page import open_letter_settings
+from bildungskoordination.gui.monitoring.page import MonitoringPage
 from bildungskoordination.gui.persons.page import PersonsPage
 from bildungskoordination.gui.privacy.backups_page import BackupsPage
 from bildungskoordination.gui.privacy.page import PrivacyPage
@@ -32,7 +33,7 @@ from bildungskoordination.gui.settings_dialog import SettingsDialog, SettingsVal
 from bildungskoordination.i18n import _
 from bildungskoordination.privacy.policy import AUDIT_KEEP_DAYS
 
-PAGE_PERSONS, PAGE_FOLLOWUPS, PAGE_PRIVACY, PAGE_COURSES, PAGE_REFERRALS = 0, 1, 2, 3, 4
+PAGE_PERSONS, PAGE_FOLLOWUPS, PAGE_PRIVACY, PAGE_COURSES, PAGE_REFERRALS, PAGE_MONITORING = 0, 1, 2, 3, 4, 5
 
 
 class MainWindow(QMainWindow):
@@ -57,8 +58,8 @@ class MainWindow(QMainWindow):
         self._add_page(_("Datenschutz"), self.privacy)
         self._add_page(_("Kurse"), self.courses)
         self._add_page(_("Vermittlungen"), self.referrals)
-        for later in (_("Auswertung"),):
-            self._add_page(later, self._placeholder(later), enabled=False)
+        self.monitoring = MonitoringPage(ctx)
+        self._add_page(_("Auswertung"), self.monitoring)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.nav)
         splitter.addWidget(self.stack)
@@ -96,12 +97,6 @@ class MainWindow(QMainWindow):
         self.nav.addItem(item)
         self.stack.addWidget(page)
 
-    @staticmethod
-    def _placeholder(title: str) -> QWidget:
-        label = QLabel(_("{area}: kommt in einer der nächsten Versionen.").format(area=title))
-        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        return label
-
     def _build_menu(self) -> None:
         menu = self.menuBar()
         file_menu = menu.addMenu(_("&Datei"))
@@ -114,6 +109,7 @@ class MainWindow(QMainWindow):
         file_menu.addActions([self.action_new_person, self.action_new_contact, self.action_save])
         file_menu.addSeparator()
         file_menu.addAction(self._action(_("&Einstellungen …"), QKeySequence("Ctrl+,"), self._on_settings))
+        file_menu.addAction(self._action(_("B&riefe einrichten …"), None, lambda: open_letter_settings(self._ctx, self)))
         file_menu.addSeparator()
         file_menu.addAction(self._action(_("B&eenden"), QKeySequence.StandardKey.Quit, self.close))
         go_menu = menu.addMenu(_("&Gehe zu"))
@@ -128,6 +124,8 @@ class MainWindow(QMainWindow):
                                        lambda: self.nav.setCurrentRow(PAGE_COURSES)))
         go_menu.addAction(self._action(_("&Vermittlungen"), QKeySequence("Ctrl+5"),
                                        lambda: self.nav.setCurrentRow(PAGE_REFERRALS)))
+        go_menu.addAction(self._action(_("&Auswertung"), QKeySequence("Ctrl+6"),
+                                       lambda: self.nav.setCurrentRow(PAGE_MONITORING)))
         self.action_lock = self._action(_("&Sperren"), QKeySequence("Ctrl+L"), self.lock)
         go_menu.addSeparator()
         go_menu.addAction(self.action_lock)

@@ -134,9 +134,10 @@ class LetterService:
             return self._data(s, referral_id, on or date.today(), head)
 
     def render(self, referral_ids: Sequence[int], language: str | None = None, *, on: date | None = None,
-               action: str = Action.PRINT) -> bytes:
+               action: str | None = Action.PRINT) -> bytes:
         """One PDF with a letter per referral; ``language`` None = each person's letter language. Logged as
-        ``action`` (print or export) per referral; refused for a restricted person (ProcessingRestricted)."""
+        ``action`` (print or export) per referral – None only for the on-screen preview, which shows what is
+        already on screen elsewhere; refused for a restricted person (ProcessingRestricted)."""
         from bildungskoordination.letters.document import render_letters
 
         if not referral_ids:
@@ -155,6 +156,8 @@ class LetterService:
         per_language = {lang: self.letter_texts(lang) for lang in {lang for _d, lang in items}}
         with _render_lock:
             pdf = render_letters([(data, german, per_language[lang]) for data, lang in items])
+        if action is None:
+            return pdf
         with self.store.unit_of_work() as s:
             for data, lang in items:
                 person_id = _referral(s, data.referral_id).person_id

@@ -71,6 +71,11 @@ class CountTable:
     rows_additive: bool = True
     columns_additive: bool = True
     note: str = ""             # e.g. "Mehrfachnennungen möglich"
+    # True when the last column is the total of the others (then each row is a line that adds up).
+    total_column: bool = False
+    # Columns whose rows do NOT add up to the total row even though ``rows_additive`` is True (e.g. distinct
+    # persons by channel beside contacts by channel): they are left out of the row-wise differencing check.
+    nonadditive_columns: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -190,3 +190,13 @@ def test_cli_writes_the_letter_and_refuses_unknown_languages(tmp_path):
     assert main(["--db", str(db), "letter", str(rid), "--lang", "xx", "--out", str(bad)]) == 1
     assert main(["--db", str(db), "letter", "999", "--out", str(bad)]) == 1
     assert not bad.exists()
+
+
+def test_the_preview_is_not_logged_but_still_refused_for_restricted_persons(services):
+    rid = refer(services, "ar")
+    before = len(services.audit.list())
+    assert page_count(services.letters.render([rid], "ar", action=None)) <= 2
+    assert len(services.audit.list()) == before
+    services.people.withdraw_consent(services.referrals.get(rid).person_id, on=date(2026, 12, 1))
+    with pytest.raises(ProcessingRestricted):
+        services.letters.render([rid], "ar", action=None)

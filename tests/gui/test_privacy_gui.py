@@ -48,14 +48,14 @@ def _accept_erasure(monkeypatch, reason=None):
 
 
 # --- navigation -------------------------------------------------------------------------------------------
-def test_datenschutz_follows_wiedervorlagen_and_only_auswertung_stays_disabled(window):
+def test_datenschutz_follows_wiedervorlagen_and_every_area_is_enabled(window):
     nav = window.nav
     assert [nav.item(i).text().split(" (")[0] for i in range(nav.count())] == [
         "Personen", "Wiedervorlagen", "Datenschutz", "Kurse", "Vermittlungen", "Auswertung"]
     assert nav.item(PAGE_PRIVACY).flags() & Qt.ItemFlag.ItemIsEnabled
     for i in (3, 4):  # Kurse, Vermittlungen
         assert nav.item(i).flags() & Qt.ItemFlag.ItemIsEnabled
-    assert not nav.item(5).flags() & Qt.ItemFlag.ItemIsEnabled
+    assert nav.item(5).flags() & Qt.ItemFlag.ItemIsEnabled
     privacy = window.privacy
     tabs = [privacy.tabs.tabText(i) for i in range(privacy.tabs.count())]
     assert tabs == ["&Löschvorschläge", "&Protokoll", "&Sicherungen"]

@@ -65,7 +65,7 @@ class MatchesTab(QWidget):
         self.reasons_label.setBuddy(self.reasons)
         reasons_layout.addWidget(self.reasons, 1)
         splitter.addWidget(reasons_box)
-        self.referrals = PersonReferrals()
+        self.referrals = PersonReferrals(ctx)
         splitter.addWidget(self.referrals)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)

@@ -6,10 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QItemSelection, Qt
-from PySide6.QtWidgets import QLabel, QSplitter, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget
 
 from bildungskoordination.courses.records import ReferralEventRow, ReferralRecord, status_label
+from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.courses.models import IdRole, fmt_date
+from bildungskoordination.gui.letters.letter_dialog import LetterDialog
 from bildungskoordination.gui.table_model import RecordTableModel, setup_record_table
 from bildungskoordination.i18n import N_, _
 
@@ -40,8 +42,9 @@ class ReferralHistoryModel(RecordTableModel[ReferralEventRow]):
 
 
 class PersonReferrals(QWidget):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._ctx = ctx
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.label = QLabel(_("&Vermittlungen dieser Person:"))
@@ -61,7 +64,15 @@ class PersonReferrals(QWidget):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         layout.addWidget(splitter, 1)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.letter_button = QPushButton(_("&Brief erstellen …"))
+        self.letter_button.setToolTip(_("Den zweisprachigen Brief zur gewählten Vermittlung ansehen, drucken oder speichern"))
+        buttons.addWidget(self.letter_button)
+        layout.addLayout(buttons)
         self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
+        self.letter_button.clicked.connect(self._on_letter_button_clicked)
+        self.letter_button.setEnabled(False)
 
     def set_referrals(self, referrals: list[ReferralRecord]) -> None:
         selected = self.selected_referral()
@@ -85,6 +96,19 @@ class PersonReferrals(QWidget):
     def _show_history(self) -> None:
         referral = self.selected_referral()
         self.history_model.set_rows(list(referral.history) if referral is not None else [])
+        self.letter_button.setEnabled(referral is not None)
+
+    def context(self) -> AppContext | None:
+        return self._ctx
+
+    def open_letter_dialog(self) -> LetterDialog | None:
+        referral, ctx = self.selected_referral(), self.context()
+        return LetterDialog(ctx, [referral.id], self) if referral is not None and ctx is not None else None
+
+    def _on_letter_button_clicked(self) -> None:
+        dialog = self.open_letter_dialog()
+        if dialog is not None:
+            dialog.exec()
 
     def _on_table_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         self._show_history()

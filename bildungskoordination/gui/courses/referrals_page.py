@@ -6,6 +6,7 @@ from datetime import date
 
 from PySide6.QtCore import QDate, QItemSelection, QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QDateEdit,
     QDialog,
@@ -25,6 +26,7 @@ from bildungskoordination.courses.records import ReferralRecord, referral_status
 from bildungskoordination.events import Change
 from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.courses.models import IdRole, ReferralModel, SortRole, fmt_date
+from bildungskoordination.gui.letters.letter_dialog import LetterDialog
 from bildungskoordination.gui.table_model import setup_record_table
 from bildungskoordination.i18n import _, ngettext
 from bildungskoordination.people.records import NotFound, ValidationError
@@ -87,6 +89,7 @@ class ReferralsPage(QWidget):
         self.table = QTableView()
         self.table.setModel(self.proxy)
         setup_record_table(self.table, _("Offene Vermittlungen"), (85, 180, 105, 110, 150, 110))
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)  # batch letters
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         layout.addWidget(self.table, 1)
@@ -95,14 +98,19 @@ class ReferralsPage(QWidget):
         self.open_button = QPushButton(_("Person ö&ffnen"))
         self.status_button = QPushButton(_("&Status ändern …"))
         self.status_button.setToolTip(_("Die Vermittlung in ihren nächsten Status setzen"))
+        self.letter_button = QPushButton(_("&Brief erstellen …"))
+        self.letter_button.setToolTip(_("Den zweisprachigen Brief zur Vermittlung ansehen, drucken oder speichern; "
+                                        "bei mehreren gewählten Vermittlungen je einen Brief"))
         buttons.addWidget(self.open_button)
         buttons.addWidget(self.status_button)
+        buttons.addWidget(self.letter_button)
         layout.addLayout(buttons)
 
         self.table.doubleClicked.connect(self._on_table_double_clicked)
         self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
         self.open_button.clicked.connect(self._on_open_button_clicked)
         self.status_button.clicked.connect(self._on_status_button_clicked)
+        self.letter_button.clicked.connect(self._on_letter_button_clicked)
         ctx.signal.changed.connect(self._on_signal_changed)
         self._stale = True
         self._update_buttons()
@@ -128,6 +136,15 @@ class ReferralsPage(QWidget):
         index = self.table.currentIndex()
         return self.model.record(self.proxy.mapToSource(index).row()) if index.isValid() else None
 
+    def selected_referral_ids(self) -> list[int]:
+        """All selected referrals, in the order shown (for batch letters)."""
+        rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
+        return [int(self.proxy.data(self.proxy.index(row, 0), IdRole)) for row in rows]
+
+    def open_letter_dialog(self) -> LetterDialog | None:
+        ids = self.selected_referral_ids()
+        return LetterDialog(self._ctx, ids, self) if ids else None
+
     def select_referral(self, referral_id: int) -> None:
         for row in range(self.proxy.rowCount()):
             if self.proxy.data(self.proxy.index(row, 0), IdRole) == referral_id:
@@ -138,6 +155,7 @@ class ReferralsPage(QWidget):
         selected = self.selected_referral() is not None
         self.open_button.setEnabled(selected)
         self.status_button.setEnabled(selected and not self._ctx.services.store.read_only)
+        self.letter_button.setEnabled(bool(self.selected_referral_ids()))
 
     # --- slots ----------------------------------------------------------------------------------
     def _on_table_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
@@ -165,6 +183,11 @@ class ReferralsPage(QWidget):
             errors = getattr(exc, "errors", None)
             QMessageBox.warning(self, _("Status nicht gesetzt"),
                                 "; ".join(e.message for e in errors) if errors else str(exc))
+
+    def _on_letter_button_clicked(self) -> None:
+        dialog = self.open_letter_dialog()
+        if dialog is not None:
+            dialog.exec()
 
     def _on_signal_changed(self, change: Change) -> None:
         if change.entity in ("referral", "person"):

@@ -1,0 +1,1 @@
+"""Referral letters in the GUI: the "Brief erstellen" dialog (preview, print, save) and the letter settings."""

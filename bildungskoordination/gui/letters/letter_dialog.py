@@ -1,0 +1,245 @@
+"""„Brief erstellen“: the bilingual letter for one referral (or one letter per referral for a batch) – choose
+the language, see the letter as it will print, print it through the system dialog or save it as a PDF.
+
+Rendering, the refusal for restricted persons and the audit log are the LetterService's; this dialog only
+shows what it gets and the German message when it is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtGui import QGuiApplication, QPageSize
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from bildungskoordination.gui.context import AppContext
+from bildungskoordination.gui.letters.pdf_pages import PREVIEW_DPI, PRINT_DPI, print_pages, render_pages
+from bildungskoordination.gui.letters.preview import PagePreview
+from bildungskoordination.i18n import _, ngettext
+from bildungskoordination.people.records import NotFound, ValidationError
+
+# Catalogs in these states need no warning; everything else ("machine-translated", "missing", …) gets one.
+TRUSTED_STATES = frozenset({"source", "reviewed", "official"})
+WARNING_STYLE = "#reviewState[warn=\"true\"] { background: #fff4ce; color: #5c4400; padding: 4px; border: 1px solid #e0c36a; }"
+ERROR_STYLE = "#letterError { background: #fdecea; color: #8c1d18; padding: 6px; border: 1px solid #b3261e; }"
+PERSON_LANGUAGE = ""  # combo data of the batch entry "Sprache der jeweiligen Person"
+
+
+def error_message(exc: Exception) -> str:
+    """The German message of a refusal: the field messages of a ValidationError, else the exception's text."""
+    errors = getattr(exc, "errors", None)
+    return "; ".join(e.message for e in errors) if errors else str(exc)
+
+
+@contextmanager
+def busy_cursor() -> Iterator[None]:
+    QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        yield
+    finally:
+        QGuiApplication.restoreOverrideCursor()
+
+
+class LetterDialog(QDialog):
+    def __init__(self, ctx: AppContext, referral_ids: Sequence[int], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._ids = list(referral_ids)
+        self._letters = ctx.services.letters
+        self._languages = {info.code: info for info in self._letters.languages()}
+        self.printer = QPrinter(QPrinter.PrinterMode.HighResolution)  # kept, so the chosen printer stays
+        self.printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+        self.setWindowTitle(_("Brief erstellen"))
+        self.resize(820, 700)  # fits a 1366×768 laptop screen
+        layout = QVBoxLayout(self)
+
+        self.summary = QLabel(self._summary_text())
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        row = QHBoxLayout()
+        label = QLabel(_("&Sprache des Briefs:"))
+        self.language = QComboBox()
+        self.language.setAccessibleName(_("Sprache des Briefs"))
+        label.setBuddy(self.language)
+        row.addWidget(label)
+        row.addWidget(self.language, 1)
+        layout.addLayout(row)
+        self.review = QLabel()
+        self.review.setObjectName("reviewState")
+        self.review.setStyleSheet(WARNING_STYLE)
+        self.review.setWordWrap(True)
+        layout.addWidget(self.review)
+        self.error = QLabel()
+        self.error.setObjectName("letterError")
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setWordWrap(True)
+        self.error.setTextFormat(Qt.TextFormat.PlainText)
+        self.error.hide()
+        layout.addWidget(self.error)
+        self.pages_label = QLabel()
+        layout.addWidget(self.pages_label)
+        self.preview = PagePreview()
+        layout.addWidget(self.preview, 1)
+
+        buttons = QHBoxLayout()
+        self.status = QLabel()
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        buttons.addWidget(self.status, 1)
+        self.print_button = QPushButton(_("&Drucken …"))
+        self.save_button = QPushButton(_("Als &PDF speichern …"))
+        self.close_button = QPushButton(_("Schließen"))
+        for button in (self.print_button, self.save_button, self.close_button):
+            button.setAutoDefault(False)
+            buttons.addWidget(button)
+        layout.addLayout(buttons)
+        self.setTabOrder(self.language, self.preview)
+        self.setTabOrder(self.preview, self.print_button)
+        self.setTabOrder(self.print_button, self.save_button)
+        self.setTabOrder(self.save_button, self.close_button)
+
+        self._fill_languages()
+        self.language.currentIndexChanged.connect(self._on_language_current_index_changed)
+        self.print_button.clicked.connect(self._on_print_button_clicked)
+        self.save_button.clicked.connect(self._on_save_button_clicked)
+        self.close_button.clicked.connect(self.reject)
+        self.language.setFocus()
+        self.refresh()
+
+    # --- state -----------------------------------------------------------------------------------
+    def language_code(self) -> str | None:
+        """The chosen letter language; None = each person's own (batch only)."""
+        code = self.language.currentData()
+        return None if code in (None, PERSON_LANGUAGE) else str(code)
+
+    def refresh(self) -> None:
+        """Render the letters in the chosen language and show them; on a refusal show why, and nothing."""
+        self._show_review_state()
+        self.status.setText("")
+        pdf = self._render(None)  # the preview is not logged; printing and saving are
+        images = []
+        if pdf is not None:
+            with busy_cursor():
+                images = render_pages(pdf, PREVIEW_DPI)
+        self.preview.set_pages(images)
+        self.pages_label.setText(ngettext("{n} Seite", "{n} Seiten", len(images)).format(n=len(images))
+                                 if images else "")
+        self.print_button.setEnabled(bool(images))
+        self.save_button.setEnabled(bool(images))
+
+    def _fill_languages(self) -> None:
+        if len(self._ids) > 1:
+            self.language.addItem(_("Sprache der jeweiligen Person"), PERSON_LANGUAGE)
+            preselect: str = PERSON_LANGUAGE
+        else:
+            try:
+                preselect = self._letters.default_language(self._ids[0]) if self._ids else "de"
+            except NotFound:
+                preselect = "de"
+        for info in self._languages.values():
+            text = info.name if info.native == info.name else f"{info.name} – {info.native}"
+            self.language.addItem(text, info.code)
+            self.language.setItemData(self.language.count() - 1, info.review.label, Qt.ItemDataRole.ToolTipRole)
+        self.language.setCurrentIndex(max(0, self.language.findData(preselect)))
+
+    def _show_review_state(self) -> None:
+        code = self.language_code()
+        if code is None:
+            self.review.setText(_("Übersetzung: je nach Sprache der Person (Prüfstand siehe „Briefe einrichten“)"))
+            warn = False
+        else:
+            state = self._languages[code].review
+            self.review.setText(_("Übersetzung: {state}").format(state=state.label))
+            warn = state.code not in TRUSTED_STATES
+        self.review.setProperty("warn", "true" if warn else "false")
+        self.review.style().unpolish(self.review)  # the style sheet depends on the property
+        self.review.style().polish(self.review)
+        self.review.setAccessibleDescription(_("Warnung: nicht geprüfte Übersetzung") if warn else "")
+
+    def _render(self, action: str | None) -> bytes | None:
+        return self._attempt(lambda: self._letters.render(self._ids, self.language_code(), action=action))
+
+    def _attempt(self, work: Callable[[], bytes | None]) -> bytes | None:
+        """Run ``work`` under a busy cursor; a refusal is shown in the dialog and gives None."""
+        try:
+            with busy_cursor():
+                result = work()
+        except (ValidationError, NotFound, ValueError) as exc:
+            self.error.setText(error_message(exc))
+            self.error.show()
+            return None
+        self.error.hide()
+        return result
+
+    def default_file_name(self) -> str:
+        language = self.language_code() or "Personensprache"
+        if len(self._ids) == 1:
+            try:
+                number = self._ctx.services.referrals.get(self._ids[0]).file_number
+            except NotFound:
+                number = str(self._ids[0])
+            return f"Vermittlung_{number}_{language}.pdf"
+        return f"Vermittlungen_{date.today():%Y-%m-%d}_{len(self._ids)}_{language}.pdf"
+
+    def _summary_text(self) -> str:
+        if len(self._ids) != 1:
+            return ngettext("{n} Brief – je Vermittlung einer", "{n} Briefe – je Vermittlung einer",
+                            len(self._ids)).format(n=len(self._ids))
+        try:
+            r = self._ctx.services.referrals.get(self._ids[0])
+        except NotFound:
+            return ""
+        return _("Vermittlung von {person} ({file_number}) in {course} bei {provider}").format(
+            person=r.person_name, file_number=r.file_number, course=r.course_number, provider=r.provider)
+
+    # --- slots -----------------------------------------------------------------------------------
+    def _on_language_current_index_changed(self, _index: int) -> None:
+        self.refresh()
+
+    def _on_print_button_clicked(self) -> None:
+        dialog = QPrintDialog(self.printer, self)
+        dialog.setWindowTitle(_("Brief drucken"))
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        pdf = self._render("print")
+        if pdf is None:
+            return
+        with busy_cursor():
+            printed = print_pages(self.printer, render_pages(pdf, PRINT_DPI))
+        self.status.setText(_("An den Drucker gesendet.") if printed else "")
+        if not printed:
+            self.error.setText(_("Der Drucker „{name}“ ließ sich nicht öffnen.").format(name=self.printer.printerName()))
+            self.error.show()
+
+    def _on_save_button_clicked(self) -> None:
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        path, _filter = QFileDialog.getSaveFileName(self, _("Brief als PDF speichern"),
+                                                    str(Path(folder) / self.default_file_name()), _("PDF (*.pdf)"))
+        if not path:
+            return
+        target = Path(path) if path.lower().endswith(".pdf") else Path(path + ".pdf")
+
+        def save() -> bytes:
+            try:
+                self._letters.save(self._ids, target, self.language_code())
+            except OSError as exc:  # the folder is read-only, the stick was pulled, …
+                raise ValueError(_("Die Datei {path} ließ sich nicht schreiben: {error}").format(
+                    path=target, error=exc.strerror or exc)) from exc
+            return b""
+
+        if self._attempt(save) is not None:
+            self.status.setText(_("Gespeichert: {path}").format(path=target))

@@ -1,0 +1,143 @@
+"""The fixed categories of the monitoring tables, loaded from resources/monitoring/categories.toml and the
+vocabularies. Everything a district would change (bands, groups, area level, merges, default k) is data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from bildungskoordination.domain.vocab import district, vocabulary
+from bildungskoordination.monitoring.model import MIN_K
+from bildungskoordination.resources import load_toml
+
+UNKNOWN = "unbekannt"          # code of the "not recorded" row of every person table
+UNKNOWN_LABEL = "unbekannt"
+OTHER = "sonstige"
+
+
+@dataclass(frozen=True)
+class Category:
+    code: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Band:
+    code: str
+    label: str
+    low: int          # inclusive
+    high: int | None  # inclusive; None = open end
+
+
+@dataclass(frozen=True)
+class MergeRule:
+    table: str
+    members: tuple[str, ...]
+    label: str
+
+
+@dataclass(frozen=True)
+class Categories:
+    default_k: int
+    age_bands: tuple[Band, ...]
+    main_countries: tuple[Category, ...]
+    other_country_label: str
+    unknown_country_label: str
+    residence_groups: tuple[Category, ...]
+    residence_group_of: dict[str, str]          # residence status code → group code
+    area_level: str                              # "municipality" | "verbandsgemeinde"
+    area_title: str
+    areas: tuple[Category, ...]
+    area_of: dict[str, str]                      # municipality → area code
+    start_bands: tuple[Band, ...]                # in days
+    merges: tuple[MergeRule, ...]
+    genders: tuple[Category, ...]
+    german_levels: tuple[Category, ...]
+    topics: tuple[Category, ...]
+    channels: tuple[Category, ...]
+    interpreter_kinds: tuple[Category, ...]
+    course_types: tuple[Category, ...]
+    statuses: tuple[Category, ...]
+
+    def age_band(self, age: int | None) -> str:
+        if age is None or age < 0:
+            return UNKNOWN
+        for band in self.age_bands:
+            if age >= band.low and (band.high is None or age <= band.high):
+                return band.code
+        return UNKNOWN
+
+    def start_band(self, days: int) -> str:
+        for band in self.start_bands:
+            if band.high is None or days <= band.high:
+                return band.code
+        return self.start_bands[-1].code
+
+
+def _bands(rows: list[dict[str, Any]], low_key: str) -> tuple[Band, ...]:
+    bands: list[Band] = []
+    previous_high = -1
+    for row in rows:
+        low = int(row.get(low_key, previous_high + 1))
+        high = row.get("to")
+        bands.append(Band(str(row["code"]), str(row["label"]), low, None if high is None else int(high)))
+        previous_high = -1 if high is None else int(high)
+    return tuple(bands)
+
+
+@cache
+def categories() -> Categories:
+    """Loaded once; raises ValueError (German) naming the file and entry when the data is unusable."""
+    data = load_toml("monitoring", "categories.toml")
+    where = "resources/monitoring/categories.toml"
+    default_k = int(data.get("default_k", MIN_K))
+    if default_k < MIN_K:
+        raise ValueError(f"{where}: default_k = {default_k} – erlaubt ist mindestens {MIN_K}")
+    countries = vocabulary("countries")
+    nat = data.get("nationality", {})
+    main_codes = load_toml("vocabularies", "countries.toml")["main"][: int(nat.get("main_count", 10))]
+    status_vocab = vocabulary("residence_status")
+    group_labels: dict[str, str] = data.get("residence_group", {})
+    group_of = {t.code: t.group or OTHER for t in status_vocab}
+    for code, group in group_of.items():
+        if group not in group_labels:
+            raise ValueError(f"{where}: [residence_group] fehlt die Gruppe „{group}“ (Aufenthaltsstatus {code})")
+    area = data.get("area", {})
+    level = str(area.get("level", "municipality"))
+    if level not in ("municipality", "verbandsgemeinde"):
+        raise ValueError(f"{where}: [area] level = „{level}“ – erlaubt: municipality, verbandsgemeinde")
+    municipalities = list(district().get("municipalities", []))
+    mapping = dict(area.get("verbandsgemeinde", {})) if level == "verbandsgemeinde" else {}
+    area_of = {m: mapping.get(m, m) for m in municipalities}
+    area_codes = list(dict.fromkeys(area_of.values()))
+    merges = tuple(MergeRule(str(m["table"]), tuple(m["members"]), str(m["label"])) for m in data.get("merge", []))
+    cats = _vocab("topics"), _vocab("channels"), _vocab("interpreter_kind")
+    course_types = tuple(Category(str(e["code"]), str(e["label"]))
+                         for e in load_toml("matching", "course_types.toml")["entry"])
+    statuses = tuple(Category(str(s["code"]), str(s["label"]))
+                     for s in load_toml("courses", "referral_statuses.toml")["status"])
+    return Categories(
+        default_k=default_k,
+        age_bands=_bands(data["age_band"], "from"),
+        main_countries=tuple(Category(c, countries.label(c, "de")) for c in main_codes),
+        other_country_label=str(nat.get("other_label", "Sonstige")),
+        unknown_country_label=str(nat.get("unknown_label", UNKNOWN_LABEL)),
+        residence_groups=tuple(Category(g, label) for g, label in group_labels.items()),
+        residence_group_of=group_of,
+        area_level=level,
+        area_title=str(area.get(f"title_{level}", "Gemeinde")),
+        areas=tuple(Category(a, a) for a in area_codes),
+        area_of=area_of,
+        start_bands=_bands(data["start_band"], "from"),
+        merges=merges,
+        genders=_vocab("gender"),
+        german_levels=_vocab("german_level"),
+        topics=cats[0], channels=cats[1], interpreter_kinds=cats[2],
+        course_types=course_types,
+        statuses=statuses,
+    )
+
+
+def _vocab(name: str) -> tuple[Category, ...]:
+    return tuple(Category(t.code, t.label) for t in vocabulary(name))
