@@ -321,3 +321,16 @@ def test_course_editor_creates_and_edits_a_course(window, services, qtbot):
     dialog.places.setValue(16)
     dialog.save()
     assert services.courses.get(created.id).places == 16
+
+
+def test_status_dialog_takes_the_providers_return_slip_answer(services, qtbot, person_and_courses):
+    pid, ik, _bsk = person_and_courses
+    rid = services.referrals.refer(pid, ik)
+    dialog = StatusDialog(services.referrals.get(rid))
+    qtbot.addWidget(dialog)
+    answers = [dialog.answer.itemText(i) for i in range(dialog.answer.count())]
+    # Only answers whose status can follow "vorgeschlagen" (see resources/letters/return_slip.toml).
+    assert "angemeldet, Kursbeginn am" in answers and "nicht erschienen" not in answers
+    dialog.answer.setCurrentIndex(answers.index("Person möchte nicht teilnehmen"))
+    status, _day, reason = dialog.values()
+    assert status == "abgelehnt" and reason == "Rückmeldung des Trägers: Person möchte nicht teilnehmen"

@@ -29,6 +29,7 @@ from bildungskoordination.gui.courses.models import IdRole, ReferralModel, SortR
 from bildungskoordination.gui.letters.letter_dialog import LetterDialog
 from bildungskoordination.gui.table_model import setup_record_table
 from bildungskoordination.i18n import _, ngettext
+from bildungskoordination.letters.texts import return_slip
 from bildungskoordination.people.records import NotFound, ValidationError
 
 
@@ -47,8 +48,17 @@ class StatusDialog(QDialog):
         layout.addWidget(intro)
         form = QFormLayout()
         self.status = QComboBox()
-        for code in statuses[referral.status].next:
+        allowed = statuses[referral.status].next
+        for code in allowed:
             self.status.addItem(statuses[code].display(), code)
+        # The provider's answer on the letter's return slip sets status and reason in one go.
+        self.answer = QComboBox()
+        self.answer.addItem(_("– keine –"), None)
+        for option in return_slip().options:
+            if option.status in allowed:
+                self.answer.addItem(option.text.rstrip(":"), (option.status, option.text.rstrip(":")))
+        self.answer.setAccessibleName(_("Rückmeldung des Kursträgers"))
+        self.answer.currentIndexChanged.connect(self._on_answer_current_index_changed)
         self.day = QDateEdit(QDate.currentDate())
         self.day.setCalendarPopup(True)
         self.day.setDisplayFormat("dd.MM.yyyy")
@@ -56,6 +66,8 @@ class StatusDialog(QDialog):
         self.day.setMinimumDate(QDate(since.year, since.month, since.day))
         self.reason = QLineEdit()
         self.reason.setPlaceholderText(_("optional, z. B. warum abgebrochen"))
+        if self.answer.count() > 1:
+            form.addRow(_("&Rückmeldung des Trägers:"), self.answer)
         form.addRow(_("&Neuer Status:"), self.status)
         form.addRow(_("&Datum:"), self.day)
         form.addRow(_("&Begründung:"), self.reason)
@@ -66,6 +78,14 @@ class StatusDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+
+    def _on_answer_current_index_changed(self, _index: int) -> None:
+        data = self.answer.currentData()
+        if data is None:
+            return
+        status, text = data
+        self.status.setCurrentIndex(self.status.findData(status))
+        self.reason.setText(_("Rückmeldung des Trägers: {answer}").format(answer=text))
 
     def values(self) -> tuple[str, date, str]:
         day = self.day.date()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import pypdfium2
+from typing import Any
+
 from PySide6.QtCore import QRectF, QSizeF, Qt
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtPrintSupport import QPrinter
@@ -13,6 +14,8 @@ PRINT_DPI = 300
 
 def render_pages(pdf: bytes, dpi: int = PREVIEW_DPI) -> list[QImage]:
     """Every page of ``pdf`` as an RGB image at ``dpi``; the images own their pixels (pdfium's are freed)."""
+    import pypdfium2  # here, not at start-up: only a letter preview needs it
+
     document = pypdfium2.PdfDocument(pdf)
     images: list[QImage] = []
     try:
@@ -30,7 +33,7 @@ def render_pages(pdf: bytes, dpi: int = PREVIEW_DPI) -> list[QImage]:
     return images
 
 
-def _to_qimage(bitmap: pypdfium2.PdfBitmap, dpi: int) -> QImage:
+def _to_qimage(bitmap: Any, dpi: int) -> QImage:  # a pypdfium2.PdfBitmap
     formats = {3: QImage.Format.Format_RGB888, 4: QImage.Format.Format_RGBX8888}
     if bitmap.n_channels not in formats or not bitmap.rev_byteorder:
         raise ValueError(f"unexpected pdfium bitmap: {bitmap.n_channels} channels, format {bitmap.format}")
