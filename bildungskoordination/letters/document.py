@@ -127,6 +127,7 @@ def _draw_first_page(c: object, start: _LetterStart | None) -> None:
     assert start is not None
     data, head = start.data, start.data.letterhead
     top = PAGE_H
+    _draw_logo(c, head.logo, top)
     # Letterhead, top right (DIN 5008: the upper 45 mm).
     y = top - 15 * mm
     y -= _text(c, head.office, 110 * mm, y, HEAD, 80 * mm)
@@ -161,6 +162,23 @@ def _draw_first_page(c: object, start: _LetterStart | None) -> None:
         _text(c, label, bx, by, TINY, 65 * mm)
         by -= TINY.leading
         by -= _text(c, value, bx, by, SMALL, 65 * mm) + 1.5
+
+
+def _draw_logo(c: object, path: str, top: float) -> None:
+    """The office's logo, top left, at most 60 × 25 mm; a file that cannot be read leaves the space empty
+    rather than stop the letter (the settings check the file when it is chosen)."""
+    if not path:
+        return
+    from reportlab.lib.utils import ImageReader
+
+    try:
+        image = ImageReader(path)
+        width, height = image.getSize()
+    except Exception:  # noqa: BLE001 – a damaged or vanished logo must not block a letter
+        return
+    scale = min(60 * mm / width, 25 * mm / height)
+    c.drawImage(image, LEFT, top - 12 * mm - height * scale, width * scale, height * scale,  # type: ignore[attr-defined]
+                mask="auto")
 
 
 def _draw_later_header(c: object, start: _LetterStart | None) -> None:

@@ -200,3 +200,17 @@ def test_the_preview_is_not_logged_but_still_refused_for_restricted_persons(serv
     services.people.withdraw_consent(services.referrals.get(rid).person_id, on=date(2026, 12, 1))
     with pytest.raises(ProcessingRestricted):
         services.letters.render([rid], "ar", action=None)
+
+
+def test_logo_from_the_letterhead_is_printed_and_a_broken_one_is_left_out(services, tmp_path):
+    from dataclasses import replace
+
+    from PIL import Image
+
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (300, 120), "#1f4e79").save(logo)
+    services.letters.set_letterhead(replace(services.letters.letterhead(), logo=str(logo)))
+    rid = refer(services, "de")
+    assert b"/Subtype /Image" in services.letters.render([rid], "de", action=None)
+    logo.write_bytes(b"not an image")
+    assert b"/Subtype /Image" not in services.letters.render([rid], "de", action=None)
