@@ -128,7 +128,7 @@ def _courses(session: Session, data: dict[str, Any], today: date, now: datetime)
         while month <= today + timedelta(days=183):
             start = month + timedelta(days=(7 - month.weekday()) % 7)  # the first Monday
             end = start + timedelta(weeks=template["weeks"]) - timedelta(days=3)
-            status = "abgeschlossen" if end < today else "laeuft" if start <= today else "offen"
+            status = "beendet" if end < today else "laufend" if start <= today else "offen"
             rows.append({
                 "provider_id": provider_ids[template["provider"]],
                 "course_number": f"{template['prefix']}-{start:%y%m}-{number:02d}",

@@ -18,6 +18,19 @@ COURSE_STATUSES = {"geplant": N_("geplant"), "offen": N_("offen"), "voll": N_("v
                    "beendet": N_("beendet"), "abgesagt": N_("abgesagt")}
 
 
+def effective_course_status(stored: str, start: date | None, end: date | None, today: date | None = None) -> str:
+    """The status as it stands today: a course whose end has passed is "beendet", one that has begun is
+    "laufend" – nobody has to move it by hand. A cancelled course stays cancelled; without dates nothing moves."""
+    today = today or date.today()
+    if stored == "abgesagt":
+        return stored
+    if end is not None and end < today:
+        return "beendet"
+    if start is not None and start <= today and stored in ("geplant", "offen", "voll"):
+        return "laufend"
+    return stored
+
+
 @dataclass
 class CourseData:
     """What the coordinator (or an import row) enters; the provider is named, the service finds or adds it."""
@@ -78,9 +91,10 @@ class CourseRecord:
     contact_person: str
     phone: str
     email: str
-    status: str
+    status: str  # as it stands today (effective_course_status): what lists and matching use
     created_at: datetime
     updated_at: datetime
+    stored_status: str = ""  # as entered; what the editor shows and saves back
 
     def data(self) -> CourseData:
         """An editable copy for ``CourseService.update``."""
@@ -91,7 +105,8 @@ class CourseRecord:
             days=list(self.days), time_from=self.time_from, time_to=self.time_to, mode=self.mode,
             municipality=self.municipality, address=self.address, childcare=self.childcare, places=self.places,
             free_places=self.reported_free_places, target_group=self.target_group, costs_note=self.costs_note,
-            contact_person=self.contact_person, phone=self.phone, email=self.email, status=self.status)
+            contact_person=self.contact_person, phone=self.phone, email=self.email,
+            status=self.stored_status or self.status)
 
 
 @dataclass(frozen=True)

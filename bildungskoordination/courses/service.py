@@ -20,6 +20,7 @@ from bildungskoordination.courses.records import (
     CourseData,
     CourseRecord,
     active_statuses,
+    effective_course_status,
 )
 from bildungskoordination.domain.names import clean_text
 from bildungskoordination.events import Change, ChangeBus
@@ -178,8 +179,9 @@ def _record(course: Course, provider: str, occ: tuple[int, int, int]) -> CourseR
         childcare=course.childcare, places=course.places, reported_free_places=course.free_places,
         free_places=free_places(course.places, course.free_places, active, since), active_referrals=active,
         waiting=waiting, target_group=course.target_group, costs_note=course.costs_note,
-        contact_person=course.contact_person, phone=course.phone, email=course.email, status=course.status,
-        created_at=course.created_at, updated_at=course.updated_at)
+        contact_person=course.contact_person, phone=course.phone, email=course.email,
+        status=effective_course_status(course.status, course.start, course.end), created_at=course.created_at,
+        updated_at=course.updated_at, stored_status=course.status)
 
 
 def _data_of(course: Course, provider: str) -> CourseData:

@@ -42,7 +42,9 @@ class MatchingService:
         return self._rules
 
     def catalogue(self) -> list[CourseFacts]:
-        return [course_facts(c) for c in self.courses.list() if c.status not in _CLOSED]
+        # The status as entered: dates are judged by the rules against the matching day (which may be another
+        # than today), not by the calendar-driven display status.
+        return [course_facts(c) for c in self.courses.list() if (c.stored_status or c.status) not in _CLOSED]
 
     def for_person(self, person_id: int, on: date | None = None) -> list[Match]:
         """Every open course for this person, best first, each with its reasons."""

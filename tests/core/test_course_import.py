@@ -55,7 +55,7 @@ def test_the_sample_rows_import(services, tmp_path):
     assert (ik.places, ik.free_places) == (20, 4)
     assert ik.costs_note == "2,29 € je UE, Befreiung möglich"
     alpha = services.courses.get(services.courses.resolve("ALPHA-2026-02"))
-    assert alpha.course_type == "ik_alpha" and alpha.free_places == 0 and alpha.status == "voll"
+    assert alpha.course_type == "ik_alpha" and alpha.free_places == 0 and alpha.stored_status == "voll"
     bsk = services.courses.get(services.courses.resolve("BSK-B2-2026-1"))
     assert bsk.course_type == "bsk_b2" and bsk.mode == "hybrid" and bsk.days == ("mo", "di", "mi", "do")
     assert bsk.target_group == "abgeschlossener Integrationskurs oder B1"

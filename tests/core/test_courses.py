@@ -102,3 +102,15 @@ def test_delete_refused_while_referrals_exist(services):
         services.courses.delete(cid)
     services.courses.delete(other)
     assert [c.id for c in services.courses.list()] == [cid]
+
+
+def test_course_status_moves_with_the_calendar():
+    from bildungskoordination.courses.records import effective_course_status
+
+    today = date(2026, 12, 2)
+    assert effective_course_status("offen", date(2026, 12, 1), date(2027, 6, 1), today) == "laufend"
+    assert effective_course_status("voll", date(2026, 12, 2), None, today) == "laufend"
+    assert effective_course_status("laufend", date(2026, 1, 5), date(2026, 12, 1), today) == "beendet"
+    assert effective_course_status("offen", date(2027, 1, 4), date(2027, 6, 1), today) == "offen"
+    assert effective_course_status("abgesagt", date(2026, 1, 5), date(2026, 6, 1), today) == "abgesagt"
+    assert effective_course_status("geplant", None, None, today) == "geplant"
