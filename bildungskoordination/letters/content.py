@@ -81,9 +81,12 @@ class LetterData:
 class LetterTexts:
     """The texts of one language: the catalog, with the coordinator's replacements on top."""
 
-    def __init__(self, language: str, overrides: dict[str, str] | None = None) -> None:
+    def __init__(self, language: str, overrides: dict[str, str] | None = None, *,
+                 withdrawn: frozenset[str] = frozenset()) -> None:
+        """``withdrawn``: keys with no text in this language (a translation of a German text since replaced)."""
         self.language = language
-        self._texts = {**catalog.catalog_texts(language), **(overrides or {})}
+        texts = {**catalog.catalog_texts(language), **(overrides or {})}
+        self._texts = {key: text for key, text in texts.items() if key not in withdrawn}
 
     def has(self, key: str) -> bool:
         return key in self._texts

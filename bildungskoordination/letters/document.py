@@ -1,12 +1,14 @@
 """The referral letter as a PDF: A4, DIN 5008 form B (address field for a DL window envelope, fold and hole
 marks), German first and binding, each part followed by its translation in a marked box, the return slip for
-the provider last. Parts are kept together, so a page never breaks inside one."""
+the provider last. Parts are kept together, so a page never breaks inside one – except the course table, which
+may go on on the next page between two rows (heading repeated) rather than leave half of page 1 empty."""
 
 from __future__ import annotations
 
 import io
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -33,25 +35,58 @@ SUBJECT = TextStyle(size=11, leading=14, bold=True)
 SMALL = TextStyle(size=7.5, leading=9.5, color=GREY)
 TINY = TextStyle(size=7, leading=8.5, color=GREY)
 HEAD = TextStyle(size=12, leading=15, bold=True)
+MAX_PAGES = 2
+COURSE_TABLE_MIN = 55 * mm  # the course table starts on a new page when less than this is left
+SCALES = (1.0, 0.92, 0.85)  # text size of the body, tried in turn while a letter has more than MAX_PAGES pages
 
 
 def render_letters(letters: Sequence[tuple[LetterData, LetterTexts, LetterTexts]]) -> bytes:
     """One PDF with one letter per (data, German texts, translation texts); each letter starts on a new page
-    and has its own page numbers."""
+    and has its own page numbers. A letter that would run onto a third page (long names, addresses, a wordy
+    translation) is set again a little smaller – parts are never split, so this is what keeps it at two."""
+    if not letters:
+        raise ValueError("keine Vermittlung für einen Brief ausgewählt")
     register_fonts()
+    steps = [0] * len(letters)  # index into SCALES per letter
+    while True:
+        pdf, pages = _build(letters, [SCALES[step] for step in steps])
+        again = [i for i, count in enumerate(pages) if count > MAX_PAGES and steps[i] < len(SCALES) - 1]
+        if not again:
+            return pdf
+        for i in again:
+            steps[i] += 1
+
+
+def _build(letters: Sequence[tuple[LetterData, LetterTexts, LetterTexts]], scales: list[float]) -> tuple[bytes, list[int]]:
+    """The PDF and each letter's page count."""
     buffer = io.BytesIO()
     doc = _LetterDoc(buffer)
     story: list[Flowable] = []
-    for index, (data, german, other) in enumerate(letters):
+    for index, ((data, german, other), scale) in enumerate(zip(letters, scales, strict=True)):
         start = _LetterStart(data, german, other, first=index == 0)
         if index == 0:
             doc.current = start  # the first page begins before the first flowable is handled
         story.append(start)
-        story.extend(_body(data, german, other))
-    if not story:
-        raise ValueError("keine Vermittlung für einen Brief ausgewählt")
+        story.extend(_body(data, german, other, _styles(scale)))
     doc.build(story)
-    return buffer.getvalue()
+    firsts = [*doc.first_pages, doc.page + 1]
+    return buffer.getvalue(), [b - a for a, b in zip(firsts, firsts[1:], strict=False)]
+
+
+@dataclass(frozen=True)
+class _Styles:
+    scale: float
+    body: TextStyle
+    body_bold: TextStyle
+    subject: TextStyle
+    small: TextStyle
+
+
+def _styles(scale: float) -> _Styles:
+    def scaled(style: TextStyle) -> TextStyle:
+        return replace(style, size=round(style.size * scale, 2), leading=round(style.leading * scale, 2))
+
+    return _Styles(scale, scaled(BODY), scaled(BODY_BOLD), scaled(SUBJECT), scaled(SMALL))
 
 
 class _LetterStart(Flowable):
@@ -81,7 +116,7 @@ class _LetterDoc(BaseDocTemplate):
                                PageTemplate("later", [later], onPage=self._later_page)])
         self.current: _LetterStart | None = None
         self.letter_first_page = 1
-        self.letter_pages: dict[int, int] = {}  # first page of a letter → its page count, filled in pass 1
+        self.first_pages: list[int] = []  # page number of each letter's first page
 
     def handle_flowable(self, flowables: list[Flowable]) -> None:  # noqa: D102 – ReportLab hook
         if flowables and isinstance(flowables[0], _LetterStart):
@@ -97,6 +132,7 @@ class _LetterDoc(BaseDocTemplate):
 
     def _first_page(self, canvas: object, doc: object) -> None:
         self.letter_first_page = self.page
+        self.first_pages.append(self.page)
         _draw_first_page(canvas, self.current)
         self._footer(canvas)
 
@@ -213,30 +249,30 @@ def _address_lines(address: str, municipality: str) -> list[str]:
 
 # --- the body -------------------------------------------------------------------------------------------------
 
-def _body(data: LetterData, de: LetterTexts, other: LetterTexts) -> list[Flowable]:
+def _body(data: LetterData, de: LetterTexts, other: LetterTexts, st: _Styles) -> list[Flowable]:
     lang = other.language
     bilingual = lang != "de"
     rtl = catalog.is_rtl(lang)
     name_local = data.name_original if (data.name_original and _same_script(data.name_original, lang)
                                         and fully_covered(data.name_original, chain_for(lang))) else data.latin_name
 
-    def part(german: list[Flowable], translated: list[Flowable], space: float = 5 * mm) -> Flowable:
+    def part(german: list[Flowable], translated: list[Flowable], space: float = 5) -> Flowable:
         items: list[Flowable] = list(german)
         if bilingual and translated:
-            items += [Spacer(1, 1.2 * mm), Stack([_marker(other), *translated], tint=TINT, bar=BAR, rtl=rtl,
+            items += [Spacer(1, 1.2 * mm), Stack([_marker(other, st), *translated], tint=TINT, bar=BAR, rtl=rtl,
                                                   padding=1.8 * mm, gap=1)]
-        return KeepTogether([*items, Spacer(1, space)])
+        return KeepTogether([*items, Spacer(1, space * mm * st.scale)])
 
-    def p(texts: LetterTexts, key: str, style: TextStyle = BODY, **values: object) -> list[Flowable]:  # noqa: E306
+    def p(texts: LetterTexts, key: str, style: TextStyle | None = None, **values: object) -> list[Flowable]:  # noqa: E306
         text = texts.get(key, **values)
         if not text:
             return []
         language = texts.language
-        return [BidiParagraph(text, style, language, rtl=catalog.is_rtl(language), space_after=1.5)]
+        return [BidiParagraph(text, style or st.body, language, rtl=catalog.is_rtl(language), space_after=1.5)]
 
     course_de, course_tr = de.course_type(data), other.course_type(data)
     story: list[Flowable] = [
-        part(p(de, "subject", SUBJECT, course_type=course_de), p(other, "subject", SUBJECT, course_type=course_tr)),
+        part(p(de, "subject", st.subject, course_type=course_de), p(other, "subject", st.subject, course_type=course_tr)),
     ]
     register = "register_by" if data.registration_deadline else "register_soon"
     story.append(part(
@@ -244,30 +280,35 @@ def _body(data: LetterData, de: LetterTexts, other: LetterTexts) -> list[Flowabl
         + p(de, register, date=de.date(data.registration_deadline)),
         p(other, "salutation", name=shorten(name_local)) + p(other, "intro")
         + p(other, register, date=other.date(data.registration_deadline))))
-    story.append(part([_course_table(data, de, other, bilingual, rtl)], [], space=5 * mm))
+    # The course table may continue on the next page between two rows (not a half-empty page), once there is
+    # room here for its heading and a few rows.
+    story += [CondPageBreak(COURSE_TABLE_MIN), _course_table(data, de, other, bilingual, rtl, st),
+              Spacer(1, 5 * mm * st.scale)]
     docs = catalog.documents_for(data.course_type)
-    story.append(part([_documents(de, other, docs, bilingual, rtl)], [], space=4 * mm))
+    story.append(part([_documents(de, other, docs, bilingual, rtl, st)], [], space=4))
     head = data.letterhead
     contact = {"name": head.coordinator, "phone": head.phone, "email": head.email}
     story.append(part(
-        p(de, "contact_heading", BODY_BOLD) + p(de, "contact_text", **contact) + p(de, "office_hours", hours=head.office_hours),
-        p(other, "contact_heading", BODY_BOLD) + p(other, "contact_text", **contact)
+        p(de, "contact_heading", st.body_bold) + p(de, "contact_text", **contact)
+        + p(de, "office_hours", hours=head.office_hours),
+        p(other, "contact_heading", st.body_bold) + p(other, "contact_text", **contact)
         + p(other, "office_hours", hours=head.office_hours)))
-    notes = (p(de, "binding_note", SMALL) if bilingual else [])
-    story.append(part(p(de, "closing") + [Spacer(1, 5 * mm), BidiParagraph(head.coordinator, BODY, space_after=2)] + notes,
-                      p(other, "closing") + p(other, "binding_note", SMALL) + p(other, "interpreter_hint", SMALL),
-                      space=3 * mm))
+    notes = (p(de, "binding_note", st.small) if bilingual else [])
+    signed = [Spacer(1, 5 * mm * st.scale), BidiParagraph(head.coordinator, st.body, space_after=2)]
+    story.append(part(p(de, "closing") + signed + notes,
+                      p(other, "closing") + p(other, "binding_note", st.small) + p(other, "interpreter_hint", st.small),
+                      space=3))
     story.append(CondPageBreak(75 * mm))
-    story.append(_return_slip(data, de))
+    story.append(_return_slip(data, de, st))
     return story
 
 
-def _marker(other: LetterTexts, *, short: bool = False) -> Flowable:
+def _marker(other: LetterTexts, st: _Styles, *, short: bool = False) -> Flowable:
     """One line above each translated part: what it is, in both languages, and that it is not binding."""
     german_name, native = catalog.language_label(other.language)
     marker = other.get("translation_marker") or "Übersetzung"
     text = f"{marker} · {native}" if short else f"{marker} · {native} — Übersetzung ({german_name}), nicht verbindlich"
-    return BidiParagraph(text, SMALL, other.language, rtl=catalog.is_rtl(other.language))
+    return BidiParagraph(text, st.small, other.language, rtl=catalog.is_rtl(other.language))
 
 
 def _same_script(name: str, language: str) -> bool:
@@ -285,22 +326,24 @@ def _same_script(name: str, language: str) -> bool:
     return False
 
 
-def _documents(de: LetterTexts, other: LetterTexts, doc_ids: list[str], bilingual: bool, rtl: bool) -> Flowable:
+def _documents(de: LetterTexts, other: LetterTexts, doc_ids: list[str], bilingual: bool, rtl: bool,
+               st: _Styles) -> Flowable:
     """What to bring: German on the left, each item's translation beside it in the marked column."""
     lang = other.language
     rows: list[list[Flowable]] = []
-    header = [BidiParagraph(de.get("documents_heading"), BODY_BOLD)]
+    header = [BidiParagraph(de.get("documents_heading"), st.body_bold)]
     if bilingual:
-        header.append(Stack([_marker(other, short=True), BidiParagraph(other.get("documents_heading"), BODY_BOLD, lang, rtl=rtl)],
+        translated_heading = BidiParagraph(other.get("documents_heading"), st.body_bold, lang, rtl=rtl)
+        header.append(Stack([_marker(other, st, short=True), translated_heading],
                             gap=1))
     rows.append(header)
     for doc_id in doc_ids:
         text_de = de.get(f"doc.{doc_id}")
         if not text_de:
             continue
-        row = [BidiParagraph(f"•\u00a0{text_de}", BODY)]
+        row = [BidiParagraph(f"•\u00a0{text_de}", st.body)]
         if bilingual:
-            row.append(BidiParagraph(f"•\u00a0{other.get(f'doc.{doc_id}') or text_de}", BODY, lang, rtl=rtl))
+            row.append(BidiParagraph(f"•\u00a0{other.get(f'doc.{doc_id}') or text_de}", st.body, lang, rtl=rtl))
         rows.append(row)
     widths = [BODY_W / 2, BODY_W / 2] if bilingual else [BODY_W]
     table = Table(rows, colWidths=widths, hAlign="LEFT")
@@ -314,7 +357,8 @@ def _documents(de: LetterTexts, other: LetterTexts, doc_ids: list[str], bilingua
     return table
 
 
-def _course_table(data: LetterData, de: LetterTexts, other: LetterTexts, bilingual: bool, rtl: bool) -> Flowable:
+def _course_table(data: LetterData, de: LetterTexts, other: LetterTexts, bilingual: bool, rtl: bool,
+                  st: _Styles) -> Flowable:
     lang = other.language
     contact = ", ".join(x for x in (data.provider_contact, data.provider_phone, data.provider_email) if x)
     rows: list[tuple[str, str, str]] = [
@@ -330,36 +374,39 @@ def _course_table(data: LetterData, de: LetterTexts, other: LetterTexts, bilingu
          other.get("yes") if data.childcare else other.get("no")),
         ("label_provider_contact", contact, contact),
     ]
-    heading: list[Flowable] = [BidiParagraph(de.get("course_heading"), BODY_BOLD)]
+    heading: list[Flowable | str] = [BidiParagraph(de.get("course_heading"), st.body_bold), ""]
     if bilingual:
-        heading = [Table([[heading[0], Stack([_marker(other, short=True), BidiParagraph(other.get("course_heading"), BODY_BOLD,
-                                                                              lang, rtl=rtl)], gap=1)]],
-                         colWidths=[100 * mm, BODY_W - 100 * mm], hAlign="LEFT",
-                         style=[("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                ("RIGHTPADDING", (0, 0), (-1, -1), 0)])]
-    body: list[list[Flowable | str]] = []
+        translated_heading = BidiParagraph(other.get("course_heading"), st.body_bold, lang, rtl=rtl)
+        heading.append(Stack([_marker(other, st, short=True), translated_heading], gap=1))
+    body: list[list[Flowable | str]] = [heading]
     for key, value_de, value_tr in rows:
         if not value_de:
             continue
-        label: Flowable = BidiParagraph(de.get(key), SMALL)
-        cells: list[Flowable | str] = [label, BidiParagraph(value_de, BODY)]
+        label: Flowable = BidiParagraph(de.get(key), st.small)
+        cells: list[Flowable | str] = [label, BidiParagraph(value_de, st.body)]
         if bilingual:
             # The translated label always; the value again only where it reads differently (dates, days …).
-            translated = other.get(key) + (f": {value_tr}" if value_tr and value_tr != value_de else "")
-            cells.append(BidiParagraph(translated, BODY, lang, rtl=rtl))
+            shown = value_tr if value_tr and value_tr != value_de else ""
+            translated = ": ".join(part for part in (other.get(key), shown) if part)
+            cells.append(BidiParagraph(translated, st.body, lang, rtl=rtl))
         body.append(cells)
     widths = [30 * mm, 70 * mm, BODY_W - 100 * mm] if bilingual else [40 * mm, BODY_W - 40 * mm]
-    table = Table(body, colWidths=widths, hAlign="LEFT")
-    style = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.Color(0.8, 0.8, 0.8)),
-             ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-             ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 4)]
+    # One table, the heading its first row: a long table may go on on the next page between two rows, with the
+    # heading repeated, instead of leaving half of page 1 empty (_body asks for room for a few rows first).
+    table = Table(body, colWidths=widths, hAlign="LEFT", repeatRows=1)
+    style = [("SPAN", (0, 0), (1, 0)), ("VALIGN", (0, 0), (-1, 0), "BOTTOM"), ("VALIGN", (0, 1), (-1, -1), "TOP"),
+             ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.Color(0.8, 0.8, 0.8)),
+             ("TOPPADDING", (0, 1), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 1), (-1, -1), 2),
+             ("LEFTPADDING", (0, 1), (-1, -1), 2), ("RIGHTPADDING", (0, 1), (-1, -1), 4),
+             ("TOPPADDING", (0, 0), (-1, 0), 0), ("BOTTOMPADDING", (0, 0), (-1, 0), 1.5 * mm),
+             ("LEFTPADDING", (0, 0), (-1, 0), 0), ("RIGHTPADDING", (0, 0), (-1, 0), 0)]
     if bilingual:
-        style += [("BACKGROUND", (2, 0), (2, -1), TINT), ("LINEBEFORE", (2, 0), (2, -1), 2, BAR)]
+        style += [("BACKGROUND", (2, 1), (2, -1), TINT), ("LINEBEFORE", (2, 1), (2, -1), 2, BAR)]
     table.setStyle(TableStyle(style))
-    return Stack([*heading, table], gap=1.5 * mm)
+    return table
 
 
-def _return_slip(data: LetterData, de: LetterTexts) -> Flowable:
+def _return_slip(data: LetterData, de: LetterTexts, st: _Styles) -> Flowable:
     """For the provider, German only: the answers map onto referral statuses (resources/letters/return_slip.toml)."""
     slip = catalog.return_slip()
     head = data.letterhead
@@ -367,11 +414,11 @@ def _return_slip(data: LetterData, de: LetterTexts) -> Flowable:
     values = {"Name": shorten(data.latin_name), "Aktenzeichen": data.file_number,
               "Kurs": f"{de.course_type(data)}, {data.provider}, Nr. {data.course_number}",
               "Kursbeginn": de.date(data.start)}
-    fields = [BidiParagraph(f"{name}: {values.get(name, '')}", BODY) for name in slip.fields]
-    answers: list[Flowable] = [CheckItem(BidiParagraph(o.text + (" ______________" if o.fill_in else ""), BODY))
+    fields = [BidiParagraph(f"{name}: {values.get(name, '')}", st.body) for name in slip.fields]
+    answers: list[Flowable] = [CheckItem(BidiParagraph(o.text + (" ______________" if o.fill_in else ""), st.body))
                                for o in slip.options if not o.reason]
-    answers.append(CheckItem(BidiParagraph(slip.reasons_heading, BODY)))
-    reasons: list[Flowable] = [CheckItem(BidiParagraph(o.text + (" ______________" if o.fill_in else ""), BODY))
+    answers.append(CheckItem(BidiParagraph(slip.reasons_heading, st.body)))
+    reasons: list[Flowable] = [CheckItem(BidiParagraph(o.text + (" ______________" if o.fill_in else ""), st.body))
                                for o in slip.options if o.reason]
     grid = Table([[Stack(fields, gap=0.5), Stack([*answers, Spacer(1, 1), *reasons[:0]], gap=0.5)]],
                  colWidths=[BODY_W * 0.52, BODY_W * 0.48], hAlign="LEFT",
@@ -380,7 +427,7 @@ def _return_slip(data: LetterData, de: LetterTexts) -> Flowable:
                           Stack(reasons[(len(reasons) + 1) // 2:], gap=0.5)]],
                         colWidths=[BODY_W * 0.5, BODY_W * 0.5], hAlign="LEFT",
                         style=[("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (0, -1), 6 * mm)])
-    signature = BidiParagraph("      ".join(f"{name}: ____________________" for name in slip.signature_fields), BODY)
-    return KeepTogether([CutLine(), BidiParagraph(slip.title, SUBJECT), BidiParagraph(f"{slip.intro}: {address}", SMALL,
+    signature = BidiParagraph("      ".join(f"{name}: ____________________" for name in slip.signature_fields), st.body)
+    return KeepTogether([CutLine(), BidiParagraph(slip.title, st.subject), BidiParagraph(f"{slip.intro}: {address}", st.small,
                                                                                      space_after=3),
                          grid, reason_grid, Spacer(1, 5 * mm), signature])

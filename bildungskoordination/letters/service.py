@@ -49,10 +49,13 @@ class TextEntry:
     german: str        # the German source text (or its replacement)
     catalog: str       # this language's catalog text ("" when not translated)
     override: str      # the coordinator's replacement ("" when none)
+    # The German text was replaced after this translation was made: it no longer says what the binding text
+    # says, so it is not printed (the part stands in German only) until a new replacement is entered.
+    outdated: bool = False
 
     @property
     def effective(self) -> str:
-        return self.override or self.catalog
+        return "" if self.outdated else self.override or self.catalog
 
 
 class LetterService:
@@ -75,8 +78,9 @@ class LetterService:
         translated = catalog.catalog_texts(language)
         overrides = self._overrides(language)
         german_overrides = self._overrides("de")
-        return [TextEntry(key, german_overrides.get(key, german), translated.get(key, ""), overrides.get(key, ""))
-                for key, german in source.items()]
+        outdated = self._outdated(language)
+        return [TextEntry(key, german_overrides.get(key, german), translated.get(key, ""), overrides.get(key, ""),
+                          key in outdated) for key, german in source.items()]
 
     def set_text(self, language: str, key: str, text: str) -> None:
         """Replace one text of one language (kept in the database); ValidationError when placeholders differ."""
@@ -100,12 +104,25 @@ class LetterService:
         self.bus.publish(Change("letter_text", "updated"))
 
     def _overrides(self, language: str) -> dict[str, str]:
+        return {key: text for key, (text, _at) in self._override_rows(language).items()}
+
+    def _override_rows(self, language: str) -> dict[str, tuple[str, datetime]]:
         with self.store.read() as s:
-            rows = s.execute(select(LetterText.key, LetterText.text).where(LetterText.language == language)).all()
-        return {key: text for key, text in rows}
+            rows = s.execute(select(LetterText.key, LetterText.text, LetterText.updated_at)
+                             .where(LetterText.language == language)).all()
+        return {key: (text, at) for key, text, at in rows}
+
+    def _outdated(self, language: str) -> frozenset[str]:
+        """Keys whose German text was replaced later than this language's text was (catalog texts always are):
+        a translation of the old German text must not stand next to the new binding one."""
+        if language == catalog.SOURCE_LANGUAGE:
+            return frozenset()
+        own = self._override_rows(language)
+        return frozenset(key for key, (_text, at) in self._override_rows(catalog.SOURCE_LANGUAGE).items()
+                         if key not in own or own[key][1] < at)
 
     def letter_texts(self, language: str) -> LetterTexts:
-        return LetterTexts(language, self._overrides(language))
+        return LetterTexts(language, self._overrides(language), withdrawn=self._outdated(language))
 
     # --- letterhead ---------------------------------------------------------------------------------
     def letterhead(self) -> Letterhead:

@@ -16,6 +16,9 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import ShapeData, ShapedStr
 
 _FEATURES = {"kern": True, "liga": True}
+_JOINERS = "\u200c\u200d"
+_NO_JOINERS = str.maketrans("", "", _JOINERS)
+_EXPLICIT = "\u202a\u202b\u202c\u202d\u202e"  # removed by rule X9; only LRE … PDF ever get here
 
 
 @dataclass(frozen=True)
@@ -75,13 +78,31 @@ def bidi_levels(text: str, rtl: bool) -> tuple[str, list[int]]:
     storage = algorithm.get_empty_storage()
     storage["base_level"] = 1 if rtl else 0
     storage["base_dir"] = "R" if rtl else "L"
-    algorithm.get_embedding_levels(text, storage, False, False)
+    # The joiners are BN, which python-bidi deletes (rule X9) – but ZWNJ is spelling in Persian (می‌خواهم) and
+    # must reach the shaper. So they are left out here and put back with their neighbour's level (as X9 says).
+    algorithm.get_embedding_levels(text.translate(_NO_JOINERS), storage, False, False)
     algorithm.explicit_embed_and_overrides(storage, False)
     algorithm.resolve_weak_types(storage, False)
     algorithm.resolve_neutral_types(storage, False)
     algorithm.resolve_implicit_levels(storage, False)
-    chars = storage["chars"]
-    return "".join(ch["ch"] for ch in chars), [int(ch["level"]) for ch in chars]
+    resolved = iter(storage["chars"])
+    chars: list[str] = []
+    levels: list[int] = []
+    pending = 0  # joiners at the very start take the level of the character after them
+    for char in text:
+        if char in _JOINERS:
+            chars.append(char)
+            if levels:
+                levels.append(levels[-1])
+            else:
+                pending += 1
+        elif char not in _EXPLICIT:
+            item = next(resolved)
+            chars.append(item["ch"])
+            levels.extend([int(item["level"])] * (pending + 1))
+            pending = 0
+    levels.extend([1 if rtl else 0] * pending)
+    return "".join(chars), levels
 
 
 def visual_order(levels: list[int]) -> list[int]:

@@ -1,7 +1,7 @@
 """Command-line commands of this feature; registered by bildungskoordination.cli. Heavy imports inside.
 
     export-counts (--year JJJJ | --from JJJJ-MM-TT --to JJJJ-MM-TT) --out DATEI [--format xlsx|csv|pdf]
-                  [--k N] [--tables ID,ID,…]
+                  [--k N] [--tables ID,ID,…] [--ignore-warnings]
 
 Everything the user typed is checked before the database is opened; a mistake is one German line on
 stderr, exit 1, and no file is written.
@@ -37,6 +37,8 @@ def register(sub: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
     p.add_argument("--out", type=Path, required=True, metavar="DATEI", help=_("Ausgabedatei"))
     p.add_argument("--k", default="3", metavar="N", help=_("Mindestfallzahl, mindestens 3 (Standard 3)"))
     p.add_argument("--tables", metavar="ID,ID,…", help=_("nur diese Tabellen (Standard: alle)"))
+    p.add_argument("--ignore-warnings", action="store_true",
+                   help=_("auch speichern, wenn die Ausfuhr zusammen mit früheren geheim gehaltene Zahlen verriete"))
     return {"export-counts": _cmd_export_counts}
 
 
@@ -60,11 +62,15 @@ def _cmd_export_counts(args: argparse.Namespace) -> int:
                 return _fail(_("unbekannte Tabelle(n) {unknown} – vorhanden sind: {known}").format(
                     unknown=", ".join(unknown), known=", ".join(known)))
         report = monitoring.report(period, tables=wanted, k=k)
+        for warning in report.warnings:
+            print(_("Hinweis: {warning}").format(warning=warning), file=sys.stderr)
+        # The GUI shows these warnings before saving; a script must not write past them unnoticed.
+        if report.warnings and not args.ignore_warnings:
+            return _fail(_("nicht gespeichert: die Ausfuhr würde zusammen mit früheren Ausfuhren geheim gehaltene "
+                           "Zahlen erkennbar machen (siehe Hinweise; mit --ignore-warnings trotzdem speichern)"))
         monitoring.export(report, args.out, file_format)
     finally:
         services.close()
-    for warning in report.warnings:
-        print(_("Hinweis: {warning}").format(warning=warning), file=sys.stderr)
     suppressed = sum(1 for t in report.tables for row in t.rows for c in row.cells if c.suppressed)
     print(_("{file}: {period} ({start} – {end}), {tables} Tabellen, {suppressed} Werte geheim gehalten (k = {k})").format(
         file=args.out, period=period.label, start=f"{period.start:%d.%m.%Y}", end=f"{period.end:%d.%m.%Y}",

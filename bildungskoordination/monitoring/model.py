@@ -76,6 +76,9 @@ class CountTable:
     # Columns whose rows do NOT add up to the total row even though ``rows_additive`` is True (e.g. distinct
     # persons by channel beside contacts by channel): they are left out of the row-wise differencing check.
     nonadditive_columns: tuple[int, ...] = ()
+    # Never published: states for the suppression how cells of other tables hang together (course starts =
+    # referrals now "begonnen" + now "abgeschlossen" when none dropped out after the start).
+    internal: bool = False
 
 
 @dataclass(frozen=True)

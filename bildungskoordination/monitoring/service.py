@@ -110,6 +110,7 @@ class MonitoringService:
             earlier = [export_log.logged_export(r.id, r.created_at, r.period_from, r.period_to, r.tables, r.k,
                                                 r.details) for r in s.scalars(select(ExportLog))]
         warnings = export_log.overlap_warnings(report, earlier, lambda p: self._suppressed(p, k)[0])
+        warnings += export_log.recovery_warnings(report, earlier, all_tables)
         return CountsReport(report.period, report.k, report.tables, report.created_at, report.district,
                             report.merges, tuple(warnings))
 
@@ -122,7 +123,8 @@ class MonitoringService:
             tables, merges = build_tables(raw, cats, k)
             if len(self._cache) > 32:
                 self._cache.clear()
-            self._cache[key] = (suppress(tables, k), merges)
+            # Internal tables only tie cells of the others together for the suppression: never published.
+            self._cache[key] = (tuple(t for t in suppress(tables, k) if not t.internal), merges)
         return self._cache[key]
 
     def export(self, report: CountsReport, path: Path, file_format: str) -> None:

@@ -5,10 +5,14 @@
   row plus its total column) a single hidden entry could be recovered as total minus the rest, so a second one
   is hidden – the smallest non-zero published inner cell of that line (a 0 is never hidden: it carries no
   information, and hiding it would not protect anything), else the line's total.
+* A line whose hidden entries add up to no more than their number (beside a published total) gets one more
+  hidden entry the same way: zeros are published, so every hidden entry is ≥ 1 and "1 + 1 = 2" would tell.
 * The same population has one status everywhere: statuses are kept per cell ``key`` across all tables of a
   report, so a cell hidden in one table is hidden in every other table that shows the same key.
-Primary → secondary → propagation via keys is repeated until nothing changes (a fixpoint: statuses only
-ever go from shown to suppressed, so it ends).
+* Finally the whole linear system of all tables is checked (audit.determined): a hidden cell that a combination
+  of several lines still fixes gets a partner in one of its lines.
+Everything is repeated until nothing changes (a fixpoint: statuses only ever go from shown to suppressed, so it
+ends).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from bildungskoordination.i18n import _
+from bildungskoordination.monitoring import audit
 from bildungskoordination.monitoring.model import MIN_K, Cell, CellStatus, CountTable, Row
 
 Key = tuple[str, ...]
@@ -69,18 +74,49 @@ def suppress(tables: Sequence[CountTable], k: int) -> tuple[CountTable, ...]:
                 if 0 < cell.value < k:
                     status[key] = CellStatus.PRIMARY
     lines = [[cell_key(t, r, c) for r, c in line] for t in tables for line in additive_lines(t)]
+    while True:
+        _close_lines(lines, status, values)
+        exposed = audit.determined(lines, status)
+        if not exposed:
+            break
+        extra = next((p for key in exposed if (p := _partner(key, lines, status, values)) is not None), None)
+        if extra is None:   # nothing left to hide: violations() reports it and the export is refused
+            break
+        status[extra] = CellStatus.SECONDARY
+    return tuple(_with_status(t, status) for t in tables)
+
+
+def _close_lines(lines: list[list[Key]], status: dict[Key, CellStatus], values: dict[Key, int]) -> None:
+    """Hide partners until no line has exactly one hidden entry and none pins its hidden entries to 1."""
     changed = True
     while changed:
         changed = False
-        for line in lines:
+        ones = set(audit.ones_lines(lines, status, values))
+        for n, line in enumerate(lines):
             hidden = [key for key in line if key in status]
-            if len(hidden) != 1:
+            if len(hidden) != 1 and n not in ones:
                 continue
             extra = _second_cell(line, status, values)
             if extra is not None:
                 status[extra] = CellStatus.SECONDARY
                 changed = True
-    return tuple(_with_status(t, status) for t in tables)
+                ones = set(audit.ones_lines(lines, status, values))
+
+
+def _partner(key: Key, lines: list[list[Key]], status: dict[Key, CellStatus], values: dict[Key, int]) -> Key | None:
+    """The smallest shown non-zero cell (inner cells before totals) of a line through ``key``; when those lines
+    have none, of the lines linked to them by hidden cells, and so on (a new unknown there frees ``key``)."""
+    reached, seen_lines = {key}, set()
+    while True:
+        through = [n for n, line in enumerate(lines) if n not in seen_lines and reached.intersection(line)]
+        if not through:
+            return None
+        seen_lines.update(through)
+        for pool in ([k for n in through for k in lines[n][:-1]], [lines[n][-1] for n in through]):
+            candidates = [k for k in pool if k not in status and values[k] > 0]
+            if candidates:
+                return min(candidates, key=lambda k: (values[k], k))
+        reached.update(k for n in through for k in lines[n] if k in status)
 
 
 def _second_cell(line: list[Key], status: dict[Key, CellStatus], values: dict[Key, int]) -> Key | None:
@@ -104,7 +140,9 @@ def _with_status(table: CountTable, status: dict[Key, CellStatus]) -> CountTable
 
 def violations(tables: Iterable[CountTable], k: int) -> list[str]:
     """What is unsafe in already suppressed tables (empty when safe): a published count from 1 to k-1, a line
-    with exactly one hidden entry, or one key with two statuses. Used before every export."""
+    with exactly one hidden entry, a line of hidden ones, a hidden cell that several lines together fix, or one
+    key with two statuses. Used before every export."""
+    tables = list(tables)
     problems: list[str] = []
     seen: dict[Key, bool] = {}
     for table in tables:
@@ -120,6 +158,13 @@ def violations(tables: Iterable[CountTable], k: int) -> list[str]:
                 r, c = line[-1]
                 problems.append(f"{table.id}: eine Summenzeile/-spalte („{table.rows[r].label}“, Spalte {c + 1}) "
                                 f"hat genau eine geheim gehaltene Zahl")
+    lines = [[cell_key(t, r, c) for r, c in line] for t in tables for line in additive_lines(t)]
+    hidden = {key for key, suppressed in seen.items() if suppressed}
+    values = {cell_key(t, r, c): x.value for t in tables for r, row in enumerate(t.rows) for c, x in enumerate(row.cells)}
+    for n in audit.ones_lines(lines, hidden, values):
+        problems.append(f"Summe {'/'.join(lines[n][-1])}: die geheim gehaltenen Zahlen sind rückrechenbar (alle 1)")
+    for key in audit.determined(lines, hidden):
+        problems.append(f"Zelle {'/'.join(key)}: aus mehreren Summen zusammen rückrechenbar")
     return problems
 
 

@@ -94,9 +94,9 @@ def count(session: Session, period: Period, cats: Categories) -> RawCounts:
             "SELECT co.course_type, r.status, count(*) FROM referral r JOIN course co ON co.id = r.course_id "
             f"WHERE {referral_filter} GROUP BY 1, 2"), params):
         raw.referrals[(course_type, status)] += n
-    for began, course_start, first_contact in session.execute(text(
+    for began, course_start, first_contact, _status in session.execute(text(
             "SELECT (SELECT min(e.at) FROM referral_event e WHERE e.referral_id = r.id AND e.status = 'begonnen'), "
-            "co.start, (SELECT min(c.contact_date) FROM contact c WHERE c.person_id = r.person_id) "
+            "co.start, (SELECT min(c.contact_date) FROM contact c WHERE c.person_id = r.person_id), r.status "
             "FROM referral r JOIN course co ON co.id = r.course_id "
             f"WHERE {referral_filter} AND (r.status = 'begonnen' OR EXISTS (SELECT 1 FROM referral_event e "
             "WHERE e.referral_id = r.id AND e.status = 'begonnen'))"), params):
@@ -187,14 +187,20 @@ def build_tables(raw: RawCounts, cats: Categories, k: int) -> tuple[list[CountTa
         tables.append(_person_table(table_id, title, row_title, dim, order, counts, raw.persons, note))
     tables.append(_referral_table(titles, cats, raw))
     tables.append(_start_table(titles, cats, raw, k))
+    tables.append(_start_relation(raw))
     return tables, merges
 
 
 def _contact_table(table_id: str, titles: dict[str, str], row_title: str, cats: tuple[Category, ...],
                    counts: dict[str, tuple[int, int]], dim: str, raw: RawCounts, *, additive: bool = True,
                    note: str = "") -> CountTable:
-    rows = [Row(c.label, (cell(counts.get(c.code, (0, 0))[0], "contacts", f"{dim}={c.code}"),
-                          cell(counts.get(c.code, (0, 0))[1], "persons", f"{dim}={c.code}"))) for c in cats]
+    rows = []
+    for c in cats:
+        contacts, persons = counts.get(c.code, (0, 0))
+        # A row holding every contact holds every person: a reader sees that from the published contacts, so
+        # its persons cell is the persons total and must share its key (else it would publish a hidden total).
+        persons_key = ("total",) if 0 < contacts == raw.contacts else (f"{dim}={c.code}",)
+        rows.append(Row(c.label, (cell(contacts, "contacts", f"{dim}={c.code}"), cell(persons, "persons", *persons_key))))
     rows.append(Row(TOTAL, (cell(raw.contacts, "contacts", "total"), cell(raw.persons, "persons", "total")), True))
     return CountTable(table_id, titles[table_id], row_title, ("Kontakte", "Personen"), tuple(rows),
                       rows_additive=additive, columns_additive=False, note=note,
@@ -274,3 +280,21 @@ def _start_table(titles: dict[str, str], cats: Categories, raw: RawCounts, k: in
     table_id = "vermittlungen_wartezeit"
     return CountTable(table_id, titles[table_id], "Zeit bis Kursbeginn", ("Vermittlungen",), tuple(rows),
                       columns_additive=False, note=note)
+
+
+def _start_relation(raw: RawCounts) -> CountTable:
+    """Internal: starts total = referrals now "begonnen" + now "abgeschlossen" (reachable only after the start)
+    + the rest (dropped out after the start). A reader sees the first two as column totals of the referral
+    table and knows the rest is 0 when no referral is "abgebrochen" – without this line a published start total
+    could reveal a hidden column total there, or the other way round. Only stated when the rest is 0: otherwise
+    it is unknown to a reader (at most the "abgebrochen" total) and the line fixes nothing."""
+    now: Counter[str] = Counter()
+    for (_type, status), n in raw.referrals.items():
+        now[status] += n
+    rest = len(raw.start_days) - now["begonnen"] - now["abgeschlossen"]
+    rows = (Row("begonnen", (cell(now["begonnen"], "referrals", "status=begonnen"),)),
+            Row("abgeschlossen", (cell(now["abgeschlossen"], "referrals", "status=abgeschlossen"),)),
+            Row("übrige", (cell(max(rest, 0), "starts", "began_other_status"),)),
+            Row(TOTAL, (cell(len(raw.start_days), "starts", "total"),), True))
+    return CountTable("_kursbeginn_bezug", "", "", ("",), rows, rows_additive=rest == 0, columns_additive=False,
+                      internal=True)

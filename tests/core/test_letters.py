@@ -214,3 +214,60 @@ def test_logo_from_the_letterhead_is_printed_and_a_broken_one_is_left_out(servic
     assert b"/Subtype /Image" in services.letters.render([rid], "de", action=None)
     logo.write_bytes(b"not an image")
     assert b"/Subtype /Image" not in services.letters.render([rid], "de", action=None)
+
+
+@pytest.mark.parametrize("language", ["fa", "fa_AF", "ckb"])
+def test_zero_width_non_joiner_reaches_the_shaper(language):
+    # "می‌خواهم": without the ZWNJ, ی would join خ and the word would read "میخواهم".
+    word = "می\u200cخواهم"
+    lines = layout(word, chain_for(language), TextStyle(), 300, rtl=True)
+    pieces = [p for line in lines for p in line.pieces]
+    assert "".join(p.text for p in pieces) == word
+    joined = layout(word.replace("\u200c", ""), chain_for(language), TextStyle(), 300, rtl=True)
+    assert [p.glyph_ids for p in pieces] != [p.glyph_ids for line in joined for p in line.pieces]
+
+
+def test_a_replaced_german_text_withdraws_its_old_translation_until_it_is_replaced_too(services, drawn):
+    catalog_intro = services.letters.letter_texts("ar").get("intro")
+    assert catalog_intro
+    services.letters.set_text("de", "intro", "Wir haben für Sie einen ganz neuen Kurs gefunden.")
+    entry = next(e for e in services.letters.texts("ar") if e.key == "intro")
+    assert entry.outdated and entry.effective == "" and entry.catalog == catalog_intro
+    services.letters.render([refer(services, "ar")], "ar", on=date(2026, 12, 2))
+    printed = " ".join(piece.text for piece, _x, _y in drawn)
+    assert "ganz neuen Kurs" in printed
+    assert catalog_intro.split()[1] not in printed.split(), "the translation of the old German text was printed"
+    services.letters.set_text("ar", "intro", "وجدنا لكم دورة جديدة تماما.")
+    entry = next(e for e in services.letters.texts("ar") if e.key == "intro")
+    assert not entry.outdated and entry.effective == "وجدنا لكم دورة جديدة تماما."
+    drawn.clear()
+    services.letters.render([refer(services, "ar", number="IK-2")], "ar", on=date(2026, 12, 2))
+    assert "جديدة" in {piece.text for piece, _x, _y in drawn}
+    assert not any(e.outdated for e in services.letters.texts("fa") if e.key != "intro")
+
+
+LONG_COURSE = dict(
+    provider="Gemeinnützige Bildungs- und Beschäftigungsgesellschaft für Integration, Qualifizierung und Arbeit im "
+             "Landkreis Trier-Saarburg mbH (Zweigstelle Hermeskeil-Thalfang)",
+    course_number="IK-2703-01-ABCDEFGH", course_type="bsk_spezial", entry_level="B1", target_level="C1",
+    start=date(2027, 3, 1), end=date(2027, 9, 24), registration_deadline=date(2027, 2, 15),
+    days=["mo", "di", "mi", "do", "fr", "sa"], time_from="08:30", time_to="12:45", places=20, status="offen",
+    address="Bildungszentrum am Alten Güterbahnhof, Gebäude C, 3. Obergeschoss, Raum 3.217, "
+            "Friedrich-Wilhelm-Raiffeisen-Straße 123a, 54411 Hermeskeil-Höfchen",
+    contact_person="Frau Dr. Anna-Katharina Demir-Schneider (Fachbereichsleitung Sprache und Integration)",
+    phone="+49 (0) 6503 12345-6789", email="anna-katharina.demir-schneider@bildungsgesellschaft-trier-saarburg.example")
+
+
+@pytest.mark.parametrize("language", ["fr", "so", "ar", "ti"])
+def test_long_provider_address_and_contact_still_fit_on_two_pages(services, language):
+    cid = services.courses.create(CourseData(**LONG_COURSE))
+    pid = services.people.create(PersonData(
+        family_name="Abdulrahman-Al-Hashimi", given_name="Mohammed Abdullah", name_original="محمد عبدالله الهاشمي",
+        address="c/o Unterkunft Am Sportplatz, Zimmer 12, Hauptstraße 150, 54411 Hermeskeil", letter_language=language,
+        consent_date=date(2026, 1, 5)))
+    rid = services.referrals.refer(pid, cid, on=date(2026, 12, 1))
+    pdf = services.letters.render([rid, refer(services, language)], language, on=date(2026, 12, 2), action=None)
+    document = pypdfium2.PdfDocument(pdf)
+    footers = [document[i].get_textpage().get_text_range() for i in range(len(document))]
+    assert len(footers) == 4, "each letter of the batch must stay within two pages"
+    assert ["Seite 1" in t for t in footers] == [True, False, True, False]

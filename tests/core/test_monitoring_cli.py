@@ -87,3 +87,19 @@ def test_help_does_not_load_the_database_layer():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "--year" in result.stdout and "--tables" in result.stdout
+
+
+def test_differencing_warning_stops_the_export_unless_ignored(tmp_path, capsys):
+    # Q1 first, then January–April: the difference of the two is April alone, with small counts in it.
+    db = tmp_path / "own.sqlite3"   # an export log of its own
+    assert main(["--db", str(db), "demo", "--persons", "120", "--seed", "2"]) == 0
+    code, _out, err = export(db, "--from", "2026-01-01", "--to", "2026-03-31", "--out", str(tmp_path / "q1.csv"),
+                             capsys=capsys)
+    assert code == 0, err
+    target = tmp_path / "jan-apr.csv"
+    code, out, err = export(db, "--from", "2026-01-01", "--to", "2026-04-30", "--out", str(target), capsys=capsys)
+    assert code == 1 and "Hinweis: Vorsicht" in err and "nicht gespeichert" in err and "--ignore-warnings" in err
+    assert not target.exists() and out == ""
+    code, out, err = export(db, "--from", "2026-01-01", "--to", "2026-04-30", "--out", str(target),
+                            "--ignore-warnings", capsys=capsys)
+    assert code == 0 and target.exists() and "Hinweis: Vorsicht" in err

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from bildungskoordination.events import Change
-from bildungskoordination.monitoring import periods
-from bildungskoordination.monitoring.model import Cell, Row
+from bildungskoordination.monitoring import export_log, periods
+from bildungskoordination.monitoring.model import Cell, CellStatus, CountsReport, CountTable, Row
 from bildungskoordination.people.records import ContactData, PersonData
 from bildungskoordination.services import Services
 from bildungskoordination.store.models import ExportLog
@@ -129,3 +129,78 @@ def test_new_contact_shows_in_the_next_report(services):
     services.contacts.add(pid, ContactData(contact_date=date(2026, 3, 1), topics=["arbeit"]))
     after = services.monitoring.report(periods.quarter(2026, 1)).table("beratung_themen").rows[-1].cells[0].value
     assert (before, after) == (5, 6)
+
+
+# --- review fixes: sums of published periods ------------------------------------------------------------------
+
+def _contacts(sv, person: int, first: date, channel: str, n: int) -> None:
+    for i in range(n):
+        sv.contacts.add(person, ContactData(contact_date=first + timedelta(days=i), topics=["arbeit"], channel=channel))
+
+
+def test_hidden_cell_that_earlier_quarters_add_up_to_is_warned(tmp_path, monkeypatch):
+    # Q1: persönlich 3, Telefon 1, Video 5 → Telefon and its partner persönlich hidden, Video published.
+    # Q2: persönlich 10, Video 3 → all published. H1: Telefon 1 with partner Video 8 = 5 + 3 from the quarters,
+    # so H1's Telefon would be 22 − 13 − 8 = 1: the H1 export must warn.
+    sv = Services.open(None)
+    try:
+        fake_writer(monkeypatch)
+        pid = sv.people.create(PersonData(family_name="Eins", given_name="Test", consent_date=date(2025, 1, 2)))
+        _contacts(sv, pid, date(2026, 1, 5), "persoenlich", 3)
+        _contacts(sv, pid, date(2026, 1, 20), "telefon", 1)
+        _contacts(sv, pid, date(2026, 2, 1), "video", 5)
+        _contacts(sv, pid, date(2026, 4, 1), "persoenlich", 10)
+        _contacts(sv, pid, date(2026, 5, 1), "video", 3)
+        for q in (1, 2):
+            report = sv.monitoring.report(periods.quarter(2026, q), tables=["beratung_kontaktweg"])
+            sv.monitoring.export(report, tmp_path / f"q{q}.csv", "csv")
+        half = sv.monitoring.report(periods.half_year(2026, 1), tables=["beratung_kontaktweg"])
+        video = next(row for row in half.table("beratung_kontaktweg").rows if row.label == "Video")
+        assert video.cells[0].suppressed
+        assert any("aus früheren Ausfuhren errechnen" in w and "Video" in w for w in half.warnings), half.warnings
+    finally:
+        sv.close()
+
+
+def _logged(n: int, period, suppressed=(), tables=("t",)) -> export_log.LoggedExport:
+    return export_log.LoggedExport(n, datetime(2026, 12, 1, 10, n), period, tuple(tables), 3, frozenset(suppressed))
+
+
+def _report(period, hidden: bool) -> CountsReport:
+    status = CellStatus.SECONDARY if hidden else CellStatus.SHOWN
+    rows = (Row("a", (Cell(7, status, ("contacts", "x")),)), Row("b", (Cell(9, status, ("persons", "x")),)))
+    table = CountTable("t", "T", "r", ("n",), rows, rows_additive=False)
+    return CountsReport(period, 3, (table,), datetime(2026, 12, 2))
+
+
+def test_sum_check_year_minus_three_quarters_and_false_alarms():
+    q = [periods.quarter(2026, i) for i in (1, 2, 3, 4)]
+    nine_months = periods.free_range(date(2026, 1, 1), date(2026, 9, 30))
+    year = periods.year(2026)
+    new = _report(q[3], hidden=True)
+    # The year minus January–September is the fourth quarter.
+    assert export_log.recovery_warnings(new, [_logged(1, year), _logged(2, nine_months)], new.tables)
+    # Only the year: no sum gives the fourth quarter. Persons do not add up over periods: never flagged.
+    assert export_log.recovery_warnings(new, [_logged(1, year)], new.tables) == []
+    assert export_log.recovery_warnings(new, [_logged(1, year, [("contacts", "x")]), _logged(2, nine_months)],
+                                        new.tables) == []
+    # The other way round: the year hid the cell, the quarters published it – the fourth one completes the sum.
+    shown = _report(q[3], hidden=False)
+    earlier = [_logged(1, year, [("contacts", "x"), ("persons", "x")])] + [_logged(2 + i, q[i]) for i in range(3)]
+    warnings = export_log.recovery_warnings(shown, earlier, shown.tables)
+    assert len(warnings) == 1 and "1 Ausfuhren: 2026 (01.12.2026)" in warnings[0]
+    assert export_log.recovery_warnings(shown, earlier[:3], shown.tables) == []
+
+
+def test_same_period_with_another_suppression_pattern_is_warned():
+    # The same period exported again (another k, corrected data): a persons cell hidden then and published now
+    # gives the earlier export's hidden cell away. Nested periods are the differencing check's business.
+    year = periods.year(2026)
+    earlier = [_logged(1, year, [("persons", "x")])]
+    shown = _report(year, hidden=False)
+    warnings = export_log.recovery_warnings(shown, earlier, shown.tables)
+    assert len(warnings) == 1 and "Zahlen errechenbar" in warnings[0] and "T: b" in warnings[0]
+    hidden = _report(year, hidden=True)
+    assert export_log.recovery_warnings(hidden, [_logged(1, year)], hidden.tables)
+    assert export_log.recovery_warnings(shown, [_logged(1, periods.half_year(2026, 1), [("persons", "x")])],
+                                        shown.tables) == []

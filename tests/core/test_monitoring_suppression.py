@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import tempfile
 import zipfile
+from collections import Counter
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -177,3 +179,91 @@ def test_random_datasets_export_safely(people, k):
         assert "Qx" not in blob
     finally:
         sv.close()
+
+
+# --- review fixes: what an attacker can still work out ----------------------------------------------------------
+
+def test_two_hidden_ones_beside_a_published_total_get_a_third_partner():
+    # 50 + . + . = 52 with zeros always published: both hidden cells would have to be exactly 1.
+    table = suppress([one_way("a", "a", [50, 1, 1])], 3)[0]
+    published = [row.cells[0].published for row in table.rows]
+    assert published.count(".") >= 3, published
+    assert violations([table], 3) == []
+
+
+def test_hidden_ones_line_is_a_violation():
+    table = one_way("a", "a", [50, 1, 1])
+    rows = list(table.rows)
+    for i in (1, 2):
+        rows[i] = Row(rows[i].label, (replace(rows[i].cells[0], status=CellStatus.PRIMARY),))
+    assert any("alle 1" in p for p in violations([replace(table, rows=tuple(rows))], 3))
+
+
+def _hidden_grid(grid: list[list[int]], hidden: set[tuple[int, int]]) -> CountTable:
+    table = two_way(grid)
+    rows = [Row(row.label, tuple(replace(x, status=CellStatus.SECONDARY) if (r, c) in hidden else x
+                                for c, x in enumerate(row.cells)), row.is_total) for r, row in enumerate(table.rows)]
+    return replace(table, rows=tuple(rows))
+
+
+def test_bridge_between_two_hidden_blocks_is_found():
+    # Two 2×2 blocks of hidden cells joined by cell (1, 2): every row and column has 0 or ≥ 2 hidden cells,
+    # yet (1, 2) = rows 0+1 minus columns 0+1 of the first block.
+    grid = [[5, 6, 0, 0, 9], [7, 8, 4, 0, 9], [0, 0, 5, 6, 9], [0, 0, 7, 8, 9]]
+    hidden = {(0, 0), (0, 1), (1, 0), (1, 1), (1, 2), (2, 2), (2, 3), (3, 2), (3, 3)}
+    table = _hidden_grid(grid, hidden)
+    assert all(sum(table.rows[r].cells[c].suppressed for r, c in line) != 1 for line in additive_lines(table))
+    assert any("ref/t=1/s=2" in p for p in violations([table], 3))
+
+
+@settings(max_examples=200, deadline=None)
+@given(grid=st.lists(st.lists(small, min_size=4, max_size=4), min_size=2, max_size=5), k=st.integers(3, 4))
+def test_no_hidden_cell_is_determined_by_the_lines_together(grid, k):
+    result = suppress([two_way(grid)], k)
+    assert violations(result, k) == []
+
+
+def test_start_total_cannot_reveal_a_hidden_begonnen_total():
+    # Referrals: IK angemeldet 1 (primary), IK begonnen 3, EOK angemeldet 7. Nothing "abgeschlossen" or
+    # "abgebrochen" (published as 0), so a reader knows: course starts = column total "begonnen". A published
+    # start total 3 beside a hidden "begonnen" total would unlock the referral table down to the 1.
+    from bildungskoordination.monitoring.audit import determined
+    from bildungskoordination.monitoring.categories import categories
+    from bildungskoordination.monitoring.tables import RawCounts, build_tables
+
+    raw = RawCounts(referrals=Counter({("ik_allgemein", "angemeldet"): 1, ("ik_allgemein", "begonnen"): 3,
+                                       ("eok", "angemeldet"): 7}), start_days=[10, 20, 30])
+    tables, _merges = build_tables(raw, categories(), 3)
+    result = {t.id: t for t in suppress(tables, 3)}
+    referrals, starts = result["vermittlungen_kursart_status"], result["vermittlungen_wartezeit"]
+    begonnen = referrals.columns.index("begonnen")
+    assert referrals.rows[-1].cells[begonnen].suppressed
+    assert starts.rows[-1].cells[0].suppressed
+    # The reader's equations: every published table's lines plus "starts = begonnen + abgeschlossen".
+    published = [t for t in result.values() if not t.internal]
+    lines = [[cell_key(t, r, c) for r, c in line] for t in published for line in additive_lines(t)]
+    lines.append([("referrals", "status=begonnen"), ("referrals", "status=abgeschlossen"), ("starts", "total")])
+    hidden = {cell_key(t, r, c) for t in published for r, row in enumerate(t.rows)
+              for c, x in enumerate(row.cells) if x.suppressed}
+    assert determined(lines, hidden) == []
+
+
+def test_only_channel_used_shares_the_persons_total_status():
+    # Every contact was in person: persons "persönlich" = persons total (a reader sees the other rows are 0).
+    # The age table has four hidden ones, so the persons total 4 is hidden – and must be hidden here too.
+    from bildungskoordination.monitoring.categories import categories
+    from bildungskoordination.monitoring.tables import RawCounts, build_tables
+
+    raw = RawCounts(contacts=6, persons=4, by_topic={"arbeit": (6, 4)}, by_channel={"persoenlich": (6, 4)},
+                    by_interpreter={"ohne": (6, 4)},
+                    persons_by={"age": Counter({"0-5": 1, "27-44": 1, "45-64": 1, "unbekannt": 1}),
+                                "gender": Counter({"w": 4}),
+                                **{d: Counter({"unbekannt": 4}) for d in ("nationality", "residence", "german", "area")}})
+    tables, _merges = build_tables(raw, categories(), 3)
+    result = {t.id: t for t in suppress(tables, 3)}
+    assert result["personen_alter"].rows[-1].cells[0].suppressed
+    for table_id, label in (("beratung_kontaktweg", "persönlich"), ("beratung_sprachmittlung", "ohne Sprachmittlung"),
+                            ("beratung_themen", "Arbeit")):
+        row = next(r for r in result[table_id].rows if r.label == label)
+        assert row.cells[0].published == "6" and row.cells[1].suppressed, (table_id, row)
+    assert violations(list(result.values()), 3) == []

@@ -231,3 +231,29 @@ def test_text_model_passes_the_model_tester(qtmodeltester, services):
     model.set_rows(services.letters.texts("ti"))
     assert model.rowCount() > 10
     qtmodeltester.check(model)
+
+
+def test_settings_say_that_a_replaced_german_text_withdraws_its_translations(qtbot, ctx, services, qtmodeltester):
+    dialog = LetterSettingsDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    editor = dialog.page.texts
+    dialog.page.tabs.setCurrentWidget(editor)
+    editor.select_language("de")
+    editor.select_key("intro")
+    editor.replacement.setPlainText("Wir haben einen neuen Kurs für Sie.")
+    qtbot.mouseClick(editor.apply_button, Qt.MouseButton.LeftButton)
+    assert "Übersetzungen dieses Textes werden nicht mehr gedruckt" in editor.status.text()
+
+    editor.select_language("fa")
+    editor.select_key("intro")
+    assert editor.outdated.isVisible() and "nicht gedruckt" in editor.outdated.text()
+    row = editor.model.row_of("intro")
+    assert editor.model.data(editor.model.index(row, 2)) == "– veraltet, wird nicht gedruckt –"
+    qtmodeltester.check(editor.model)
+    editor.replacement.setPlainText("یک دوره جدید برای شما داریم.")
+    qtbot.mouseClick(editor.apply_button, Qt.MouseButton.LeftButton)
+    assert not editor.outdated.isVisible() and editor.status.text() == "Übernommen."
+    assert editor.model.data(editor.model.index(row, 3)) == "یک دوره جدید برای شما داریم."
+    editor.select_key("closing")
+    assert not editor.outdated.isVisible()

@@ -25,6 +25,7 @@ from bildungskoordination.gui.table_model import RecordTableModel, setup_record_
 from bildungskoordination.gui.widgets import FieldError
 from bildungskoordination.i18n import N_, _
 from bildungskoordination.letters.service import LanguageInfo, TextEntry
+from bildungskoordination.letters.texts import SOURCE_LANGUAGE
 from bildungskoordination.people.records import ValidationError
 
 
@@ -36,6 +37,8 @@ class TextEntryModel(RecordTableModel[TextEntry]):
         return next((i for i, e in enumerate(self._rows) if e.key == key), -1)
 
     def cell(self, e: TextEntry, column: int) -> Any:
+        if e.outdated and column in (2, 3):  # what the letter prints is what the table must say
+            return _("– veraltet, wird nicht gedruckt –") if column == 2 or e.override else ""
         return _one_line([e.key, e.german, e.catalog or _("– fehlt –"), e.override][column])
 
     def extra(self, e: TextEntry, column: int, role: int) -> Any:
@@ -108,6 +111,15 @@ class LetterTextsEditor(QWidget):
         self.replacement.setTabChangesFocus(True)
         self.replacement.setPlaceholderText(_("leer: der Katalogtext gilt"))
         self.error = FieldError()
+        self.outdated = QLabel(_("Der deutsche Text wurde durch eine eigene Fassung ersetzt. Diese Übersetzung "
+                                 "gehört zum alten Text und wird nicht gedruckt – der Brief zeigt diesen Teil nur "
+                                 "auf Deutsch, bis Sie hier eine neue eigene Fassung übernehmen."))
+        self.outdated.setObjectName("outdatedTranslation")
+        self.outdated.setWordWrap(True)
+        self.outdated.setStyleSheet(WARNING_STYLE.replace("#reviewState", "#outdatedTranslation"))
+        self.outdated.setProperty("warn", "true")
+        self.outdated.setVisible(False)
+        form.addRow(self.outdated)
         form.addRow(_("Deutsch:"), self.german)
         form.addRow(_("Katalog:"), self.catalog)
         replacement_label = QLabel(_("&Eigene Fassung:"))
@@ -173,6 +185,7 @@ class LetterTextsEditor(QWidget):
         self.catalog.setPlainText(entry.catalog if entry else "")
         self.replacement.setPlainText(entry.override if entry else "")
         self.error.show_message("")
+        self.outdated.setVisible(bool(entry and entry.outdated))
         editable = entry is not None and not self._read_only
         self.replacement.setReadOnly(not editable)
         self.apply_button.setEnabled(editable)
@@ -201,7 +214,11 @@ class LetterTextsEditor(QWidget):
             self.status.setText(_("Nicht übernommen."))
             return
         self.reload()
-        self.status.setText(_("Übernommen."))
+        if self.language_code() == SOURCE_LANGUAGE and text:
+            self.status.setText(_("Übernommen. Die Übersetzungen dieses Textes werden nicht mehr gedruckt, bis "
+                                  "Sie sie in den anderen Sprachen ebenfalls ersetzen."))
+        else:
+            self.status.setText(_("Übernommen."))
 
     def _on_reset_button_clicked(self) -> None:
         entry = self.selected_entry()
