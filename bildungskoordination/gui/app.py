@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
 import tempfile
@@ -72,6 +73,10 @@ def run(args: argparse.Namespace) -> int:
 
     controller = AppController(services, demo=demo)
     controller.show()
+    # Everything built so far (Qt wrappers, ORM metadata, vocabularies, the window) lives as long as the app:
+    # move it out of the collector's reach, so that a full collection during a keystroke or a matching run
+    # walks only what is new (one measured such pause: 38 ms inside a 2 ms matching call).
+    gc.freeze()
     return app.exec()
 
 

@@ -58,6 +58,9 @@ def register_fonts() -> None:
         from reportlab.pdfbase import pdfmetrics
         from reportlab.pdfbase.ttfonts import TTFont
 
+        from bildungskoordination.letters import to_unicode
+
+        to_unicode.install()
         for family in FAMILIES.values():
             for name, filename in zip((family.regular, family.bold), family.files, strict=False):
                 path = resource_path("fonts", filename)

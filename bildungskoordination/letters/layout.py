@@ -5,8 +5,9 @@ shaped on its own (Arabic joining never crosses a space, so this is exact). Line
 whole words; a word longer than a line is cut by characters. Each line's pieces and spaces are then put in
 visual order by rule L2 and placed from the left; right-to-left paragraphs are right-aligned.
 
-Drawing wraps every piece in a marked-content span with /ActualText (its logical text), so copying text out
-of the PDF or searching it gives the real characters, not the private code points of contextual glyph forms.
+Copying text out of the PDF gives the real letters: to_unicode.py maps the codes of contextual forms and
+ligatures to the characters they stand for. (An /ActualText span per piece was tried first: pdftotext -bbox
+then gives logical words, but plain pdftotext and pdfium – Chrome's viewer – reverse every Arabic word.)
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ class TextStyle:
 
 @dataclass
 class Piece:
-    text: str                  # logical text, for /ActualText
+    text: str                  # logical text (tests read it through DRAW_OBSERVERS)
     font: str
     size: float
     level: int
@@ -184,15 +185,9 @@ def draw_lines(canvas: object, lines: list[Line], x: float, y_top: float, style:
         for piece in line.pieces:
             for observer in DRAW_OBSERVERS:
                 observer(piece, x + piece.x, baseline)
-            c._code.append(f"/Span <</ActualText <{_utf16_hex(piece.text)}>>> BDC")  # type: ignore[attr-defined]
             text = c.beginText(x + piece.x, baseline)  # type: ignore[attr-defined]
             text.setFont(piece.font, piece.size)
             text.textOut(piece.shaped)
             c.drawText(text)  # type: ignore[attr-defined]
-            c._code.append("EMC")  # type: ignore[attr-defined]
         baseline -= style.leading
     c.restoreState()  # type: ignore[attr-defined]
-
-
-def _utf16_hex(text: str) -> str:
-    return "FEFF" + text.encode("utf-16-be").hex().upper()

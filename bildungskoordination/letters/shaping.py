@@ -15,6 +15,8 @@ import uharfbuzz
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import ShapeData, ShapedStr
 
+from bildungskoordination.letters import to_unicode
+
 _FEATURES = {"kern": True, "liga": True}
 _JOINERS = "\u200c\u200d"
 _NO_JOINERS = str.maketrans("", "", _JOINERS)
@@ -50,7 +52,8 @@ def shape(text: str, font_name: str, size: float, rtl: bool) -> Shaped:
     gids: list[int] = []
     total = 0.0
     face = ttf.face
-    for info, pos in zip(buf.glyph_infos, buf.glyph_positions, strict=True):
+    texts = _cluster_texts(text, [info.cluster for info in buf.glyph_infos])
+    for info, pos, cluster_text in zip(buf.glyph_infos, buf.glyph_positions, texts, strict=True):
         gid = info.codepoint
         gids.append(gid)
         mapped = face.glyphToChar.get(gid)
@@ -58,12 +61,32 @@ def shape(text: str, font_name: str, size: float, rtl: bool) -> Shaped:
             uchar = mapped[0]
         else:  # a contextual form or ligature without a cmap entry: ReportLab gives it a private code point
             uchar = ttf.hbAddPrivate(hb_font.glyph_to_string(gid), gid, pos.x_advance)
+        if cluster_text and _stands_for_other_text(uchar):
+            to_unicode.remember(face.name, uchar, cluster_text)
         x_advance = ttf.pdfScale(pos.x_advance)
         data.append(ShapeData(info.cluster, x_advance, ttf.pdfScale(pos.y_advance), ttf.pdfScale(pos.x_offset),
                               ttf.pdfScale(pos.y_offset), face.charWidths[uchar]))
         chars.append(chr(uchar))
         total += x_advance
     return Shaped(ShapedStr("".join(chars), shapeData=data), total * size / 1000, tuple(gids))
+
+
+def _cluster_texts(text: str, clusters: list[int]) -> list[str]:
+    """For each glyph, the characters of its cluster (for the first glyph of a cluster; "" for the others)."""
+    starts = sorted(set(clusters))
+    end_of = {start: (starts[i + 1] if i + 1 < len(starts) else len(text)) for i, start in enumerate(starts)}
+    seen: set[int] = set()
+    result = []
+    for cluster in clusters:
+        result.append("" if cluster in seen else text[cluster:end_of[cluster]])
+        seen.add(cluster)
+    return result
+
+
+def _stands_for_other_text(code: int) -> bool:
+    """A private code point (contextual form, ligature) or an Arabic presentation form: copying the text out
+    of the PDF must give the letters the glyph stands for, not this code."""
+    return 0xE000 <= code <= 0xF8FF or 0xFB50 <= code <= 0xFDFF or 0xFE70 <= code <= 0xFEFF
 
 
 def bidi_levels(text: str, rtl: bool) -> tuple[str, list[int]]:
