@@ -13,6 +13,7 @@ from bildungskoordination.letters import texts as catalog
 
 _WEEKDAYS = ("mo", "di", "mi", "do", "fr", "sa", "so")
 _LRE, _PDF = "\u202a", "\u202c"
+NBSP = "\u00a0"
 
 
 def clean(text: str) -> str:
@@ -99,7 +100,9 @@ class LetterTexts:
         rtl = self.language in catalog.RTL_LANGUAGES
         cleaned = {k: clean(str(v)) for k, v in values.items()}
         if rtl:  # a phone number or an e-mail address inside Arabic keeps its own left-to-right order
-            cleaned = {k: v if not v or _has_rtl(v) else f"{_LRE}{v}{_PDF}" for k, v in cleaned.items()}
+            # … and does not break across a line either (no-break spaces inside it).
+            cleaned = {k: v if not v or _has_rtl(v) else f"{_LRE}{v.replace(' ', NBSP)}{_PDF}"
+                       for k, v in cleaned.items()}
         try:
             return text.format(**cleaned)
         except (KeyError, IndexError, ValueError):

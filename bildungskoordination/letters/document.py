@@ -8,36 +8,36 @@ from __future__ import annotations
 import io
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import BaseDocTemplate, CondPageBreak, Frame, KeepTogether, PageTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import BaseDocTemplate, CondPageBreak, Frame, KeepTogether, PageTemplate, Spacer
 from reportlab.platypus.flowables import Flowable
 
 from bildungskoordination.letters import texts as catalog
 from bildungskoordination.letters.content import LetterData, LetterTexts
-from bildungskoordination.letters.flowables import BidiParagraph, CheckItem, CutLine, Stack
+from bildungskoordination.letters.flowables import BidiParagraph, Stack
 from bildungskoordination.letters.fonts import chain_for, fully_covered, register_fonts
 from bildungskoordination.letters.layout import TextStyle, draw_lines, layout
-
-PAGE_W, PAGE_H = A4
-LEFT, RIGHT = 25 * mm, 20 * mm
-BODY_W = PAGE_W - LEFT - RIGHT
-TINT = colors.Color(0.94, 0.95, 0.97)
-BAR = colors.Color(0.35, 0.45, 0.6)
-GREY = (0.35, 0.35, 0.35)
-
-BODY = TextStyle(size=9.5, leading=12.4)
-BODY_BOLD = TextStyle(size=9.5, leading=12.4, bold=True)
-SUBJECT = TextStyle(size=11, leading=14, bold=True)
-SMALL = TextStyle(size=7.5, leading=9.5, color=GREY)
-TINY = TextStyle(size=7, leading=8.5, color=GREY)
-HEAD = TextStyle(size=12, leading=15, bold=True)
-MAX_PAGES = 2
-COURSE_TABLE_MIN = 55 * mm  # the course table starts on a new page when less than this is left
-SCALES = (1.0, 0.92, 0.85)  # text size of the body, tried in turn while a letter has more than MAX_PAGES pages
+from bildungskoordination.letters.parts import course_table, documents_table, marker, return_slip, same_script, shorten
+from bildungskoordination.letters.style import (
+    BAR,
+    BODY,
+    BODY_W,
+    COURSE_TABLE_MIN,
+    HEAD,
+    LEFT,
+    MAX_PAGES,
+    PAGE_H,
+    RIGHT,
+    SCALES,
+    SMALL,
+    TINT,
+    TINY,
+    Styles,
+    styles_at,
+)
 
 
 def render_letters(letters: Sequence[tuple[LetterData, LetterTexts, LetterTexts]]) -> bytes:
@@ -67,26 +67,10 @@ def _build(letters: Sequence[tuple[LetterData, LetterTexts, LetterTexts]], scale
         if index == 0:
             doc.current = start  # the first page begins before the first flowable is handled
         story.append(start)
-        story.extend(_body(data, german, other, _styles(scale)))
+        story.extend(_body(data, german, other, styles_at(scale)))
     doc.build(story)
     firsts = [*doc.first_pages, doc.page + 1]
     return buffer.getvalue(), [b - a for a, b in zip(firsts, firsts[1:], strict=False)]
-
-
-@dataclass(frozen=True)
-class _Styles:
-    scale: float
-    body: TextStyle
-    body_bold: TextStyle
-    subject: TextStyle
-    small: TextStyle
-
-
-def _styles(scale: float) -> _Styles:
-    def scaled(style: TextStyle) -> TextStyle:
-        return replace(style, size=round(style.size * scale, 2), leading=round(style.leading * scale, 2))
-
-    return _Styles(scale, scaled(BODY), scaled(BODY_BOLD), scaled(SUBJECT), scaled(SMALL))
 
 
 class _LetterStart(Flowable):
@@ -234,11 +218,6 @@ def _is_rtl_text(text: str) -> bool:
     return False
 
 
-def shorten(text: str, limit: int = 60) -> str:
-    """Names have fixed room on a letter: longer ones end in "…" (the file number identifies the person)."""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 def _address_lines(address: str, municipality: str) -> list[str]:
     lines = [part.strip() for chunk in address.replace("\r", "\n").split("\n") for part in chunk.split(",")]
     lines = [line for line in lines if line]
@@ -249,17 +228,17 @@ def _address_lines(address: str, municipality: str) -> list[str]:
 
 # --- the body -------------------------------------------------------------------------------------------------
 
-def _body(data: LetterData, de: LetterTexts, other: LetterTexts, st: _Styles) -> list[Flowable]:
+def _body(data: LetterData, de: LetterTexts, other: LetterTexts, st: Styles) -> list[Flowable]:
     lang = other.language
     bilingual = lang != "de"
     rtl = catalog.is_rtl(lang)
-    name_local = data.name_original if (data.name_original and _same_script(data.name_original, lang)
+    name_local = data.name_original if (data.name_original and same_script(data.name_original, lang)
                                         and fully_covered(data.name_original, chain_for(lang))) else data.latin_name
 
     def part(german: list[Flowable], translated: list[Flowable], space: float = 5) -> Flowable:
         items: list[Flowable] = list(german)
         if bilingual and translated:
-            items += [Spacer(1, 1.2 * mm), Stack([_marker(other, st), *translated], tint=TINT, bar=BAR, rtl=rtl,
+            items += [Spacer(1, 1.2 * mm), Stack([marker(other, st), *translated], tint=TINT, bar=BAR, rtl=rtl,
                                                   padding=1.8 * mm, gap=1)]
         return KeepTogether([*items, Spacer(1, space * mm * st.scale)])
 
@@ -282,10 +261,10 @@ def _body(data: LetterData, de: LetterTexts, other: LetterTexts, st: _Styles) ->
         + p(other, register, date=other.date(data.registration_deadline))))
     # The course table may continue on the next page between two rows (not a half-empty page), once there is
     # room here for its heading and a few rows.
-    story += [CondPageBreak(COURSE_TABLE_MIN), _course_table(data, de, other, bilingual, rtl, st),
+    story += [CondPageBreak(COURSE_TABLE_MIN), course_table(data, de, other, bilingual, rtl, st),
               Spacer(1, 5 * mm * st.scale)]
     docs = catalog.documents_for(data.course_type)
-    story.append(part([_documents(de, other, docs, bilingual, rtl, st)], [], space=4))
+    story.append(part([documents_table(de, other, docs, bilingual, rtl, st)], [], space=4))
     head = data.letterhead
     contact = {"name": head.coordinator, "phone": head.phone, "email": head.email}
     story.append(part(
@@ -299,135 +278,5 @@ def _body(data: LetterData, de: LetterTexts, other: LetterTexts, st: _Styles) ->
                       p(other, "closing") + p(other, "binding_note", st.small) + p(other, "interpreter_hint", st.small),
                       space=3))
     story.append(CondPageBreak(75 * mm))
-    story.append(_return_slip(data, de, st))
+    story.append(return_slip(data, de, st))
     return story
-
-
-def _marker(other: LetterTexts, st: _Styles, *, short: bool = False) -> Flowable:
-    """One line above each translated part: what it is, in both languages, and that it is not binding."""
-    german_name, native = catalog.language_label(other.language)
-    marker = other.get("translation_marker") or "Übersetzung"
-    text = f"{marker} · {native}" if short else f"{marker} · {native} — Übersetzung ({german_name}), nicht verbindlich"
-    return BidiParagraph(text, st.small, other.language, rtl=catalog.is_rtl(other.language))
-
-
-def _same_script(name: str, language: str) -> bool:
-    """Is ``name`` written in the script of ``language`` (so it may stand in the translated salutation)?"""
-    letters = [c for c in name if c.isalpha()]
-    if not letters:
-        return False
-    first = unicodedata.name(letters[0], "")
-    if catalog.is_rtl(language):
-        return first.startswith("ARABIC")
-    if language.startswith("ti"):
-        return first.startswith("ETHIOPIC")
-    if language in ("uk", "ru"):
-        return first.startswith("CYRILLIC")
-    return False
-
-
-def _documents(de: LetterTexts, other: LetterTexts, doc_ids: list[str], bilingual: bool, rtl: bool,
-               st: _Styles) -> Flowable:
-    """What to bring: German on the left, each item's translation beside it in the marked column."""
-    lang = other.language
-    rows: list[list[Flowable]] = []
-    header = [BidiParagraph(de.get("documents_heading"), st.body_bold)]
-    if bilingual:
-        translated_heading = BidiParagraph(other.get("documents_heading"), st.body_bold, lang, rtl=rtl)
-        header.append(Stack([_marker(other, st, short=True), translated_heading],
-                            gap=1))
-    rows.append(header)
-    for doc_id in doc_ids:
-        text_de = de.get(f"doc.{doc_id}")
-        if not text_de:
-            continue
-        row = [BidiParagraph(f"•\u00a0{text_de}", st.body)]
-        if bilingual:
-            row.append(BidiParagraph(f"•\u00a0{other.get(f'doc.{doc_id}') or text_de}", st.body, lang, rtl=rtl))
-        rows.append(row)
-    widths = [BODY_W / 2, BODY_W / 2] if bilingual else [BODY_W]
-    table = Table(rows, colWidths=widths, hAlign="LEFT")
-    style = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 1),
-             ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-             ("RIGHTPADDING", (0, 0), (-1, -1), 5)]
-    if bilingual:
-        style += [("BACKGROUND", (1, 0), (1, -1), TINT), ("LEFTPADDING", (1, 0), (1, -1), 5),
-                  ("LINEBEFORE" if not rtl else "LINEAFTER", (1, 0), (1, -1), 2, BAR)]
-    table.setStyle(TableStyle(style))
-    return table
-
-
-def _course_table(data: LetterData, de: LetterTexts, other: LetterTexts, bilingual: bool, rtl: bool,
-                  st: _Styles) -> Flowable:
-    lang = other.language
-    contact = ", ".join(x for x in (data.provider_contact, data.provider_phone, data.provider_email) if x)
-    rows: list[tuple[str, str, str]] = [
-        ("label_course_type", de.course_type(data), other.course_type(data)),
-        ("label_provider", data.provider, data.provider),
-        ("label_address", data.course_address or data.provider_address, data.course_address or data.provider_address),
-        ("label_start", de.date(data.start), other.date(data.start)),
-        ("label_end", de.date(data.end), other.date(data.end)),
-        ("label_schedule", de.schedule(data), other.schedule(data)),
-        ("label_level", de.level(data), other.level(data)),
-        ("label_mode", de.mode(data), other.mode(data)),
-        ("label_childcare", de.get("yes") if data.childcare else de.get("no"),
-         other.get("yes") if data.childcare else other.get("no")),
-        ("label_provider_contact", contact, contact),
-    ]
-    heading: list[Flowable | str] = [BidiParagraph(de.get("course_heading"), st.body_bold), ""]
-    if bilingual:
-        translated_heading = BidiParagraph(other.get("course_heading"), st.body_bold, lang, rtl=rtl)
-        heading.append(Stack([_marker(other, st, short=True), translated_heading], gap=1))
-    body: list[list[Flowable | str]] = [heading]
-    for key, value_de, value_tr in rows:
-        if not value_de:
-            continue
-        label: Flowable = BidiParagraph(de.get(key), st.small)
-        cells: list[Flowable | str] = [label, BidiParagraph(value_de, st.body)]
-        if bilingual:
-            # The translated label always; the value again only where it reads differently (dates, days …).
-            shown = value_tr if value_tr and value_tr != value_de else ""
-            translated = ": ".join(part for part in (other.get(key), shown) if part)
-            cells.append(BidiParagraph(translated, st.body, lang, rtl=rtl))
-        body.append(cells)
-    widths = [30 * mm, 70 * mm, BODY_W - 100 * mm] if bilingual else [40 * mm, BODY_W - 40 * mm]
-    # One table, the heading its first row: a long table may go on on the next page between two rows, with the
-    # heading repeated, instead of leaving half of page 1 empty (_body asks for room for a few rows first).
-    table = Table(body, colWidths=widths, hAlign="LEFT", repeatRows=1)
-    style = [("SPAN", (0, 0), (1, 0)), ("VALIGN", (0, 0), (-1, 0), "BOTTOM"), ("VALIGN", (0, 1), (-1, -1), "TOP"),
-             ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.Color(0.8, 0.8, 0.8)),
-             ("TOPPADDING", (0, 1), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 1), (-1, -1), 2),
-             ("LEFTPADDING", (0, 1), (-1, -1), 2), ("RIGHTPADDING", (0, 1), (-1, -1), 4),
-             ("TOPPADDING", (0, 0), (-1, 0), 0), ("BOTTOMPADDING", (0, 0), (-1, 0), 1.5 * mm),
-             ("LEFTPADDING", (0, 0), (-1, 0), 0), ("RIGHTPADDING", (0, 0), (-1, 0), 0)]
-    if bilingual:
-        style += [("BACKGROUND", (2, 1), (2, -1), TINT), ("LINEBEFORE", (2, 1), (2, -1), 2, BAR)]
-    table.setStyle(TableStyle(style))
-    return table
-
-
-def _return_slip(data: LetterData, de: LetterTexts, st: _Styles) -> Flowable:
-    """For the provider, German only: the answers map onto referral statuses (resources/letters/return_slip.toml)."""
-    slip = catalog.return_slip()
-    head = data.letterhead
-    address = " · ".join(x for x in (head.office, head.department, head.street, head.postcode_city, head.email) if x)
-    values = {"Name": shorten(data.latin_name), "Aktenzeichen": data.file_number,
-              "Kurs": f"{de.course_type(data)}, {data.provider}, Nr. {data.course_number}",
-              "Kursbeginn": de.date(data.start)}
-    fields = [BidiParagraph(f"{name}: {values.get(name, '')}", st.body) for name in slip.fields]
-    answers: list[Flowable] = [CheckItem(BidiParagraph(o.text + (" ______________" if o.fill_in else ""), st.body))
-                               for o in slip.options if not o.reason]
-    answers.append(CheckItem(BidiParagraph(slip.reasons_heading, st.body)))
-    reasons: list[Flowable] = [CheckItem(BidiParagraph(o.text + (" ______________" if o.fill_in else ""), st.body))
-                               for o in slip.options if o.reason]
-    grid = Table([[Stack(fields, gap=0.5), Stack([*answers, Spacer(1, 1), *reasons[:0]], gap=0.5)]],
-                 colWidths=[BODY_W * 0.52, BODY_W * 0.48], hAlign="LEFT",
-                 style=[("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)])
-    reason_grid = Table([[Stack(reasons[: (len(reasons) + 1) // 2], gap=0.5),
-                          Stack(reasons[(len(reasons) + 1) // 2:], gap=0.5)]],
-                        colWidths=[BODY_W * 0.5, BODY_W * 0.5], hAlign="LEFT",
-                        style=[("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (0, -1), 6 * mm)])
-    signature = BidiParagraph("      ".join(f"{name}: ____________________" for name in slip.signature_fields), st.body)
-    return KeepTogether([CutLine(), BidiParagraph(slip.title, st.subject), BidiParagraph(f"{slip.intro}: {address}", st.small,
-                                                                                     space_after=3),
-                         grid, reason_grid, Spacer(1, 5 * mm), signature])

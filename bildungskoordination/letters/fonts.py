@@ -111,7 +111,8 @@ def printable(text: str, chain: tuple[FontFamily, ...]) -> str:
         elif category in ("Cc", "Cf", "Zl", "Zp"):
             out.append(" " if char in "\t\n\r\u2028\u2029" else "")
         elif category == "Zs":
-            out.append(" ")
+            # A no-break space stays one (content.py binds phone numbers with it); others become spaces.
+            out.append(char if char == "\u00a0" and family_for(char, chain) is not None else " ")
         elif family_for(char, chain) is None:
             out.append(REPLACEMENT)
         else:

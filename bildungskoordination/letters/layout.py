@@ -58,7 +58,8 @@ class _Word:
 def layout(text: str, chain: tuple[FontFamily, ...], style: TextStyle, width: float, rtl: bool) -> list[Line]:
     """Break ``text`` into lines of at most ``width`` points, each in visual order with x positions set."""
     register_fonts()
-    text = " ".join(printable(text, chain).split())
+    text = " ".join(printable(text, chain).split(" "))  # split(" "): a no-break space must stay
+    text = " ".join(part for part in text.split(" ") if part)
     if not text:
         return []
     text, levels = bidi_levels(text, rtl)

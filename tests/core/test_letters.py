@@ -286,3 +286,13 @@ def test_ligatures_and_contextual_forms_copy_out_as_their_letters(services, tmp_
     plain = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
     assert "Fiona" in plain  # "fi" is a ligature glyph in Noto Sans
     assert not any("\ue000" <= c <= "\uf8ff" or "\ufb50" <= c <= "\ufeff" and c != "\ufeff" for c in plain)
+
+
+def test_a_phone_number_in_rtl_text_stays_on_one_line_and_in_order():
+    from bildungskoordination.letters.content import LetterTexts
+
+    text = LetterTexts("ar").get("contact_text", name="Bildungskoordination", phone="0651 715-0", email="a@b.de")
+    for width in range(120, 320, 7):  # wherever the line breaks, the number is one piece, left to right
+        lines = layout(text, chain_for("ar"), TextStyle(size=10, leading=13), width, rtl=True)
+        drawn = ["".join(p.text for p in line.pieces) for line in lines]  # each line left to right
+        assert any("0651\u00a0715-0" in line for line in drawn), (width, drawn)
