@@ -123,6 +123,20 @@ def new_catalog(locale: str, template: Catalog) -> bytes:
     return render(catalog)
 
 
+def write_outputs(outputs: dict[Path, bytes], *, check: bool) -> list[Path]:
+    """Write the files whose content changed (or, with ``check``, only name them); returns those files."""
+    stale = [path for path, data in outputs.items() if not path.is_file() or path.read_bytes() != data]
+    for path in stale:
+        rel = path.relative_to(ROOT)
+        if check:
+            print(f"out of date: {rel}")
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(outputs[path])
+            print(f"written: {rel}")
+    return stale
+
+
 def po_files() -> list[Path]:
     return sorted(TRANSLATIONS.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
 
@@ -144,15 +158,7 @@ def main(argv: Iterable[str] | None = None) -> int:
     for po_file in po_files():
         outputs[po_file] = updated(po_file, template, keep_obsolete=not args.no_obsolete)
 
-    stale = [path for path, data in outputs.items() if not path.is_file() or path.read_bytes() != data]
-    for path in stale:
-        rel = path.relative_to(ROOT)
-        if args.check:
-            print(f"out of date: {rel}")
-        else:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(outputs[path])
-            print(f"written: {rel}")
+    stale = write_outputs(outputs, check=args.check)
     for po_file in [] if args.check else po_files():
         catalog = read_catalog(po_file, po_file.parent.parent.name)
         todo = [m for m in catalog if m.id and (m.fuzzy or not _translated(m))]

@@ -30,7 +30,7 @@ from pathlib import Path
 from babel import Locale
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po, unescape, write_po
-from update_catalogs import ROOT, WIDTH, _brace_format, project_version
+from update_catalogs import ROOT, WIDTH, _brace_format, project_version, write_outputs
 
 from bildungskoordination.letters.texts import DOMAIN, LETTER_LANGUAGES, REVIEW_STATES, SOURCE_LANGUAGE
 
@@ -155,15 +155,7 @@ def main(argv: Iterable[str] | None = None) -> int:
             po_file = TRANSLATIONS / language / "LC_MESSAGES" / f"{DOMAIN}.po"
             outputs[po_file] = updated(language, po_file, template)
 
-    stale = [path for path, data in outputs.items() if not path.is_file() or path.read_bytes() != data]
-    for path in stale:
-        rel = path.relative_to(ROOT)
-        if args.check:
-            print(f"out of date: {rel}")
-        else:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(outputs[path])
-            print(f"written: {rel}")
+    stale = write_outputs(outputs, check=args.check)
     for path, data in outputs.items():
         if path != POT_FILE and (todo := _untranslated(data, path.parent.parent.name)):
             print(f"{path.relative_to(ROOT)}: {todo} text(s) new or fuzzy, please translate")

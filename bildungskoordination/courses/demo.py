@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Table, insert, select
 
+from bildungskoordination.people.demo_profiles import _add_months
 from bildungskoordination.resources import load_toml
 from bildungskoordination.store.models import Contact, Course, Person, Provider, Referral, ReferralEvent
 
@@ -145,11 +146,6 @@ def _courses(session: Session, data: dict[str, Any], today: date, now: datetime)
     session.execute(insert(cast(Table, Course.__table__)), rows)
     return [(cid, ctype, start, end) for cid, ctype, start, end in session.execute(
         select(Course.id, Course.course_type, Course.start, Course.end).where(Course.provider_id.in_(provider_ids)))]
-
-
-def _add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    return date(day.year + month // 12, month % 12 + 1, 1)
 
 
 def _person_facts(session: Session, person_ids: list[int]) -> list[tuple[int, date, str, str]]:

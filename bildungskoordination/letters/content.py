@@ -9,18 +9,12 @@ from datetime import date
 
 from babel.dates import format_date, get_day_names
 
+from bildungskoordination.domain.names import clean_text
 from bildungskoordination.letters import texts as catalog
 
 _WEEKDAYS = ("mo", "di", "mi", "do", "fr", "sa", "so")
 _LRE, _PDF = "\u202a", "\u202c"
 NBSP = "\u00a0"
-
-
-def clean(text: str) -> str:
-    """Data as printed: no control or format characters (bidi overrides in a name must not reorder the
-    letter), except the joiners Persian and Kurdish spelling needs."""
-    return "".join(c for c in text if c in "\u200c\u200d" or unicodedata.category(c) not in ("Cc", "Cf")
-                   or c in "\n\t")
 
 
 def _has_rtl(text: str) -> bool:
@@ -98,7 +92,7 @@ class LetterTexts:
         if not text:
             return ""
         rtl = self.language in catalog.RTL_LANGUAGES
-        cleaned = {k: clean(str(v)) for k, v in values.items()}
+        cleaned = {k: clean_text(str(v), multiline=True) for k, v in values.items()}
         if rtl:  # a phone number or an e-mail address inside Arabic keeps its own left-to-right order
             # … and does not break across a line either (no-break spaces inside it).
             cleaned = {k: v if not v or _has_rtl(v) else f"{_LRE}{v.replace(' ', NBSP)}{_PDF}"

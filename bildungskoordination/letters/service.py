@@ -17,10 +17,11 @@ from pathlib import Path
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from bildungskoordination.domain.names import clean_text
 from bildungskoordination.events import Change, ChangeBus
 from bildungskoordination.i18n import _
 from bildungskoordination.letters import texts as catalog
-from bildungskoordination.letters.content import LetterData, Letterhead, LetterTexts, clean
+from bildungskoordination.letters.content import LetterData, Letterhead, LetterTexts
 from bildungskoordination.people.records import FieldError, NotFound, ValidationError
 from bildungskoordination.privacy.audit import Action, add_event
 from bildungskoordination.privacy.restriction import ensure_not_restricted
@@ -141,9 +142,7 @@ class LetterService:
     def default_language(self, referral_id: int) -> str:
         """The person's letter language when we have a catalog for it, else German."""
         with self.store.read() as s:
-            referral = _referral(s, referral_id)
-            language = s.scalar(select(Person.letter_language).where(Person.id == referral.person_id)) or "de"
-        return language if language in catalog.LETTER_LANGUAGES else "de"
+            return self._person_language(s, referral_id)
 
     def letter_data(self, referral_id: int, on: date | None = None) -> LetterData:
         head = self.letterhead()
@@ -222,8 +221,9 @@ class LetterService:
             provider_phone=course.phone or provider.phone, provider_email=course.email or provider.email,
             letterhead=head, on=on)
         # Every text field without control and bidi format characters (hostile or pasted input).
-        return dataclasses.replace(data, **{f.name: clean(getattr(data, f.name)) for f in dataclasses.fields(data)
-                                            if isinstance(getattr(data, f.name), str)})
+        texts = {f.name: getattr(data, f.name) for f in dataclasses.fields(data)}
+        return dataclasses.replace(data, **{name: clean_text(value, multiline=True) for name, value in texts.items()
+                                            if isinstance(value, str)})
 
 
 def _referral(s: Session, referral_id: int) -> Referral:
