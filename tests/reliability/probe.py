@@ -104,7 +104,11 @@ def main(spec: dict) -> dict:
             out["fill_error"] = _err(exc)
         out["filled"] = saved
         try:
-            services.people.create(_person(99_999))
+            # Far bigger than any room a refused transaction can leave behind (a few pages), so this write
+            # must be refused too – with a save of the fill's size it sometimes just fitted.
+            big = _person(99_999)
+            big.note = "Füllstoff " * 50_000
+            services.people.create(big)
             out["write_after_full"] = "ok"
         except Exception as exc:  # noqa: BLE001
             out["write_after_full"] = _err(exc)
