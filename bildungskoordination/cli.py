@@ -109,7 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _describe(exc: BaseException) -> str:
-    from bildungskoordination.people.records import NotFound
+    from bildungskoordination.domain.errors import NotFound
 
     if isinstance(exc, NotFound):
         return str(exc.args[0] if exc.args else exc)
@@ -299,7 +299,7 @@ def _guarded(command):  # type: ignore[no-untyped-def]
 
     @functools.wraps(command)
     def run(args: argparse.Namespace) -> int:
-        from bildungskoordination.people.records import ValidationError
+        from bildungskoordination.domain.errors import ValidationError
 
         try:
             return command(args)

@@ -19,11 +19,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bildungskoordination.courses.records import WEEKDAYS, CourseData
 from bildungskoordination.domain.dates import DateParseError, parse_date
+from bildungskoordination.domain.errors import ValidationError
 from bildungskoordination.domain.names import clean_text
+from bildungskoordination.domain.tabular import ImportProblem, TableRow, TableSpec, header_key, read_table, start_import
+from bildungskoordination.domain.tabular import ImportReport as TableImportReport
 from bildungskoordination.i18n import _
-from bildungskoordination.people.records import ValidationError
-from bildungskoordination.people.tabular import ImportProblem, TableRow, TableSpec, header_key, read_table, start_import
-from bildungskoordination.people.tabular import ImportReport as TableImportReport
 from bildungskoordination.privacy.audit import Action
 from bildungskoordination.resources import load_toml
 

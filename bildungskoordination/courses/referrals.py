@@ -19,10 +19,10 @@ from bildungskoordination.courses.records import (
     status_label,
 )
 from bildungskoordination.courses.service import free_places, occupancy
+from bildungskoordination.domain.errors import FieldError, NotFound, ValidationError
 from bildungskoordination.domain.names import clean_text
 from bildungskoordination.events import Change, ChangeBus
 from bildungskoordination.i18n import _
-from bildungskoordination.people.records import FieldError, NotFound, ValidationError
 from bildungskoordination.privacy.audit import Action, add_event
 from bildungskoordination.privacy.restriction import ensure_not_restricted
 from bildungskoordination.privacy.retention import register_activity_source

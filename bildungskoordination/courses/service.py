@@ -22,10 +22,10 @@ from bildungskoordination.courses.records import (
     active_statuses,
     effective_course_status,
 )
+from bildungskoordination.domain.errors import FieldError, NotFound, ValidationError
 from bildungskoordination.domain.names import clean_text
 from bildungskoordination.events import Change, ChangeBus
 from bildungskoordination.i18n import _
-from bildungskoordination.people.records import FieldError, NotFound, ValidationError
 from bildungskoordination.privacy.audit import Action, add_event, changed_fields, filled_fields
 from bildungskoordination.store.engine import Store
 from bildungskoordination.store.models import Course, Provider, Referral

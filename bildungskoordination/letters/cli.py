@@ -24,8 +24,8 @@ def register(sub: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
 
 def _cmd_letter(args: argparse.Namespace) -> int:
     from bildungskoordination import cli
+    from bildungskoordination.domain.errors import ValidationError
     from bildungskoordination.letters.texts import LETTER_LANGUAGES
-    from bildungskoordination.people.records import ValidationError
 
     if args.lang is not None and args.lang not in LETTER_LANGUAGES:
         return cli._fail(f"--lang {args.lang}: unbekannte Briefsprache (möglich: {LANGUAGES_HELP})")

@@ -17,12 +17,12 @@ from pathlib import Path
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from bildungskoordination.domain.errors import FieldError, NotFound, ValidationError
 from bildungskoordination.domain.names import clean_text
 from bildungskoordination.events import Change, ChangeBus
 from bildungskoordination.i18n import _
 from bildungskoordination.letters import texts as catalog
 from bildungskoordination.letters.content import LetterData, Letterhead, LetterTexts
-from bildungskoordination.people.records import FieldError, NotFound, ValidationError
 from bildungskoordination.privacy.audit import Action, add_event
 from bildungskoordination.privacy.restriction import ensure_not_restricted
 from bildungskoordination.privacy.settings import SettingsService

@@ -6,17 +6,12 @@ from datetime import date, datetime
 
 from sqlalchemy import func, select
 
+from bildungskoordination.domain.errors import NotFound, ValidationError
 from bildungskoordination.domain.names import clean_text
 from bildungskoordination.events import Change, ChangeBus
 from bildungskoordination.i18n import _
 from bildungskoordination.people.mapping import contact_from_row, contact_to_row
-from bildungskoordination.people.records import (
-    ContactData,
-    ContactRow,
-    FollowUpRow,
-    NotFound,
-    ValidationError,
-)
+from bildungskoordination.people.records import ContactData, ContactRow, FollowUpRow
 from bildungskoordination.people.validation import validate_contact
 from bildungskoordination.privacy.audit import Action, add_event, changed_fields, filled_fields
 from bildungskoordination.privacy.restriction import ensure_not_restricted

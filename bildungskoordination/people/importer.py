@@ -17,11 +17,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bildungskoordination.domain.dates import DateParseError, parse_date, parse_partial_date
 from bildungskoordination.domain.names import clean_text
+from bildungskoordination.domain.tabular import ImportProblem, TableRow, TableSpec, read_table, start_import
+from bildungskoordination.domain.tabular import ImportReport as TableImportReport
 from bildungskoordination.domain.vocab import vocabulary
 from bildungskoordination.i18n import _
 from bildungskoordination.people.records import LanguageSkill, PersonData
-from bildungskoordination.people.tabular import ImportProblem, TableRow, TableSpec, read_table, start_import
-from bildungskoordination.people.tabular import ImportReport as TableImportReport
 
 if TYPE_CHECKING:  # only for hints: the services module itself imports the people package
     from bildungskoordination.services import Services

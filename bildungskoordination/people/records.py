@@ -116,22 +116,3 @@ class FollowUpRow:
     topics: tuple[str, ...]
     next_step: str
     contact_date: date
-
-
-@dataclass(frozen=True)
-class FieldError:
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.field}: {self.message}"
-
-
-class ValidationError(Exception):
-    def __init__(self, errors: list[FieldError]) -> None:
-        super().__init__("; ".join(str(e) for e in errors))
-        self.errors = errors
-
-
-class NotFound(LookupError):
-    pass

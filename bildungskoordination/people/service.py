@@ -8,18 +8,13 @@ from datetime import date, datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.dialects import sqlite
 
+from bildungskoordination.domain.errors import FieldError, NotFound, ValidationError
 from bildungskoordination.domain.vocab import district
 from bildungskoordination.events import Change, ChangeBus
 from bildungskoordination.i18n import _
 from bildungskoordination.people.duplicates import DuplicateCandidate, find_duplicates
 from bildungskoordination.people.mapping import person_from_row, person_to_row
-from bildungskoordination.people.records import (
-    FieldError,
-    NotFound,
-    PersonData,
-    PersonRow,
-    ValidationError,
-)
+from bildungskoordination.people.records import PersonData, PersonRow
 from bildungskoordination.people.search import ListOrder, current_stamp, matching_ids, search_plan
 from bildungskoordination.people.validation import normalise_person, validate_person
 from bildungskoordination.privacy.audit import Action, add_event, changed_fields, count_text, filled_fields

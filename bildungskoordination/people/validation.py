@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from bildungskoordination.domain.errors import FieldError
 from bildungskoordination.domain.names import clean_text
 from bildungskoordination.domain.vocab import vocabulary
 from bildungskoordination.i18n import _
-from bildungskoordination.people.records import ContactData, FieldError, PersonData
+from bildungskoordination.people.records import ContactData, PersonData
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^[+0-9 ()/\-.]{3,40}$")

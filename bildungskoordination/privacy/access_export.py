@@ -17,11 +17,11 @@ from typing import Any
 from sqlalchemy import select
 
 from bildungskoordination.domain.dates import PartialDate
+from bildungskoordination.domain.errors import NotFound
 from bildungskoordination.domain.vocab import district
 from bildungskoordination.events import ChangeBus
 from bildungskoordination.i18n import _
 from bildungskoordination.people.mapping import contact_from_row, person_from_row
-from bildungskoordination.people.records import NotFound
 from bildungskoordination.privacy.audit import ACTION_LABELS, Action, AuditService
 from bildungskoordination.privacy.labels import (
     CONTACT_FIELDS,

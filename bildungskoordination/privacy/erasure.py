@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
+from bildungskoordination.domain.errors import NotFound
 from bildungskoordination.events import Change, ChangeBus
 from bildungskoordination.i18n import _
-from bildungskoordination.people.records import NotFound
 from bildungskoordination.privacy.audit import Action, add_event
 from bildungskoordination.privacy.policy import ERASURE_REASONS
 from bildungskoordination.store.engine import Store

@@ -12,8 +12,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bildungskoordination.domain.errors import FieldError, ValidationError
 from bildungskoordination.i18n import _
-from bildungskoordination.people.records import FieldError, ValidationError
 from bildungskoordination.store.models import Person
 
 

@@ -16,8 +16,8 @@ from datetime import date, datetime
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from bildungskoordination.domain.errors import FieldError, ValidationError
 from bildungskoordination.i18n import _
-from bildungskoordination.people.records import FieldError, ValidationError
 from bildungskoordination.privacy.policy import (
     BASIS_WITHDRAWAL,
     RULE_REASONS,

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from bildungskoordination.domain.dates import parse_partial_date
-from bildungskoordination.people.records import ContactData, LanguageSkill, NotFound, PersonData
+from bildungskoordination.domain.errors import NotFound
+from bildungskoordination.people.records import ContactData, LanguageSkill, PersonData
 from bildungskoordination.privacy import access_pdf
 from bildungskoordination.services import Services
 

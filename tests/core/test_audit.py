@@ -7,7 +7,8 @@ from sqlalchemy import select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from bildungskoordination.domain.dates import parse_partial_date
-from bildungskoordination.people.records import ContactData, NotFound, PersonData, ValidationError
+from bildungskoordination.domain.errors import NotFound, ValidationError
+from bildungskoordination.people.records import ContactData, PersonData
 from bildungskoordination.privacy.audit import Action, changed_fields
 from bildungskoordination.privacy.policy import AUDIT_KEEP_DAYS, default_audit_keep_days
 from bildungskoordination.services import Services

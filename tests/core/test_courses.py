@@ -5,7 +5,8 @@ from datetime import date
 import pytest
 
 from bildungskoordination.courses.records import CourseData
-from bildungskoordination.people.records import NotFound, PersonData, ValidationError
+from bildungskoordination.domain.errors import NotFound, ValidationError
+from bildungskoordination.people.records import PersonData
 from bildungskoordination.services import Services
 
 

@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import text, update
 
 from bildungskoordination.domain.dates import parse_partial_date
-from bildungskoordination.people.records import ContactData, NotFound, PersonData, ValidationError
+from bildungskoordination.domain.errors import NotFound, ValidationError
+from bildungskoordination.people.records import ContactData, PersonData
 from bildungskoordination.privacy.erasure import next_person_id, read_sidecar, replay_ledger
 from bildungskoordination.privacy.policy import add_years
 from bildungskoordination.privacy.restriction import ProcessingRestricted

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from bildungskoordination.domain.tabular import ImportProblem, TableSpec, detect_separator, read_table
 from bildungskoordination.domain.vocab import district
 from bildungskoordination.people.importer import import_persons
 from bildungskoordination.people.records import LanguageSkill, PersonData
-from bildungskoordination.people.tabular import ImportProblem, TableSpec, detect_separator, read_table
 from bildungskoordination.services import Services
 
 HEADER = ("Nr;Familienname;Vorname;Name in Originalschrift;Geburtsdatum;Geschlecht;Staatsangehörigkeit;"

@@ -13,12 +13,13 @@ import pytest
 from reportlab.pdfbase import pdfmetrics
 
 from bildungskoordination.courses.records import CourseData
+from bildungskoordination.domain.errors import ValidationError
 from bildungskoordination.letters import layout as layout_module
 from bildungskoordination.letters.fonts import chain_for
 from bildungskoordination.letters.layout import TextStyle, layout
 from bildungskoordination.letters.shaping import visual_order
 from bildungskoordination.letters.texts import LETTER_LANGUAGES, RTL_LANGUAGES
-from bildungskoordination.people.records import PersonData, ValidationError
+from bildungskoordination.people.records import PersonData
 from bildungskoordination.privacy.restriction import ProcessingRestricted
 from bildungskoordination.services import Services
 

@@ -3,8 +3,9 @@ from datetime import date, timedelta
 import pytest
 
 from bildungskoordination.domain.dates import parse_partial_date
+from bildungskoordination.domain.errors import NotFound, ValidationError
 from bildungskoordination.events import Change
-from bildungskoordination.people.records import ContactData, NotFound, PersonData, ValidationError
+from bildungskoordination.people.records import ContactData, PersonData
 from bildungskoordination.services import Services
 
 

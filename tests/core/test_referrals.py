@@ -5,7 +5,8 @@ from datetime import date
 import pytest
 
 from bildungskoordination.courses.records import CourseData, referral_statuses
-from bildungskoordination.people.records import PersonData, ValidationError
+from bildungskoordination.domain.errors import ValidationError
+from bildungskoordination.people.records import PersonData
 from bildungskoordination.privacy.restriction import ProcessingRestricted
 from bildungskoordination.services import Services
 from bildungskoordination.store.models import Referral, ReferralEvent

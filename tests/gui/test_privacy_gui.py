@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QMessageBox
 
+from bildungskoordination.domain.errors import NotFound
 from bildungskoordination.gui.main_window import PAGE_PRIVACY
 from bildungskoordination.gui.persons.list_model import RESTRICTED_MARK
 from bildungskoordination.gui.privacy.audit_model import PAGE_SIZE, AuditLogModel
@@ -15,7 +16,7 @@ from bildungskoordination.gui.privacy.consent_dialog import ConsentDialog
 from bildungskoordination.gui.privacy.erase_dialog import EraseDialog
 from bildungskoordination.gui.privacy.proposals_model import ProposalModel
 from bildungskoordination.gui.settings_dialog import SettingsDialog
-from bildungskoordination.people.records import ContactData, NotFound, PersonData
+from bildungskoordination.people.records import ContactData, PersonData
 from bildungskoordination.privacy.policy import add_years
 
 NOTE_CANARY = "Kanariennotiz-88X"

@@ -79,8 +79,9 @@ from hypothesis.stateful import (
 from sqlalchemy import text
 
 from bildungskoordination.domain.dates import PartialDate, parse_partial_date
+from bildungskoordination.domain.errors import NotFound
 from bildungskoordination.domain.vocab import vocabulary
-from bildungskoordination.people.records import ContactData, NotFound, PersonData
+from bildungskoordination.people.records import ContactData, PersonData
 from bildungskoordination.privacy.access_export import EXPORT_DETAIL
 from bildungskoordination.privacy.backup_restore import restore_backup
 from bildungskoordination.privacy.backups import BackupInfo, BackupManager

@@ -22,11 +22,11 @@ from PySide6.QtWidgets import (
 
 from bildungskoordination.courses.records import COURSE_STATUSES, LEVELS, MODES, NO_LEVEL, WEEKDAYS, CourseData
 from bildungskoordination.domain.dates import DateParseError
+from bildungskoordination.domain.errors import FieldError as DataError
+from bildungskoordination.domain.errors import NotFound, ValidationError
 from bildungskoordination.gui.courses.models import type_label
 from bildungskoordination.gui.widgets import DateField, FieldError, show_field_errors, with_error
 from bildungskoordination.i18n import N_, _
-from bildungskoordination.people.records import FieldError as DataError
-from bildungskoordination.people.records import NotFound, ValidationError
 from bildungskoordination.services import Services
 
 WEEKDAY_LABELS = {"mo": N_("&Mo"), "di": N_("D&i"), "mi": N_("Mi"), "do": N_("Do"), "fr": N_("Fr"), "sa": N_("Sa")}

@@ -19,13 +19,13 @@ from PySide6.QtWidgets import (
 )
 
 from bildungskoordination.courses.records import open_statuses
+from bildungskoordination.domain.errors import NotFound, ValidationError
 from bildungskoordination.events import Change
 from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.courses.models import REASON_COLORS, REASON_SYMBOLS, VERDICT_TEXTS, MatchModel
 from bildungskoordination.gui.courses.person_referrals import PersonReferrals
 from bildungskoordination.gui.table_model import setup_record_table
 from bildungskoordination.i18n import N_, _, ngettext
-from bildungskoordination.people.records import NotFound, ValidationError
 
 REASON_KIND_TEXTS = {"ok": N_("passt"), "caveat": N_("Vorbehalt"), "no": N_("schließt aus")}
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from bildungskoordination.courses.records import ReferralRecord, referral_statuses
+from bildungskoordination.domain.errors import NotFound, ValidationError
 from bildungskoordination.events import Change
 from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.courses.models import IdRole, ReferralModel, SortRole, fmt_date
@@ -30,7 +31,6 @@ from bildungskoordination.gui.letters.letter_dialog import LetterDialog
 from bildungskoordination.gui.table_model import setup_record_table
 from bildungskoordination.i18n import _, ngettext
 from bildungskoordination.letters.texts import return_slip
-from bildungskoordination.people.records import NotFound, ValidationError
 
 
 class StatusDialog(QDialog):

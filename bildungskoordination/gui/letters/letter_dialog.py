@@ -26,11 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from bildungskoordination.domain.errors import NotFound, ValidationError
 from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.letters.pdf_pages import PREVIEW_DPI, PRINT_DPI, print_pages, render_pages
 from bildungskoordination.gui.letters.preview import PagePreview
 from bildungskoordination.i18n import _, ngettext
-from bildungskoordination.people.records import NotFound, ValidationError
 
 # Catalogs in these states need no warning; everything else ("machine-translated", "missing", …) gets one.
 TRUSTED_STATES = frozenset({"source", "reviewed", "official"})

@@ -15,11 +15,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from bildungskoordination.domain.errors import ValidationError
 from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.widgets import FieldError, with_error
 from bildungskoordination.i18n import N_, _
 from bildungskoordination.letters.content import Letterhead
-from bildungskoordination.people.records import ValidationError
 
 # Field → label (with its mnemonic); the order is the order on the letter.
 FIELD_LABELS: dict[str, str] = {

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from bildungskoordination.domain.errors import ValidationError
 from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.letters.letter_dialog import TRUSTED_STATES, WARNING_STYLE, error_message
 from bildungskoordination.gui.table_model import RecordTableModel, setup_record_table
@@ -26,7 +27,6 @@ from bildungskoordination.gui.widgets import FieldError
 from bildungskoordination.i18n import N_, _
 from bildungskoordination.letters.service import LanguageInfo, TextEntry
 from bildungskoordination.letters.texts import SOURCE_LANGUAGE
-from bildungskoordination.people.records import ValidationError
 
 
 class TextEntryModel(RecordTableModel[TextEntry]):

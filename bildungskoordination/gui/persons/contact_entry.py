@@ -26,11 +26,11 @@ from PySide6.QtWidgets import (
 )
 
 from bildungskoordination.domain.dates import DateParseError
+from bildungskoordination.domain.errors import FieldError as DataError
 from bildungskoordination.domain.vocab import vocabulary
 from bildungskoordination.gui.widgets import DateField, FieldError, VocabCombo, show_field_errors
 from bildungskoordination.i18n import _, ngettext
 from bildungskoordination.people.records import ContactData
-from bildungskoordination.people.records import FieldError as DataError
 
 
 class ContactEntry(QWidget):

@@ -21,10 +21,10 @@ from PySide6.QtWidgets import (
 )
 
 from bildungskoordination.domain.dates import DateParseError
+from bildungskoordination.domain.errors import FieldError as DataError
 from bildungskoordination.domain.vocab import Vocabulary, district, letter_languages, vocabulary
 from bildungskoordination.gui.widgets import CheckList, DateField, FieldError, PartialDateField, VocabCombo, show_field_errors
 from bildungskoordination.i18n import _
-from bildungskoordination.people.records import FieldError as DataError
 from bildungskoordination.people.records import LanguageSkill, PersonData
 
 

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from bildungskoordination.domain.errors import NotFound, ValidationError
 from bildungskoordination.events import Change
 from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.courses.matches_tab import MatchesTab
@@ -37,7 +38,7 @@ from bildungskoordination.gui.persons.form import PersonForm
 from bildungskoordination.gui.privacy.consent_dialog import ConsentDialog
 from bildungskoordination.gui.privacy.erase_dialog import EraseDialog
 from bildungskoordination.i18n import _
-from bildungskoordination.people.records import ContactData, NotFound, PersonData, ValidationError
+from bildungskoordination.people.records import ContactData, PersonData
 from bildungskoordination.privacy.policy import BASIS_WITHDRAWAL
 from bildungskoordination.privacy.restriction import ProcessingRestricted
 

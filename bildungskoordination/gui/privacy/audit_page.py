@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from bildungskoordination.domain.errors import NotFound
 from bildungskoordination.events import Change
 from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.privacy.audit_model import AuditLogModel
@@ -22,7 +23,6 @@ from bildungskoordination.gui.privacy.refresh import RefreshingView
 from bildungskoordination.gui.table_model import setup_record_table
 from bildungskoordination.gui.widgets import FieldError
 from bildungskoordination.i18n import _, ngettext
-from bildungskoordination.people.records import NotFound
 from bildungskoordination.privacy.policy import AUDIT_KEEP_DAYS
 
 MAX_KEEP_DAYS = 3650

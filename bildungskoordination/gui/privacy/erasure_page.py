@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from bildungskoordination.domain.errors import NotFound, ValidationError
 from bildungskoordination.events import Change
 from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.privacy.audit_model import rule_title
@@ -32,7 +33,6 @@ from bildungskoordination.gui.privacy.refresh import RefreshingView
 from bildungskoordination.gui.table_model import setup_record_table
 from bildungskoordination.gui.widgets import FieldError
 from bildungskoordination.i18n import _, ngettext
-from bildungskoordination.people.records import NotFound, ValidationError
 from bildungskoordination.privacy.policy import RetentionRule
 
 # Alt-keys taken on this tab (and by the main window's menu bar) before the rule names get theirs.
