@@ -11,21 +11,20 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from bildungskoordination.courses.records import WEEKDAYS, CourseData
+from bildungskoordination.domain.course_types import course_types
 from bildungskoordination.domain.dates import DateParseError, parse_date
 from bildungskoordination.domain.errors import ValidationError
 from bildungskoordination.domain.names import clean_text
-from bildungskoordination.domain.tabular import ImportProblem, TableRow, TableSpec, header_key, read_table, start_import
+from bildungskoordination.domain.tabular import ImportProblem, TableRow, TableSpec, read_table, start_import
 from bildungskoordination.domain.tabular import ImportReport as TableImportReport
 from bildungskoordination.i18n import _
 from bildungskoordination.privacy.audit import Action
-from bildungskoordination.resources import load_toml
 
 if TYPE_CHECKING:
     from bildungskoordination.services import Services
@@ -78,20 +77,6 @@ _DAY_NAMES = {"mo": "mo", "montag": "mo", "di": "di", "dienstag": "di", "mi": "m
 _STATUSES = {"geplant": "geplant", "offen": "offen", "voll": "voll", "ausgebucht": "voll", "laufend": "laufend",
              "läuft": "laufend", "beendet": "beendet", "abgesagt": "abgesagt"}
 _TIME = re.compile(r"^(\d{1,2})[:.](\d{2})\s*(?:uhr)?\s*[-–]\s*(\d{1,2})[:.](\d{2})\s*(?:uhr)?$", re.IGNORECASE)
-
-
-@cache
-def course_type_aliases() -> dict[str, str]:
-    """header_key(name) → type code, from resources/courses/course_type_aliases.toml (codes map to themselves)."""
-    aliases = load_toml("courses", "course_type_aliases.toml")["aliases"]
-    result = {header_key(name): code for name, code in aliases.items()}
-    for code in aliases.values():
-        result.setdefault(header_key(code), code)
-    return result
-
-
-def known_type_names() -> str:
-    return ", ".join(load_toml("courses", "course_type_aliases.toml")["aliases"])
 
 
 @dataclass
@@ -154,14 +139,14 @@ def course_from_row(file: str, row: TableRow) -> tuple[CourseData, list[ImportPr
 
     data = CourseData(
         provider=clean_text(row.get(PROVIDER)), course_number=clean_text(row.get(NUMBER)),
-        entry_level=row.get(ENTRY) or "keine", target_level=row.get(TARGET), municipality=row.get(PLACE),
+        entry_level=row.get(ENTRY), target_level=row.get(TARGET), municipality=row.get(PLACE),
         address=row.get(ADDRESS), target_group=row.get(TARGET_GROUP), costs_note=row.get(COSTS),
         contact_person=row.get(CONTACT), phone=row.get(PHONE), email=row.get(EMAIL))
     if text := row.get(TYPE):
-        code = course_type_aliases().get(header_key(text))
+        code = course_types().parse(text)
         if code is None:
-            problem(TYPE, _("unbekannte Kursart „{value}“ (bekannt: {known})").format(value=text,
-                                                                                      known=known_type_names()))
+            problem(TYPE, _("unbekannte Kursart „{value}“ (bekannt: {known})").format(
+                value=text, known=", ".join(course_types().names())))
         data.course_type = code or ""
     data.start = _date(row.get(START), START, problem)
     data.end = _date(row.get(END), END, problem)

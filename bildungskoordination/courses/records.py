@@ -38,7 +38,7 @@ class CourseData:
     provider: str = ""
     course_number: str = ""
     course_type: str = ""
-    entry_level: str = NO_LEVEL
+    entry_level: str = ""  # empty: not given; the course type's rule applies
     target_level: str = ""
     start: date | None = None
     end: date | None = None

@@ -22,6 +22,7 @@ from bildungskoordination.courses.records import (
     active_statuses,
     effective_course_status,
 )
+from bildungskoordination.domain.course_types import course_types
 from bildungskoordination.domain.errors import FieldError, NotFound, ValidationError
 from bildungskoordination.domain.names import clean_text
 from bildungskoordination.events import Change, ChangeBus
@@ -57,8 +58,9 @@ def normalise_course(data: CourseData) -> CourseData:
                  "contact_person", "phone", "email", "time_from", "time_to"):
         setattr(data, name, clean_text(getattr(data, name)))
     data.target_group = clean_text(data.target_group, multiline=True)
-    data.entry_level = (data.entry_level or NO_LEVEL).strip()
-    data.entry_level = NO_LEVEL if data.entry_level.casefold() == NO_LEVEL else data.entry_level.upper()
+    # Empty stays empty: "not given by the provider", so the course type's own rule applies (domain.course_types).
+    entry = (data.entry_level or "").strip()
+    data.entry_level = NO_LEVEL if entry.casefold() == NO_LEVEL else entry.upper()
     target = data.target_level.strip()
     data.target_level = NO_LEVEL if target.casefold() == NO_LEVEL else target.upper()
     data.days = [d for d in WEEKDAYS if d in {x.strip().casefold() for x in data.days}] + \
@@ -78,7 +80,9 @@ def validate_course(data: CourseData) -> list[FieldError]:
         err("course_number", _("Kursnummer fehlt"))
     if not data.course_type:
         err("course_type", _("Kursart fehlt"))
-    if data.entry_level not in (NO_LEVEL, *LEVELS):
+    elif data.course_type not in course_types():
+        err("course_type", _("unbekannte Kursart „{value}“").format(value=data.course_type))
+    if data.entry_level and data.entry_level not in (NO_LEVEL, *LEVELS):
         err("entry_level", _("unbekanntes Niveau „{value}“ (erlaubt: keine, A1 … C2)").format(value=data.entry_level))
     if data.target_level and data.target_level not in (NO_LEVEL, *LEVELS):
         err("target_level", _("unbekanntes Niveau „{value}“ (erlaubt: keine, A1 … C2)").format(value=data.target_level))

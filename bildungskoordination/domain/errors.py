@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bildungskoordination.i18n import _
+
 
 @dataclass(frozen=True)
 class FieldError:
@@ -22,3 +24,12 @@ class ValidationError(Exception):
 
 class NotFound(LookupError):
     pass
+
+
+class DataFileError(ValueError):
+    """A data file in resources/ (or a district's copy) that cannot be used; names file, entry and field."""
+
+    def __init__(self, file: str, entry: str, field_name: str, message: str) -> None:
+        self.file, self.entry, self.field, self.message = file, entry, field_name, message
+        super().__init__(_("{file}, Eintrag „{entry}“, Feld „{field}“: {message}").format(
+            file=file, entry=entry, field=field_name, message=message))

@@ -8,7 +8,7 @@ for the next person with the same value. `evaluate` and `rank` are the one-off f
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -16,13 +16,13 @@ from itertools import repeat
 from operator import add, mul, sub
 
 from bildungskoordination.domain.dates import format_date
-from bildungskoordination.domain.vocab import vocabulary
+from bildungskoordination.domain.vocab import district
 from bildungskoordination.i18n import _
 from bildungskoordination.matching.facts import VERDICTS, CourseFacts, Match, Reason
+from bildungskoordination.matching.legal import CAVEAT, NO, OK, Law, LegalFacts
 from bildungskoordination.matching.rules import CourseType, RuleSet, default_rules
 from bildungskoordination.people.records import PersonData
 
-OK, CAVEAT, NO = 0, 1, 2
 _KIND = ("ok", "caveat", "no")
 NOT_ELIGIBLE_MALUS = 100.0
 Part = tuple[int, float, tuple[Reason, ...]]  # severity, score, reasons
@@ -63,21 +63,23 @@ class _Prepared:
     family: str
     entry: int | None  # index in the level order; None: no requirement
     target: int | None
+    entry_from_type: bool  # the provider left the entry level empty; the course type's rule applies
+    target_from_type: bool
     slots: frozenset[str]
     days: frozenset[str]
     groups: tuple[str, ...]  # target groups: codes, or the provider's text when unknown
-    constant: Part  # what does not depend on the person: dates, places, course type
+    judged_on: date  # ages and course types are judged at the course start (or today, if it is unknown)
+    legal: Part  # what does not depend on the person: course type valid at the start, ended, review
+    schedule: Part  # start, registration deadline, free places, costs
 
 
 @dataclass(frozen=True)
 class _Person:
-    level: str
+    level: str  # the best of the recorded level and the integration course's result
     literacy: str
-    status: str
-    obliged: bool
-    completed: bool
+    legal: LegalFacts
     gender: str
-    age: int | None
+    born: int  # the birth date's place among the course's age limits (see Matcher._born); -1: unknown
     availability: frozenset[str]
     weekdays: frozenset[str]
     childcare: bool
@@ -86,6 +88,7 @@ class _Person:
 
 # Prepared courses per (rules, date): facts that do not depend on the person are worked out once.
 _PREPARED: dict[tuple[int, date], tuple[RuleSet, dict[CourseFacts, _Prepared]]] = {}
+_FINAL_AS_LEVEL = {"A2": "A2", "B1": "B1"}
 
 
 class Matcher:
@@ -98,15 +101,15 @@ class Matcher:
         self._levels = r.level_index
         self._level_rule = r.first("level", on_)
         self._literacy_rule = r.first("literacy", on_)
-        self._access_rules = r.on("status_access", on_)
-        self._obliged_rules = r.on("obliged", on_)
-        self._bsk_rules = r.on("bsk_prerequisite", on_)
         self._horizon = r.first("horizon", on_)
         self._practical = r.first("practical", on_)
+        self._law = Law(r, on_)
+        school = district().get("school_age", {})
+        self._school_age = int(school.get("until_age", 18)) if self._law.school else None
+        self._school = school
         tg = r.first("target_group", on_)
         self._groups = {k: v for k, v in (tg.params.items() if tg else ()) if k != "aliases"}
         self._group_alias = {k.casefold(): v for k, v in ((tg.param("aliases") or {}).items() if tg else ())}
-        self._status_vocab = vocabulary("residence_status")
         cached = _PREPARED.get((id(self.rules), self.on))
         if cached is None or cached[0] is not self.rules or len(cached[1]) > 50_000:
             cached = _PREPARED[(id(self.rules), self.on)] = (self.rules, {})
@@ -119,25 +122,18 @@ class Matcher:
             if prep is None:
                 prep = known[c] = self._prepare(c)
             self._courses.append(prep)
-        thresholds: set[int] = set()
+        # Each age limit of each course is a birth date: born on or before it, the person has reached the age at
+        # the course start. A person's place among all these dates decides every age rule, so it is the memo key.
+        cutoffs: set[date] = set()
         for p in self._courses:
-            if p.ctype:
-                if p.ctype.min_age is not None:
-                    thresholds.add(p.ctype.min_age)
-                if p.ctype.max_age is not None:
-                    thresholds.add(p.ctype.max_age + 1)
-            for g in p.groups:
-                spec = self._groups.get(g, {})
-                if "min_age" in spec:
-                    thresholds.add(spec["min_age"])
-                if "max_age" in spec:
-                    thresholds.add(spec["max_age"] + 1)
-        self._age_steps = sorted(thresholds)
+            for years in self._age_limits(p):
+                cutoffs.add(_years_before(p.judged_on, years))
+        self._cutoffs = sorted(cutoffs)
         self._course_list = [p.course for p in self._courses]
+        self._families = [p.family for p in self._courses]
         self._memo: dict[tuple, _Column] = {}
-        self._constant_column: _Column = ([c.constant[0] for c in self._courses],
-                                          [c.constant[1] for c in self._courses],
-                                          [c.constant[2] for c in self._courses])
+        self._legal_column = self._constant_column(lambda c: c.legal)
+        self._schedule_column = self._constant_column(lambda c: c.schedule)
 
     # --- public -------------------------------------------------------------------------------------------
     @property
@@ -145,7 +141,8 @@ class Matcher:
         return [p.course for p in self._courses]
 
     def evaluate_all(self, person: PersonData) -> list[Match]:
-        """One Match per course, in the order the courses were given."""
+        """One Match per course, in the order the courses were given. The reasons come in the order the rules
+        decide: the course itself, age, access in law, level, literacy, then dates and everyday fit."""
         p = self._person(person)
         columns = [self._eligibility(p), *self._person_parts(p)]
         severity = list(map(max, *(c[0] for c in columns)))
@@ -165,25 +162,25 @@ class Matcher:
 
     # --- person -------------------------------------------------------------------------------------------
     def _person(self, person: PersonData) -> _Person:
-        age = person.birth.age_on(self.on) if person.birth is not None else None
+        level = person.german_level or ""
+        final = _FINAL_AS_LEVEL.get(person.ik_final_level or "")
+        if final and (level not in self._levels or self._levels[final] > self._levels[level]):
+            level = final
         return _Person(
-            level=person.german_level or "",
+            level=level,
             literacy=person.literacy or "",
-            status=person.residence_status or "",
-            obliged=bool(getattr(person, "integration_course_obliged", False)),
-            completed=bool(getattr(person, "integration_course_completed", False)),
+            legal=LegalFacts(
+                status=person.residence_status or "", status_since=person.residence_issued,
+                obligation=person.obligation or "", obliged_on=person.obliged_on,
+                admission_on=person.bamf_admission_on, ik_completed_on=person.ik_completed_on,
+                ik_final_level=person.ik_final_level or "", nationalities=frozenset(person.nationalities)),
             gender=person.gender or "",
-            age=None if age is None else self._age_step(age),
+            born=-1 if person.birth is None else bisect_left(self._cutoffs, person.birth.earliest),
             availability=frozenset(person.availability),
             weekdays=frozenset(person.weekdays),
             childcare=bool(person.needs_childcare),
             municipality=person.municipality or "",
         )
-
-    def _age_step(self, age: int) -> int:
-        """The age rounded down to the nearest limit that matters for these courses (keeps the memo small)."""
-        i = bisect_right(self._age_steps, age)
-        return self._age_steps[i - 1] if i else 0
 
     def _column(self, key: tuple, build: Callable[[_Prepared], Part]) -> _Column:
         """One rule's outcome for every course, as three lists (severity, score, reasons); memoised by key."""
@@ -193,17 +190,32 @@ class Matcher:
             col = self._memo[key] = ([x[0] for x in parts], [x[1] for x in parts], [x[2] for x in parts])
         return col
 
+    def _family_column(self, key: tuple, build: Callable[[str], Part]) -> _Column:
+        """A rule that depends on the course only through its family: evaluated once per family."""
+        col = self._memo.get(key)
+        if col is None:
+            by_family = {fam: build(fam) for fam in set(self._families)}
+            parts = [by_family[f] for f in self._families]
+            col = self._memo[key] = ([x[0] for x in parts], [x[1] for x in parts], [x[2] for x in parts])
+        return col
+
+    def _constant_column(self, pick: Callable[[_Prepared], Part]) -> _Column:
+        parts = [pick(c) for c in self._courses]
+        return ([x[0] for x in parts], [x[1] for x in parts], [x[2] for x in parts])
+
     def _eligibility(self, p: _Person) -> _Column:
-        """Course facts, level, literacy, access and the Berufssprachkurs prerequisite, combined once per key."""
-        key = ("E", p.level, p.literacy, p.status, p.obliged, p.completed)
+        """The course in law, age, access, DeuFöV, first orientation, level and literacy, combined once per key."""
+        key = ("E", p.level, p.literacy, p.legal, p.born, p.gender)
         col = self._memo.get(key)
         if col is None:
             parts = [
-                self._constant_column,
+                self._legal_column,
+                self._column(("who", p.gender, p.born, p.legal.status), lambda c: self._who(p, c)),
+                self._family_column(("access", p.legal), lambda fam: self._access(p.legal, fam)),
+                self._column(("deufoev", p.legal), lambda c: self._deufoev(p.legal, c)),
                 self._column(("level", p.level), lambda c: self._level(p.level, c)),
                 self._column(("lit", p.literacy), lambda c: self._literacy(p.literacy, c)),
-                self._column(("access", p.status, p.obliged), lambda c: self._access(p.status, p.obliged, c)),
-                self._column(("bsk", p.level, p.completed), lambda c: self._bsk(p.level, p.completed, c)),
+                self._schedule_column,
             ]
             col = self._memo[key] = (
                 list(map(max, *(c[0] for c in parts))),
@@ -213,9 +225,8 @@ class Matcher:
         return col
 
     def _person_parts(self, p: _Person) -> list[_Column]:
-        """Age and target group, then the practical fit: times, weekdays, childcare, place."""
+        """The practical fit: times, weekdays, childcare, place."""
         return [
-            self._column(("who", p.gender, p.age, p.status), lambda c: self._who(p.gender, p.age, p.status, c)),
             self._column(("time", p.availability), lambda c: self._times(p.availability, c)),
             self._column(("days", p.weekdays), lambda c: self._days(p.weekdays, c)),
             self._column(("child", p.childcare), lambda c: self._childcare(p.childcare, c)),
@@ -239,181 +250,261 @@ class Matcher:
             groups.append(code)
         if ctype and ctype.target_group and ctype.target_group not in groups:
             groups.append(ctype.target_group)
+        # A provider's empty level falls back to the course type's rule; a legal minimum (DeuFöV) always applies.
+        entry_text = c.entry_level or (ctype.entry_level if ctype else "")
+        target_text = c.target_level or (ctype.target_level if ctype else "")
+        entry = self._levels.get(entry_text) if entry_text else None
+        if ctype and ctype.min_level and (entry is None or entry < self._levels[ctype.min_level]):
+            entry = self._levels[ctype.min_level]
         prep = _Prepared(
             course=c, ctype=ctype, label=label, family=ctype.family if ctype else "",
-            entry=self._levels.get(c.entry_level) if c.entry_level else None,
-            target=self._levels.get(c.target_level) if c.target_level else None,
-            slots=slots, days=frozenset(d.lower() for d in c.days), groups=tuple(groups), constant=_NOTHING,
+            entry=entry, target=self._levels.get(target_text) if target_text else None,
+            entry_from_type=not c.entry_level and entry is not None,
+            target_from_type=not c.target_level and bool(target_text),
+            slots=slots, days=frozenset(d.lower() for d in c.days), groups=tuple(groups),
+            judged_on=c.start or self.on, legal=_NOTHING, schedule=_NOTHING,
         )
-        return _Prepared(**{**prep.__dict__, "constant": self._constant(prep)})
+        return _Prepared(**{**prep.__dict__, "legal": self._legal_constant(prep), "schedule": self._schedule(prep)})
 
-    def _constant(self, p: _Prepared) -> Part:
+    def _legal_constant(self, p: _Prepared) -> Part:
         c, ctype, on = p.course, p.ctype, self.on
+        items: list[tuple[int, float, str]] = []
+        if ctype is None:
+            items.append((CAVEAT, 0.0, _("Die Kursart „{code}“ ist nicht bekannt – bitte prüfen").format(code=c.course_type)))
+            return _part(items)
+        if c.end is not None and c.end < on:
+            items.append((NO, 0.0, _("Der Kurs ist am {date} zu Ende gegangen.").format(date=format_date(c.end))))
+        if c.start is None and (ctype.valid_from or ctype.valid_until):
+            items.append((CAVEAT, 0.0, _("Der Kursbeginn ist nicht bekannt; einen „{label}“ gibt es nur für Kurse, "
+                                         "die {when} beginnen ({source}).").format(
+                label=ctype.label, when=_validity_text(ctype), source=ctype.citation)))
+        elif not ctype.offered_for_start(c.start):
+            if ctype.valid_until and c.start and c.start > ctype.valid_until:
+                items.append((NO, 0.0, _("Einen „{label}“ gibt es für Kurse, die ab dem {date} beginnen, nicht mehr "
+                                         "({source}); dieser Kurs beginnt am {start}.").format(
+                    label=ctype.label, date=format_date(ctype.valid_until + timedelta(days=1)), source=ctype.citation,
+                    start=format_date(c.start))))
+            else:
+                items.append((NO, 0.0, _("Einen „{label}“ gibt es erst für Kurse ab dem {date} ({source}).").format(
+                    label=ctype.label, date=format_date(ctype.valid_from), source=ctype.citation)))
+        if ctype.review_after and on >= ctype.review_after:
+            items.append((CAVEAT, 0.0, _("Regel prüfen: die Angaben zur Kursart „{label}“ sollten seit dem {date} "
+                                         "geprüft werden ({source}).").format(
+                label=ctype.label, date=format_date(ctype.review_after), source=ctype.source)))
+        if ctype.code == "ik_intensiv":
+            items.append((CAVEAT, 0.0, _("Der Intensivkurs setzt einen Einstufungstest beim Träger voraus "
+                                         "(§ 13 Abs. 2 IntV).")))
+        return _part(items)
+
+    def _schedule(self, p: _Prepared) -> Part:
+        c, on = p.course, self.on
         items: list[tuple[int, float, str]] = []
         h = self._horizon
         weeks = int(h.param("weeks", 12)) if h else 12
-        if ctype is None:
-            items.append((CAVEAT, 0.0, _("Kursart „{code}“ ist nicht bekannt – bitte prüfen").format(code=c.course_type)))
-        elif not ctype.offered_for_start(c.start):
-            if ctype.valid_until and c.start and c.start > ctype.valid_until:
-                items.append((NO, 0.0, _("Den „{label}“ gibt es seit {date} nicht mehr (nur noch für die Historie)")
-                              .format(label=ctype.label, date=format_date(ctype.valid_until + timedelta(days=1)))))
-            else:
-                items.append((NO, 0.0, _("Den „{label}“ gibt es erst ab {date}")
-                              .format(label=ctype.label, date=format_date(ctype.valid_from))))
         if c.end is not None and c.end < on:
-            items.append((NO, 0.0, _("Der Kurs ist am {date} zu Ende gegangen").format(date=format_date(c.end))))
+            pass  # said in the legal part
         elif c.start is None:
-            items.append((CAVEAT, 0.0, _("Der Kursbeginn ist nicht bekannt")))
+            items.append((CAVEAT, 0.0, _("Der Kursbeginn ist nicht bekannt.")))
         elif c.start < on:
             items.append((CAVEAT, -float(h.param("running_malus", 0.0)) if h else 0.0,
-                          _("Der Kurs läuft schon seit {date} – Quereinstieg beim Träger klären")
+                          _("Der Kurs läuft schon seit dem {date} – Quereinstieg beim Träger klären.")
                           .format(date=format_date(c.start))))
         else:
             days = (c.start - on).days
             when = (_("in {n} Tagen").format(n=days) if days < 14 else _("in {n} Wochen").format(n=round(days / 7)))
             if days > weeks * 7:
                 items.append((NO, 0.0, _("Der Kurs beginnt erst am {date}, {when} – nach dem Planungszeitraum von "
-                                         "{weeks} Wochen").format(date=format_date(c.start), when=when, weeks=weeks)))
+                                         "{weeks} Wochen.").format(date=format_date(c.start), when=when, weeks=weeks)))
             else:
                 bonus = float(h.param("soon_bonus", 0.0)) * (1 - days / (weeks * 7)) if h else 0.0
-                items.append((OK, bonus, _("Der Kurs beginnt am {date}, {when}")
+                items.append((OK, bonus, _("Der Kurs beginnt am {date}, {when}.")
                               .format(date=format_date(c.start), when=when)))
         if c.registration_deadline is not None:
             if c.registration_deadline < on:
-                items.append((NO, 0.0, _("Der Anmeldeschluss war am {date}")
+                items.append((NO, 0.0, _("Der Anmeldeschluss war am {date}.")
                               .format(date=format_date(c.registration_deadline))))
             else:
-                items.append((OK, 0.0, _("Anmeldung bis {date} möglich").format(date=format_date(c.registration_deadline))))
+                items.append((OK, 0.0, _("Anmeldung bis {date} möglich.").format(date=format_date(c.registration_deadline))))
         if c.free_places is not None:
             if c.free_places <= 0:
                 items.append((CAVEAT, -float(h.param("waiting_list_malus", 0.0)) if h else 0.0,
-                              _("Warteliste: zurzeit keine freien Plätze")))
+                              _("Warteliste: zurzeit keine freien Plätze.")))
             else:
-                items.append((OK, 0.0, _("Freie Plätze: {n}").format(n=c.free_places)))
+                items.append((OK, 0.0, _("Freie Plätze: {n}.").format(n=c.free_places)))
+        if p.family == "integrationskurs":
+            items.extend(self._law.costs_note())
         return _part(items)
 
-    # --- rules that depend on one fact of the person -------------------------------------------------------
+    def _age_limits(self, p: _Prepared) -> list[int]:
+        """Every age (in years) that matters for this course: school age, the type's and the groups' limits."""
+        limits = []
+        if p.family == "integrationskurs" and self._school_age:
+            limits.append(self._school_age)
+        t = p.ctype
+        if t is not None:
+            if t.min_age is not None:
+                limits.append(t.min_age)
+            if t.max_age is not None:
+                limits.append(t.max_age + 1)
+        for g in p.groups:
+            spec = self._groups.get(g, {})
+            if "min_age" in spec:
+                limits.append(spec["min_age"])
+            if "max_age" in spec:
+                limits.append(spec["max_age"] + 1)
+        return limits
+
+    def _reached(self, born: int, p: _Prepared, years: int) -> bool:
+        """Has a person at place ``born`` among the cutoffs reached ``years`` at this course's start?"""
+        cutoff = _years_before(p.judged_on, years)
+        return born < len(self._cutoffs) and self._cutoffs[born] <= cutoff if born >= 0 else False
+
+    # --- rules that depend on a few facts of the person ----------------------------------------------------
+    def _access(self, f: LegalFacts, family: str) -> Part:
+        if family == "integrationskurs":
+            return _part(self._law.integration_access(f))
+        if family == "erstorientierung":
+            return _part(self._law.first_orientation(f))
+        return _NOTHING
+
+    def _deufoev(self, f: LegalFacts, c: _Prepared) -> Part:
+        if c.family != "berufssprachkurs":
+            return _NOTHING
+        return _part(self._law.job_course(f, c.ctype.after_ik_below if c.ctype else "", c.label))
+
     def _level(self, level: str, c: _Prepared) -> Part:
         if c.entry is None and c.target is None:
             return _NOTHING
         own = self._levels.get(level)
         if own is None:
-            return _part([(CAVEAT, 0.0, _("Ihr Deutschniveau ist nicht erfasst – bitte zuerst einstufen"))])
+            return _part([(CAVEAT, 0.0, _("Das Deutschniveau der Person ist nicht erfasst – bitte zuerst einstufen."))])
         rule = self._level_rule
+        levels = self.rules.levels
         if c.target is not None and c.target <= own:
-            return _part([(NO, 0.0, _("Kursziel {target} liegt nicht über Ihrem Deutschniveau {level}")
-                           .format(target=c.course.target_level, level=level))])
+            text = _("Das Kursziel {target}{note} liegt nicht über dem Deutschniveau der Person ({level}) – der Kurs "
+                     "bringt sie nicht weiter.").format(
+                target=levels[c.target], level=_level_text(level),
+                note=_(" (Angabe der Kursart)") if c.target_from_type else "")
+            if c.family == "integrationskurs" and own >= self._levels["B1"]:
+                text += " " + _("Wer schon B1 spricht, hat keinen Anspruch auf den Sprachkurs ({paragraph}); der "
+                                "Orientierungskurs (100 UE) bleibt offen.").format(
+                    paragraph=rule.param("b1_paragraph", "§ 44 Abs. 3 AufenthG") if rule else "§ 44 Abs. 3 AufenthG")
+            return _part([(NO, 0.0, text)])
         if c.entry is not None and c.entry > own:
-            return _part([(NO, 0.0, _("Einstiegsniveau {entry} liegt über Ihrem Deutschniveau {level}")
-                           .format(entry=c.course.entry_level, level=level))])
+            ctype = c.ctype
+            deufoev = self.rules.first("deufoev", self.on)
+            if ctype and ctype.min_level and self._levels[ctype.min_level] > own and deufoev:
+                return _part([(NO, 0.0, _("Ein „{label}“ setzt mindestens {minimum} voraus ({paragraph}); das "
+                                          "Einstiegsniveau liegt damit über dem Deutschniveau der Person ({level}).")
+                               .format(label=c.label, minimum=ctype.min_level, level=_level_text(level),
+                                       paragraph=deufoev.params["min_level_paragraph"]))])
+            return _part([(NO, 0.0, _("Das Einstiegsniveau {entry}{note} liegt über dem Deutschniveau der Person "
+                                      "({level}).").format(entry=_entry_text(levels[c.entry]), level=_level_text(level),
+                                                           note=_(" (Angabe der Kursart)") if c.entry_from_type else ""))])
+        entry = _entry_text(levels[c.entry]) if c.entry is not None else "–"
+        target = levels[c.target] if c.target is not None else "–"
+        level = _level_text(level)
         if c.entry is None or c.entry == own:
             bonus = float(rule.param("exact_entry_bonus", 0.0)) if rule else 0.0
-            text = (_("Einstiegsniveau {entry} passt zu Ihrem Deutschniveau {level}")
-                    .format(entry=c.course.entry_level or "–", level=level))
+            text = _("Das Einstiegsniveau {entry} passt zum Deutschniveau der Person ({level}); Kursziel {target}.")
         else:
             bonus = float(rule.param("lower_entry_bonus", 0.0)) if rule else 0.0
-            text = (_("Einstiegsniveau {entry} liegt unter Ihrem Deutschniveau {level}, das Kursziel {target} "
-                      "bringt Sie weiter").format(entry=c.course.entry_level, level=level,
-                                                  target=c.course.target_level or "–"))
-        return _part([(OK, bonus, text)])
+            text = _("Die Person ({level}) steigt über dem Einstiegsniveau {entry} ein; das Kursziel {target} bringt "
+                     "sie weiter.")
+        return _part([(OK, bonus, text.format(entry=entry, level=level, target=target))])
 
     def _literacy(self, literacy: str, c: _Prepared) -> Part:
         accepted = c.ctype.literacy if c.ctype else None
         if accepted is None:
             return _NOTHING
         if not literacy:
-            return _part([(CAVEAT, 0.0, _("Ob Sie lesen und schreiben können, ist nicht erfasst – bitte klären"))])
+            return _part([(CAVEAT, 0.0, _("Ob die Person lesen und schreiben kann, ist nicht erfasst – bitte klären."))])
         rule = self._literacy_rule
         preferred: dict[str, str] = rule.param("preferred", {}) if rule else {}
         if literacy not in accepted:
-            if literacy == "nein":
-                text = _("Der „{label}“ setzt Lesen und Schreiben voraus – ein Alphabetisierungskurs passt besser")
+            if literacy in ("nein", "funktional"):
+                text = _("Der „{label}“ passt nicht, weil die Person {who}; für sie ist der Alphabetisierungskurs da "
+                         "(§ 13 Abs. 1 Satz 3 Nr. 1 IntV).")
             elif literacy == "lateinisch":
-                text = _("Der „{label}“ ist nicht für Menschen, die schon in lateinischer Schrift lesen und schreiben")
+                text = _("Der „{label}“ passt nicht, weil die Person schon {who}; er ist für Menschen, die nicht oder "
+                         "nicht in lateinischer Schrift lesen und schreiben (§ 13 Abs. 1 Satz 3 IntV).")
             else:
-                text = _("Der „{label}“ setzt Lesen und Schreiben in lateinischer Schrift voraus")
-            return _part([(NO, 0.0, text.format(label=c.label))])
+                text = _("Der „{label}“ passt nicht, weil die Person {who}; er setzt Lesen und Schreiben in lateinischer "
+                         "Schrift voraus.")
+            return _part([(NO, 0.0, text.format(label=c.label, who=_literacy_text(literacy)))])
         best = preferred.get(literacy)
         if best == c.course.course_type:
             bonus = float(rule.param("preferred_bonus", 0.0)) if rule else 0.0
-            if literacy == "nein":
-                text = _("Der „{label}“ ist der richtige Kurs, weil Sie noch nicht lesen und schreiben")
-            else:
-                text = _("Der „{label}“ ist der richtige Kurs, weil Sie in einer anderen als der lateinischen Schrift "
-                         "lesen und schreiben")
-            return _part([(OK, bonus, text.format(label=c.label))])
+            return _part([(OK, bonus, _("Der „{label}“ ist der richtige Kurs, weil die Person {who}.").format(
+                label=c.label, who=_literacy_text(literacy)))])
         if best and c.family in ("integrationskurs", "berufssprachkurs"):
             best_type = self.rules.course_type(best)
             malus = float(rule.param("not_preferred_malus", 0.0)) if rule else 0.0
-            return _part([(CAVEAT, -malus, _("Ein „{best}“ wäre besser geeignet").format(
-                best=best_type.label if best_type else best))])
-        return _part([(OK, 0.0, _("Lesen und Schreiben passt zum Kurs"))])
+            return _part([(CAVEAT, -malus, _("Ein „{best}“ wäre besser geeignet, weil die Person {who}.").format(
+                best=best_type.label if best_type else best, who=_literacy_text(literacy)))])
+        return _part([(OK, 0.0, _("Lesen und Schreiben der Person passen zum Kurs."))])
 
-    def _access(self, status: str, obliged: bool, c: _Prepared) -> Part:
-        relevant = [r for r in self._access_rules if c.family in r.params["families"]]
-        if not relevant:
-            return _NOTHING
-        if obliged:
-            for r in self._obliged_rules:
-                if c.family in r.params["families"]:
-                    return _part([(OK, 0.0, _("Sie sind {text}").format(text=r.params["text"]))])
-        if not status:
-            return _part([(CAVEAT, 0.0, _("Der Aufenthaltsstatus ist nicht erfasst – Zugang zum Integrationskurs "
-                                          "klären"))])
-        label = self._status_vocab.label(status)
-        for r in relevant:
-            if status in r.params["statuses"]:
-                severity = {"ok": OK, "caveat": CAVEAT, "no": NO}[r.params["outcome"]]
-                return _part([(severity, 0.0, f"{label}: {r.params['text']}")])
-        return _part([(CAVEAT, 0.0, _("{status}: Zugang zum Integrationskurs im Einzelfall klären").format(status=label))])
-
-    def _bsk(self, level: str, completed: bool, c: _Prepared) -> Part:
-        for r in self._bsk_rules:
-            if c.family not in r.params["families"]:
-                continue
-            minimum = r.params["min_level"]
-            if completed:
-                return _part([(OK, 0.0, _("Integrationskurs abgeschlossen – Voraussetzung für den Berufssprachkurs "
-                                          "erfüllt"))])
-            own = self._levels.get(level)
-            if own is not None and own >= self._levels[minimum]:
-                return _part([(OK, 0.0, _("Deutschniveau {level} erfüllt die Voraussetzung {minimum} für "
-                                          "Berufssprachkurse").format(level=level, minimum=minimum))])
-            return _part([(NO, 0.0, _("Ein Berufssprachkurs setzt Deutschniveau {minimum} oder einen abgeschlossenen "
-                                      "Integrationskurs voraus").format(minimum=minimum))])
-        return _NOTHING
-
-    def _who(self, gender: str, age: int | None, status: str, c: _Prepared) -> Part:
+    def _who(self, p: _Person, c: _Prepared) -> Part:
+        """Ages at the course start (school age, the type's limits) and the course's target groups."""
+        gender, born, status = p.gender, p.born, p.legal.status
         items: list[tuple[int, float, str]] = []
+        start = format_date(c.judged_on)
+        if c.family == "integrationskurs" and self._school_age:
+            if born < 0:
+                items.append((CAVEAT, 0.0, _("Das Geburtsdatum der Person ist nicht erfasst – Schulpflicht prüfen "
+                                             "({paragraph}).").format(paragraph=self._law.school.params["paragraph"])))
+            elif not self._reached(born, c, self._school_age):
+                items.append((NO, 0.0, _(
+                    "Die Person ist bei Kursbeginn ({start}) jünger als {n} Jahre und in {land} schulpflichtig: kein "
+                    "Anspruch auf einen Integrationskurs ({paragraph}); ihr Weg ist {route}.").format(
+                        start=start, n=self._school_age, land=self._school.get("land", ""),
+                        paragraph=self._law.school.params["paragraph"],
+                        route=self._school.get("route", _("die Schule")))))
         t = c.ctype
         if t and (t.min_age is not None or t.max_age is not None):
-            items.extend(_age_items(age, t.min_age, t.max_age, c.label))
+            items.extend(self._age_items(born, c, t.min_age, t.max_age, c.label, start, t.citation))
         for g in c.groups:
             spec = self._groups.get(g)
             if spec is None:
-                items.append((CAVEAT, 0.0, _("Zielgruppe laut Träger: „{text}“ – bitte prüfen").format(text=g)))
+                items.append((CAVEAT, 0.0, _("Zielgruppe laut Träger: „{text}“ – bitte prüfen.").format(text=g)))
                 continue
             label = spec.get("label", g)
             if "genders" in spec:
                 if gender in spec["genders"]:
-                    items.append((OK, 0.0, _("Kurs {group}: passt").format(group=label)))
+                    items.append((OK, 0.0, _("Der Kurs ist {group}; das passt zur Person.").format(group=label)))
                 elif gender in ("", "x"):
-                    items.append((CAVEAT, 0.0, _("Kurs {group} – bitte klären").format(group=label)))
+                    items.append((CAVEAT, 0.0, _("Der Kurs ist {group} – bitte klären.").format(group=label)))
                 else:
-                    items.append((NO, 0.0, _("Der Kurs ist {group}").format(group=label)))
+                    items.append((NO, 0.0, _("Der Kurs ist {group}.").format(group=label)))
             if "min_age" in spec or "max_age" in spec:
-                items.extend(_age_items(age, spec.get("min_age"), spec.get("max_age"), c.label))
+                items.extend(self._age_items(born, c, spec.get("min_age"), spec.get("max_age"), c.label, start))
             if "statuses" in spec:
                 if status in spec["statuses"]:
-                    items.append((OK, 0.0, _("Kurs {group}: passt").format(group=label)))
+                    items.append((OK, 0.0, _("Der Kurs ist {group}; das passt zur Person.").format(group=label)))
                 elif not status:
-                    items.append((CAVEAT, 0.0, _("Kurs {group} – bitte klären").format(group=label)))
+                    items.append((CAVEAT, 0.0, _("Der Kurs ist {group} – bitte klären.").format(group=label)))
                 else:
-                    items.append((NO, 0.0, _("Der Kurs ist {group}").format(group=label)))
+                    items.append((NO, 0.0, _("Der Kurs ist {group}.").format(group=label)))
             if spec.get("caveat"):
-                items.append((CAVEAT, 0.0, _("Kurs {group} – bitte klären").format(group=label)))
+                items.append((CAVEAT, 0.0, _("Der Kurs ist {group} – bitte klären.").format(group=label)))
         return _part(items)
+
+    def _age_items(self, born: int, c: _Prepared, lo: int | None, hi: int | None, label: str,
+                   start: str, source: str = "") -> list[tuple[int, float, str]]:
+        where = _(" ({source})").format(source=source) if source else ""
+        if born < 0:
+            return [(CAVEAT, 0.0, _("Das Alter der Person ist nicht erfasst – Altersgrenze des Kurses prüfen."))]
+        if lo is not None and not self._reached(born, c, lo):
+            text = _("Der „{label}“ ist erst ab {n} Jahren{where}; die Person ist bei Kursbeginn ({start}) jünger.")\
+                .format(label=label, n=lo, start=start, where=where)
+            if self._school_age and lo <= self._school_age:
+                text += " " + _("Die Person unterliegt der Schulpflicht in {land}; ihr Weg ist {route}.").format(
+                    land=self._school.get("land", ""), route=self._school.get("route", _("die Schule")))
+            return [(NO, 0.0, text)]
+        if hi is not None and self._reached(born, c, hi + 1):
+            return [(NO, 0.0, _("Der „{label}“ ist nur bis {n} Jahre{where}; die Person ist bei Kursbeginn ({start}) "
+                                "älter.").format(label=label, n=hi, start=start, where=where))]
+        return [(OK, 0.0, _("Die Altersgrenze des Kurses passt zur Person (bei Kursbeginn {start}).").format(start=start))]
 
     def _times(self, availability: frozenset[str], c: _Prepared) -> Part:
         if not c.slots or not availability:
@@ -422,10 +513,10 @@ class Matcher:
         times = f"{c.course.time_from}–{c.course.time_to}"
         if c.slots <= availability:
             bonus = float(rule.param("time_fit_bonus", 0.0)) if rule else 0.0
-            return _part([(OK, bonus, _("Kurszeit {times} passt zu Ihrer Verfügbarkeit").format(times=times))])
+            return _part([(OK, bonus, _("Die Kurszeit {times} passt zur Verfügbarkeit der Person.").format(times=times))])
         malus = float(rule.param("time_misfit_malus", 0.0)) if rule else 0.0
         missing = ", ".join(s for s, _lo, _hi in _SLOTS if s in c.slots - availability)
-        return _part([(CAVEAT, -malus, _("Kurszeit {times} liegt {slots} – da haben Sie keine Zeit")
+        return _part([(CAVEAT, -malus, _("Die Kurszeit {times} liegt {slots} – da hat die Person keine Zeit.")
                        .format(times=times, slots=missing))])
 
     def _days(self, weekdays: frozenset[str], c: _Prepared) -> Part:
@@ -434,9 +525,9 @@ class Matcher:
         rule = self._practical
         if c.days <= weekdays:
             bonus = float(rule.param("weekday_fit_bonus", 0.0)) if rule else 0.0
-            return _part([(OK, bonus, _("Die Kurstage ({days}) passen").format(days=_days_text(c.days)))])
+            return _part([(OK, bonus, _("Die Kurstage ({days}) passen zur Person.").format(days=_days_text(c.days)))])
         malus = float(rule.param("weekday_misfit_malus", 0.0)) if rule else 0.0
-        return _part([(CAVEAT, -malus, _("Der Kurs ist auch am {days} – da haben Sie keine Zeit")
+        return _part([(CAVEAT, -malus, _("Der Kurs ist auch am {days} – da hat die Person keine Zeit.")
                        .format(days=_days_text(c.days - weekdays)))])
 
     def _childcare(self, needed: bool, c: _Prepared) -> Part:
@@ -445,40 +536,63 @@ class Matcher:
         rule = self._practical
         if c.course.childcare:
             return _part([(OK, float(rule.param("childcare_bonus", 0.0)) if rule else 0.0,
-                           _("Kinderbetreuung wird angeboten"))])
+                           _("Der Kurs bietet die Kinderbetreuung, die die Person braucht."))])
         return _part([(CAVEAT, -float(rule.param("childcare_missing_malus", 0.0)) if rule else 0.0,
-                       _("Sie brauchen Kinderbetreuung, der Kurs bietet keine an"))])
+                       _("Die Person braucht Kinderbetreuung, der Kurs bietet keine an."))])
 
     def _place(self, home: str, c: _Prepared) -> Part:
         rule = self._practical
         w = (lambda name: float(rule.param(name, 0.0))) if rule else (lambda name: 0.0)
         where = c.course.municipality
         if c.course.mode == "online":
-            return _part([(OK, w("online_bonus"), _("Online-Kurs – kein Anfahrtsweg"))])
+            return _part([(OK, w("online_bonus"), _("Online-Kurs – die Person hat keinen Anfahrtsweg."))])
         if not home or not where:
-            return _part([(CAVEAT, -w("unknown_place_malus"), _("Wohnort oder Kursort fehlt – Anfahrt klären"))])
+            return _part([(CAVEAT, -w("unknown_place_malus"), _("Wohnort der Person oder Kursort fehlt – Anfahrt klären."))])
         if home == where:
-            return _part([(OK, w("same_place_bonus"), _("Der Kurs ist in Ihrem Wohnort {place}").format(place=where))])
+            return _part([(OK, w("same_place_bonus"), _("Der Kurs ist im Wohnort der Person ({place}).").format(place=where))])
         minutes = self.rules.travel_minutes(home, where)
         if minutes is None:
             return _part([(CAVEAT, -w("unknown_place_malus"), _("Der Kurs ist in {place}; die Fahrzeit ab {home} ist "
-                                                               "nicht bekannt").format(place=where, home=home))])
+                                                               "nicht bekannt.").format(place=where, home=home))])
         limit = int(rule.param("reachable_minutes", 45)) if rule else 45
         if minutes <= limit:
-            return _part([(OK, w("reachable_bonus"), _("Der Kurs in {place} ist in etwa {n} Minuten erreichbar")
+            return _part([(OK, w("reachable_bonus"), _("Der Kurs in {place} ist für die Person in etwa {n} Minuten erreichbar.")
                            .format(place=where, n=minutes))])
-        return _part([(CAVEAT, -w("unreachable_malus"), _("Der Kurs in {place} ist etwa {n} Minuten entfernt")
+        return _part([(CAVEAT, -w("unreachable_malus"), _("Der Kurs in {place} ist für die Person etwa {n} Minuten entfernt.")
                        .format(place=where, n=minutes))])
 
 
-def _age_items(age: int | None, lo: int | None, hi: int | None, label: str) -> list[tuple[int, float, str]]:
-    if age is None:
-        return [(CAVEAT, 0.0, _("Das Alter ist nicht erfasst – Altersgrenze des Kurses prüfen"))]
-    if lo is not None and age < lo:
-        return [(NO, 0.0, _("Der „{label}“ ist erst ab {n} Jahren").format(label=label, n=lo))]
-    if hi is not None and age > hi:
-        return [(NO, 0.0, _("Der „{label}“ ist nur bis {n} Jahre").format(label=label, n=hi))]
-    return [(OK, 0.0, _("Die Altersgrenze des Kurses passt"))]
+def _years_before(d: date, years: int) -> date:
+    """The latest birth date of someone who is ``years`` old on ``d`` (29 February counts as 28 February)."""
+    try:
+        return d.replace(year=d.year - years)
+    except ValueError:
+        return d.replace(year=d.year - years, day=28)
+
+
+def _validity_text(t: CourseType) -> str:
+    if t.valid_until and t.valid_from:
+        return _("vom {start} bis zum {end}").format(start=format_date(t.valid_from), end=format_date(t.valid_until))
+    if t.valid_until:
+        return _("bis zum {date}").format(date=format_date(t.valid_until))
+    return _("ab dem {date}").format(date=format_date(t.valid_from))
+
+
+def _level_text(level: str) -> str:
+    return _("keine Deutschkenntnisse") if level == "keine" else level
+
+
+def _entry_text(level: str) -> str:
+    return _("ohne Vorkenntnisse") if level == "keine" else level
+
+
+def _literacy_text(code: str) -> str:
+    return {
+        "nein": _("noch nicht lesen und schreiben kann"),
+        "funktional": _("die lateinische Schrift kennt, aber nicht ausreichend liest und schreibt"),
+        "andere_schrift": _("in einer anderen als der lateinischen Schrift liest und schreibt"),
+        "lateinisch": _("in lateinischer Schrift liest und schreibt"),
+    }.get(code, code)
 
 
 def _days_text(days: frozenset[str]) -> str:

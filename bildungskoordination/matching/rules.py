@@ -6,28 +6,49 @@ rules sees what to fix. Nothing here touches the database.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from bildungskoordination.domain.course_types import (
+    FAMILIES,
+    LEVELS,
+    LITERACY,
+    CourseType,
+    CourseTypes,
+    course_types,
+    field_value,
+    load_course_types,
+    read_toml,
+)
+from bildungskoordination.domain.errors import DataFileError
+from bildungskoordination.domain.vocab import vocabulary
 from bildungskoordination.i18n import _
 from bildungskoordination.resources import resource_path
 
-FAMILIES = ("integrationskurs", "berufssprachkurs", "erstorientierung", "lokal")
-LITERACY = ("lateinisch", "andere_schrift", "nein")
 OUTCOMES = ("ok", "caveat", "no")
 _NUM = (int, float)
+RulesError = DataFileError  # the name the matching has always raised
 
 # kind -> {param: (accepted types, required)}
 PARAM_SPEC: dict[str, dict[str, tuple[tuple[type, ...], bool]]] = {
-    "status_access": {"families": ((list,), True), "statuses": ((list,), True), "outcome": ((str,), True),
-                      "text": ((str,), True)},
-    "obliged": {"families": ((list,), True), "text": ((str,), True)},
-    "bsk_prerequisite": {"families": ((list,), True), "min_level": ((str,), True)},
-    "level": {"exact_entry_bonus": (_NUM, False), "lower_entry_bonus": (_NUM, False)},
+    "entitlement": {"families": ((list,), True), "statuses": ((dict,), True), "lapse_months": ((int,), True),
+                    "paragraph": ((str,), True), "lapse_paragraph": ((str,), True)},
+    "admission": {"families": ((list,), True), "statuses": ((list,), True), "outcome": ((str,), True),
+                  "paragraph": ((str,), True), "excluded": ((list,), False), "stop_since": ((date,), False)},
+    "obliged": {"families": ((list,), True), "paragraphs": ((dict,), True), "scope": ((dict,), False)},
+    "admitted": {"families": ((list,), True), "paragraph": ((str,), True)},
+    "school_age": {"families": ((list,), True), "paragraph": ((str,), True)},
+    "deufoev": {"families": ((list,), True), "extra_conditions": ((list,), False),
+                "min_level_paragraph": ((str,), True), "special_paragraph": ((str,), True),
+                "registration_paragraph": ((str,), True)},
+    "first_orientation": {"families": ((list,), True), "safe_countries": ((list,), True),
+                          "safe_countries_source": ((str,), True), "eu_countries": ((list,), True),
+                          "eu_statuses": ((list,), True)},
+    "costs": {"families": ((list,), True), "euro_per_ue": ((str,), True), "paragraph": ((str,), True)},
+    "level": {"exact_entry_bonus": (_NUM, False), "lower_entry_bonus": (_NUM, False), "b1_paragraph": ((str,), False)},
     "literacy": {"preferred": ((dict,), True), "preferred_bonus": (_NUM, False), "not_preferred_malus": (_NUM, False)},
     "target_group": {},  # free keys: one table per target group, plus `aliases`
     "horizon": {"weeks": ((int,), True), "soon_bonus": (_NUM, False), "waiting_list_malus": (_NUM, False),
@@ -40,38 +61,6 @@ PARAM_SPEC: dict[str, dict[str, tuple[tuple[type, ...], bool]]] = {
 _TARGET_GROUP_KEYS = {"label": str, "genders": list, "statuses": list, "min_age": int, "max_age": int, "caveat": bool}
 
 
-class RulesError(ValueError):
-    """A course-type or rules file that cannot be used; the message names file, entry and field."""
-
-    def __init__(self, file: str, entry: str, field_name: str, message: str) -> None:
-        self.file, self.entry, self.field, self.message = file, entry, field_name, message
-        super().__init__(_("{file}, Eintrag „{entry}“, Feld „{field}“: {message}").format(
-            file=file, entry=entry, field=field_name, message=message))
-
-
-@dataclass(frozen=True)
-class CourseType:
-    code: str
-    label: str
-    family: str
-    source: str
-    label_en: str = ""
-    ue_sprache: int | None = None
-    ue_orientierung: int | None = None
-    valid_from: date | None = None
-    valid_until: date | None = None
-    aliases: tuple[str, ...] = ()
-    literacy: tuple[str, ...] | None = None  # accepted literacy codes; None: no requirement
-    min_age: int | None = None
-    max_age: int | None = None
-    target_group: str = ""
-
-    def offered_for_start(self, start: date | None) -> bool:
-        if start is None:
-            return True
-        return not ((self.valid_from and start < self.valid_from) or (self.valid_until and start > self.valid_until))
-
-
 @dataclass(frozen=True)
 class Rule:
     id: str
@@ -80,9 +69,14 @@ class Rule:
     params: dict[str, Any]
     valid_from: date | None = None
     valid_until: date | None = None
+    review_after: date | None = None  # "until further notice": from this day on the app says "Regel prüfen"
+    unconfirmed: str = ""
 
     def valid_on(self, on: date) -> bool:
         return not ((self.valid_from and on < self.valid_from) or (self.valid_until and on > self.valid_until))
+
+    def needs_review(self, on: date) -> bool:
+        return self.review_after is not None and on >= self.review_after
 
     def param(self, name: str, default: Any = None) -> Any:
         return self.params.get(name, default)
@@ -90,18 +84,14 @@ class Rule:
 
 @dataclass
 class RuleSet:
-    types: dict[str, CourseType]
+    registry: CourseTypes
     rules: list[Rule]
     levels: tuple[str, ...]
     travel: dict[tuple[str, str], int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.level_index = {lv: i for i, lv in enumerate(self.levels)}
-        self._alias = {}
-        for t in self.types.values():
-            for key in (t.code, t.label, t.label_en, *t.aliases):
-                if key:
-                    self._alias.setdefault(key.casefold().strip(), t.code)
+        self.types = self.registry.types
 
     def __hash__(self) -> int:  # identity: a RuleSet is loaded once and then only read
         return id(self)
@@ -117,8 +107,8 @@ class RuleSet:
         return self.types.get(code)
 
     def parse_course_type(self, text: str) -> str | None:
-        """The type code for a code, label or alias as providers write it (for the course import)."""
-        return self._alias.get((text or "").casefold().strip())
+        """The type code for a code, label or alias as providers write it (the registry decides)."""
+        return self.registry.parse(text)
 
     def travel_minutes(self, a: str, b: str) -> int | None:
         if a == b:
@@ -127,67 +117,8 @@ class RuleSet:
 
 
 # --- loading ------------------------------------------------------------------------------------------------
-def _read(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError:
-        raise RulesError(path.name, "-", "-", _("Datei fehlt")) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise RulesError(path.name, "-", "-", _("kein gültiges TOML ({error})").format(error=exc)) from None
-
-
-def _get(data: dict, name: str, types: tuple[type, ...], required: bool, where: tuple[str, str]) -> Any:
-    if name not in data:
-        if required:
-            raise RulesError(where[0], where[1], name, _("fehlt"))
-        return None
-    value = data[name]
-    if isinstance(value, bool) and bool not in types:
-        ok = False
-    else:
-        ok = isinstance(value, types)
-    if not ok:
-        raise RulesError(where[0], where[1], name, _("falscher Typ: {value!r}").format(value=value))
-    return value
-
-
-def load_course_types(path: Path) -> dict[str, CourseType]:
-    data = _read(path)
-    entries = data.get("entry")
-    if not isinstance(entries, list) or not entries:
-        raise RulesError(path.name, "-", "entry", _("keine Einträge"))
-    types: dict[str, CourseType] = {}
-    for i, e in enumerate(entries, 1):
-        where = (path.name, str(e.get("code", f"#{i}")))
-        code = _get(e, "code", (str,), True, where)
-        if code in types:
-            raise RulesError(path.name, code, "code", _("doppelt"))
-        family = _get(e, "family", (str,), True, where)
-        if family not in FAMILIES:
-            raise RulesError(path.name, code, "family", _("unbekannt: {value}").format(value=family))
-        req = _get(e, "requires", (dict,), False, where) or {}
-        literacy = _get(req, "literacy", (list,), False, (path.name, code))
-        for lit in literacy or ():
-            if lit not in LITERACY:
-                raise RulesError(path.name, code, "requires.literacy", _("unbekannt: {value}").format(value=lit))
-        types[code] = CourseType(
-            code=code,
-            label=_get(e, "label", (str,), True, where),
-            family=family,
-            source=_get(e, "source", (str,), True, where),
-            label_en=_get(e, "label_en", (str,), False, where) or "",
-            ue_sprache=_get(e, "ue_sprache", (int,), False, where),
-            ue_orientierung=_get(e, "ue_orientierung", (int,), False, where),
-            valid_from=_get(e, "valid_from", (date,), False, where),
-            valid_until=_get(e, "valid_until", (date,), False, where),
-            aliases=tuple(_get(e, "aliases", (list,), False, where) or ()),
-            literacy=tuple(literacy) if literacy is not None else None,
-            min_age=_get(req, "min_age", (int,), False, (path.name, code)),
-            max_age=_get(req, "max_age", (int,), False, (path.name, code)),
-            target_group=_get(req, "target_group", (str,), False, (path.name, code)) or "",
-        )
-    return types
+_read = read_toml
+_get = field_value
 
 
 def load_rule_list(path: Path, types: dict[str, CourseType]) -> tuple[tuple[str, ...], list[Rule]]:
@@ -215,18 +146,29 @@ def load_rule_list(path: Path, types: dict[str, CourseType]) -> tuple[tuple[str,
         valid_until = _get(e, "valid_until", (date,), False, where)
         if valid_from and valid_until and valid_until < valid_from:
             raise RulesError(path.name, rid, "valid_until", _("liegt vor valid_from"))
-        rules.append(Rule(rid, kind, _get(e, "source", (str,), True, where), params, valid_from, valid_until))
+        rules.append(Rule(rid, kind, _get(e, "source", (str,), True, where), params, valid_from, valid_until,
+                          _get(e, "review_after", (date,), False, where),
+                          _get(e, "unconfirmed", (str,), False, where) or ""))
     return tuple(levels), rules
 
 
 def _check_params(file: str, rid: str, kind: str, params: dict, levels: list, types: dict) -> None:
-    if kind == "status_access" and params["outcome"] not in OUTCOMES:
+    if kind == "admission" and params["outcome"] not in OUTCOMES:
         raise RulesError(file, rid, "outcome", _("unbekannt: {value}").format(value=params["outcome"]))
-    for fam in params.get("families", ()) if kind in {"status_access", "obliged", "bsk_prerequisite"} else ():
+    for fam in params.get("families", ()) if isinstance(params.get("families"), list) else ():
         if fam not in FAMILIES:
             raise RulesError(file, rid, "families", _("unbekannt: {value}").format(value=fam))
-    if kind == "bsk_prerequisite" and params["min_level"] not in levels:
-        raise RulesError(file, rid, "min_level", _("unbekannt: {value}").format(value=params["min_level"]))
+    statuses = params.get("statuses") if kind in {"entitlement", "admission"} else None
+    known = vocabulary("residence_status")
+    for code in [*(statuses or ()), *params.get("excluded", ()), *params.get("extra_conditions", ()),
+                 *params.get("eu_statuses", ())]:
+        if code not in known:
+            raise RulesError(file, rid, "statuses", _("unbekannter Aufenthaltsstatus: {value}").format(value=code))
+    if kind == "obliged":
+        obligations = vocabulary("obligation")
+        for code in params["paragraphs"]:
+            if code not in obligations or code == "keine":
+                raise RulesError(file, rid, "paragraphs", _("unbekannte Verpflichtung: {value}").format(value=code))
     if kind == "literacy":
         for lit, code in params["preferred"].items():
             if lit not in LITERACY or code not in types:
@@ -257,10 +199,16 @@ def load_travel(path: Path) -> dict[tuple[str, str], int]:
 
 def load_rules(directory: Path | None = None) -> RuleSet:
     """Course types, rules and travel times from a folder (default: the shipped resources/matching)."""
-    folder = directory or resource_path("matching")
-    types = load_course_types(folder / "course_types.toml")
-    levels, rules = load_rule_list(folder / "rules.toml", types)
-    return RuleSet(types=types, rules=rules, levels=levels, travel=load_travel(folder / "travel_times.toml"))
+    if directory is None:
+        registry = course_types()
+        folder = resource_path("matching")
+    else:
+        folder = directory
+        registry = load_course_types(folder / "course_types.toml")
+    levels, rules = load_rule_list(folder / "rules.toml", registry.types)
+    if tuple(levels) != LEVELS:
+        raise RulesError("rules.toml", "-", "levels", _("muss {levels} sein").format(levels=", ".join(LEVELS)))
+    return RuleSet(registry=registry, rules=rules, levels=levels, travel=load_travel(folder / "travel_times.toml"))
 
 
 @cache

@@ -27,6 +27,13 @@ class PersonData:
     residence_status: str = ""
     residence_issued: date | None = None
     residence_expires: date | None = None
+    # What the integration-course law asks (§§ 44, 44a AufenthG, § 5b AsylbLG, DeuFöV); codes from
+    # person_fields.toml (obligation, ik_final_level). residence_issued is "Status seit".
+    obligation: str = ""  # "", "keine", "auslaenderbehoerde", "jobcenter", "sozialamt"
+    obliged_on: date | None = None
+    bamf_admission_on: date | None = None  # "Zulassung BAMF am": admission or certificate of entitlement
+    ik_completed_on: date | None = None
+    ik_final_level: str = ""  # "", "unter_a2", "A2", "B1"
     languages: list[LanguageSkill] = field(default_factory=list)
     german_level: str = ""
     german_level_date: date | None = None

@@ -125,9 +125,12 @@ def test_broken_file_reports_exact_messages_and_writes_nothing(services, tmp_pat
     report = import_courses(services, path)
     f = str(path)
     assert [str(p) for p in report.problems] == [
-        f"{f}:2: Kursart: unbekannte Kursart „Tanzkurs“ (bekannt: Allgemeiner Integrationskurs, Integrationskurs, "
-        "Alphabetisierungskurs, Integrationskurs mit Alphabetisierung, Zweitschriftlernerkurs, Intensivkurs, "
-        "Berufssprachkurs B1, Berufssprachkurs B2, Berufssprachkurs C1, Erstorientierungskurs)",
+        f"{f}:2: Kursart: unbekannte Kursart „Tanzkurs“ (bekannt: Allgemeiner Integrationskurs, Alphabetisierungskurs, "
+        "Zweitschriftlernerkurs, Integrationskurs mit besonderem sprachpädagogischem Förderbedarf, Intensivkurs, "
+        "Jugendintegrationskurs, Elternintegrationskurs, Frauenintegrationskurs, Förderkurs, Berufssprachkurs B2 "
+        "(Basismodul), Berufssprachkurs C1 (Basismodul), Berufssprachkurs C2 (Basismodul), Berufssprachkurs A2 "
+        "(Spezialmodul), Berufssprachkurs B1 (Spezialmodul), Berufssprachkurs – Spezialmodul (berufsfachlich), "
+        "Erstorientierungskurs, VHS-Deutschkurs, Sprachcafé (ehrenamtlich))",
         f"{f}:3: Beginn: „31.02.2026“: dieses Datum gibt es nicht",
         f"{f}:3: Tage: „Mo-Xy“ ist kein Wochentag oder Bereich (z. B. Mo-Fr, Di, Do)",
         f"{f}:4: Uhrzeit: „abends“ ist keine Uhrzeit von–bis (z. B. 08:30-12:45)",
@@ -163,11 +166,37 @@ def test_parse_days(text, days):
     assert parse_days(text) == days
 
 
-def test_every_course_type_alias_names_a_known_course_type():
-    """The import's aliases and the matching rules must speak of the same course types."""
-    from bildungskoordination.matching import default_rules
-    from bildungskoordination.resources import load_toml
+def test_every_course_type_imports_by_its_label_and_each_alias(services, tmp_path):
+    """One registry decides (domain/course_types.py): a provider may write any label or alias, in any case."""
+    from bildungskoordination.domain.course_types import course_types
 
-    known = set(default_rules().types)
-    targets = set(load_toml("courses", "course_type_aliases.toml")["aliases"].values())
-    assert targets <= known, targets - known
+    spellings = [(t.code, name) for t in course_types() for name in {t.label, t.label_en, *t.aliases} if name]
+    assert len(spellings) > 60
+    rows = [f"Träger Beispiel;K-{i};{name.upper() if i % 3 == 0 else name};;;;;;;;;;;;;;;;;;;"
+            for i, (_code, name) in enumerate(spellings)]
+    report = import_courses(services, write(tmp_path / "alle.csv", rows), dry_run=True)
+    assert report.problems == []
+    assert [c.course_type for c in report.courses] == [code for code, _name in spellings]
+
+
+def test_a_provider_list_with_dropped_course_types_imports_and_explains_them(services, tmp_path):
+    """Jugend-, Eltern-, Frauenintegrationskurs and Förderkurs are still on real lists; they import, and the
+    matching explains why they are not proposed (§ 13 IntV as amended from 07.12.2024)."""
+    rows = [
+        "VHS Beispiel;JIK-2026;Jugendintegrationskurs;keine;B1;02.03.2027;30.11.2027;;900;Mo-Fr;08:30-12:45;"
+        "Präsenz;Konz;Am Markt 1, 54329 Konz;nein;20;5;junge Erwachsene;;;;",
+        "VHS Beispiel;FIK-2026;Frauenintegrationskurs;keine;B1;02.03.2027;30.11.2027;;900;Mo-Fr;08:30-12:45;"
+        "Präsenz;Konz;Am Markt 1, 54329 Konz;ja;20;5;Frauen;;;;",
+        "VHS Beispiel;VHS-1;VHS-Kurs;A1;A2;02.02.2027;30.06.2027;;;Di;18:00-19:30;Präsenz;Konz;;nein;12;;;;;;",
+        "VHS Beispiel;CAFE-1;Sprachcafé;;;07.01.2027;;;;Do;16:00-18:00;Präsenz;Konz;;nein;30;;;;;;",
+    ]
+    report = import_courses(services, write(tmp_path / "alt.csv", rows))
+    assert report.ok, [str(p) for p in report.problems]
+    pid = services.people.create(PersonData(family_name="Haidari", given_name="Mariam", gender="w",
+                                            residence_status="25_2", residence_issued=date(2026, 10, 1),
+                                            german_level="keine", literacy="lateinisch", municipality="Konz"))
+    matches = {m.course.course_number: m for m in services.matching.for_person(pid, on=date(2026, 12, 7))}
+    for number in ("JIK-2026", "FIK-2026"):
+        assert matches[number].verdict == "not_eligible"
+        assert any("nicht mehr" in r.text and "§ 13 Abs. 1 IntV" in r.text for r in matches[number].reasons
+                   if r.kind == "no")

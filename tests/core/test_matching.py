@@ -22,7 +22,7 @@ RULES = default_rules()
 
 def person(**kw) -> PersonData:
     base = dict(family_name="Beispiel", given_name="Amina", birth=PartialDate(1990, 5, 1), gender="w",
-                residence_status="25_2", german_level="A1", literacy="lateinisch", municipality="Konz",
+                residence_status="25_2", residence_issued=date(2026, 6, 1), german_level="A1", literacy="lateinisch", municipality="Konz",
                 availability=["vormittags"], weekdays=["mo", "di", "mi", "do", "fr"])
     base.update(kw)
     return PersonData(**base)
@@ -49,7 +49,7 @@ def check(p, c, on=ON):
 # --- data files -------------------------------------------------------------------------------------------
 def test_shipped_types_and_rules_load():
     assert {"ik_allgemein", "ik_alpha", "ik_zweitschrift", "ik_foerder", "ik_intensiv", "ik_jugend", "ik_eltern",
-            "ik_frauen", "ik_foerderkurs_alt", "bsk_b2", "bsk_c1", "bsk_spezial", "eok", "vhs_kurs",
+            "ik_frauen", "ik_foerderkurs_alt", "bsk_b2", "bsk_c1", "bsk_c2", "bsk_a2", "bsk_b1", "bsk_spezial", "eok", "vhs_kurs",
             "sprachcafe"} <= set(RULES.types)
     ik = RULES.types["ik_allgemein"]
     assert (ik.ue_sprache, ik.ue_orientierung, ik.family) == (600, 100, "integrationskurs")
@@ -104,19 +104,20 @@ def test_horizon_is_settable(tmp_path):
 def test_level_entry_fits():
     m = check(person(german_level="A1"), course(entry_level="A1"))
     assert m.verdict == "eligible"
-    assert "Einstiegsniveau A1 passt zu Ihrem Deutschniveau A1" in texts(m, "ok")
+    assert "Das Einstiegsniveau A1 passt zum Deutschniveau der Person (A1); Kursziel B1." in texts(m, "ok")
 
 
 def test_level_entry_above_person_does_not_fit():
     m = check(person(german_level="A1"), course(entry_level="A2"))
     assert m.verdict == "not_eligible"
-    assert "Einstiegsniveau A2 liegt über Ihrem Deutschniveau A1" in texts(m, "no")
+    assert "Das Einstiegsniveau A2 liegt über dem Deutschniveau der Person (A1)." in texts(m, "no")
 
 
 def test_level_target_not_above_person_does_not_fit():
     m = check(person(german_level="B1"), course(entry_level="keine", target_level="B1"))
     assert m.verdict == "not_eligible"
-    assert "Kursziel B1 liegt nicht über Ihrem Deutschniveau B1" in texts(m, "no")
+    assert any(t.startswith("Das Kursziel B1 liegt nicht über dem Deutschniveau der Person (B1)") and "§ 44 Abs. 3" in t
+               for t in texts(m, "no"))
 
 
 def test_level_keine_is_lowest():
@@ -132,7 +133,7 @@ def test_not_literate_needs_alphabetisation_course():
     assert alpha.verdict == "eligible"
     assert any("richtige Kurs" in t for t in texts(alpha, "ok"))
     assert general.verdict == "not_eligible"
-    assert any("setzt Lesen und Schreiben voraus" in t for t in texts(general, "no"))
+    assert any("Alphabetisierungskurs" in t and "noch nicht lesen und schreiben kann" in t for t in texts(general, "no"))
 
 
 def test_alphabetisation_course_not_for_latin_literate():
@@ -156,7 +157,7 @@ def test_second_script_prefers_zweitschrift_course():
 def test_entitled_status_has_access():
     m = check(person(residence_status="25_2"), course())
     assert m.verdict == "eligible"
-    assert any("§ 44 Abs. 1 AufenthG" in t for t in texts(m, "ok"))
+    assert any("§ 44 Abs. 1 Satz 1 Nr. 1 Buchst. c AufenthG" in t for t in texts(m, "ok"))
 
 
 @pytest.mark.parametrize("status", ["eu", "24", "gestattung", "duldung_60a", "25_5"])
@@ -164,7 +165,7 @@ def test_44_4_admissible_before_stop(status):
     c = course(start=date(2026, 2, 16), end=date(2026, 11, 30), registration_deadline=None)
     m = check(person(residence_status=status), c, on=date(2026, 2, 8))
     assert m.verdict == "caveat"
-    assert any("zulassungsfähig bei freien Plätzen" in t for t in texts(m, "caveat"))
+    assert any("im Rahmen freier Kursplätze zulassen (§ 44 Abs. 4 AufenthG)" in t for t in texts(m, "caveat"))
 
 
 @pytest.mark.parametrize("status", ["eu", "24", "gestattung", "duldung_60a", "25_5"])
@@ -172,20 +173,20 @@ def test_44_4_not_admissible_after_stop(status):
     c = course(start=date(2026, 2, 16), end=date(2026, 11, 30), registration_deadline=None)
     m = check(person(residence_status=status), c, on=date(2026, 2, 9))
     assert m.verdict == "not_eligible"
-    assert any("nicht zulassungsfähig – nur als Selbstzahler" in t for t in texts(m, "no"))
+    assert any("Zulassungsstopp" in t and "Selbstzahler" in t for t in texts(m, "no"))
 
 
 def test_obliged_person_has_access_despite_status():
-    p = person(residence_status="gestattung")
-    p.integration_course_obliged = True  # § 44a: a flag on the person (not stored yet)
+    p = person(residence_status="25_5", obligation="auslaenderbehoerde", obliged_on=date(2026, 10, 1))
     m = check(p, course())
     assert m.verdict == "eligible"
-    assert any("§ 44a AufenthG" in t for t in texts(m, "ok"))
+    assert any("§ 44a Abs. 1 AufenthG" in t and "Zulassungsstopp" in t for t in texts(m, "ok"))
 
 
 def test_unknown_or_other_status_is_a_caveat_and_other_families_are_unaffected():
     assert check(person(residence_status=""), course()).verdict == "caveat"
-    assert check(person(residence_status="16_17"), course()).verdict == "caveat"
+    assert check(person(residence_status="ungeklaert"), course()).verdict == "caveat"
+    assert check(person(residence_status="16_17"), course()).verdict == "not_eligible"  # § 44 Abs. 4 only: stopped
     eok = course(course_type="eok", entry_level="keine", target_level="A1")
     assert check(person(residence_status="gestattung", german_level="keine"), eok).verdict == "eligible"
 
@@ -193,13 +194,14 @@ def test_unknown_or_other_status_is_a_caveat_and_other_families_are_unaffected()
 # --- Berufssprachkurs ----------------------------------------------------------------------------------------
 def test_bsk_needs_b1_or_completed_integration_course():
     bsk = course(course_type="bsk_b2", entry_level="A2", target_level="B2")
-    assert check(person(german_level="B1"), replace(bsk, entry_level="B1")).verdict == "eligible"
-    failing = check(person(german_level="A2"), bsk)
+    fits = check(person(german_level="B1"), replace(bsk, entry_level="B1"))
+    assert fits.verdict == "caveat"  # § 4 DeuFöV: registration with the Agentur/Jobcenter is never recorded
+    assert any("§ 4 Abs. 1 DeuFöV" in t for t in texts(fits, "caveat"))
+    failing = check(person(german_level="A2"), bsk)  # the provider's A2 does not lower the law's B1
     assert failing.verdict == "not_eligible"
-    assert any("Berufssprachkurs setzt Deutschniveau B1" in t for t in texts(failing, "no"))
-    p = person(german_level="A2")
-    p.integration_course_completed = True
-    assert check(p, bsk).verdict == "eligible"
+    assert any("mindestens B1 voraus (§ 12 Abs. 2 DeuFöV)" in t for t in texts(failing, "no"))
+    p = person(german_level="A1", ik_completed_on=date(2026, 6, 30), ik_final_level="B1")
+    assert check(p, bsk).verdict == "caveat"  # the final test's B1 counts
 
 
 # --- age and target group -----------------------------------------------------------------------------------
@@ -207,13 +209,14 @@ def test_age_limit_of_a_type():
     jugend = course(course_type="ik_jugend", start=date(2024, 9, 2), end=date(2025, 6, 30),
                     registration_deadline=None)
     on = date(2024, 8, 1)
-    assert check(person(birth=PartialDate(2002, 1, 1)), jugend, on).verdict == "eligible"
-    old = check(person(birth=PartialDate(1990, 1, 1)), jugend, on)
+    young_adult = person(birth=PartialDate(2002, 1, 1), residence_issued=date(2024, 6, 1))
+    assert check(young_adult, jugend, on).verdict == "eligible"
+    old = check(person(birth=PartialDate(1990, 1, 1), residence_issued=date(2024, 6, 1)), jugend, on)
     assert old.verdict == "not_eligible"
     assert any("nur bis 26 Jahre" in t for t in texts(old, "no"))
-    young = check(person(birth=PartialDate(2012, 1, 1)), course(), ON)
+    young = check(person(birth=PartialDate(2010, 1, 1)), course(), ON)  # 17 at the start: school age in RLP
     assert young.verdict == "not_eligible"
-    assert any("erst ab 16 Jahren" in t for t in texts(young, "no"))
+    assert any("schulpflichtig" in t and "§ 44 Abs. 3 Satz 1 Nr. 1" in t for t in texts(young, "no"))
 
 
 def test_women_only_course():
@@ -221,7 +224,7 @@ def test_women_only_course():
     assert check(person(gender="w"), c).verdict == "eligible"
     men = check(person(gender="m"), c)
     assert men.verdict == "not_eligible"
-    assert "Der Kurs ist nur für Frauen" in texts(men, "no")
+    assert "Der Kurs ist nur für Frauen." in texts(men, "no")
     assert check(person(gender="x"), c).verdict == "caveat"
     assert course(target_group="Frauen").target_group == ("Frauen",)
     assert check(person(gender="m"), course(target_group="Frauen")).verdict == "not_eligible"
@@ -231,11 +234,12 @@ def test_women_only_course():
 def test_dropped_type_not_proposed_for_a_course_starting_2025():
     frauen = course(course_type="ik_frauen", start=date(2025, 1, 13), end=date(2025, 12, 1),
                     registration_deadline=None)
-    m = check(person(), frauen, on=date(2024, 12, 20))
+    p = person(residence_issued=date(2024, 6, 1))
+    m = check(p, frauen, on=date(2024, 12, 20))
     assert m.verdict == "not_eligible"
-    assert any("seit 07.12.2024 nicht mehr" in t for t in texts(m, "no"))
+    assert any("ab dem 07.12.2024 beginnen, nicht mehr" in t for t in texts(m, "no"))
     history = replace(frauen, start=date(2024, 11, 4))
-    assert check(person(), history, on=date(2024, 10, 1)).verdict == "eligible"
+    assert check(p, history, on=date(2024, 10, 1)).verdict == "eligible"
 
 
 # --- dates and places ---------------------------------------------------------------------------------------
@@ -246,14 +250,14 @@ def test_dates():
     late = check(person(), course(start=date(2027, 4, 12), end=date(2027, 12, 1), registration_deadline=None))
     assert late.verdict == "not_eligible" and any("nach dem Planungszeitraum" in t for t in texts(late, "no"))
     deadline = check(person(), course(registration_deadline=date(2026, 12, 1)))
-    assert deadline.verdict == "not_eligible" and "Der Anmeldeschluss war am 01.12.2026" in texts(deadline, "no")
+    assert deadline.verdict == "not_eligible" and "Der Anmeldeschluss war am 01.12.2026." in texts(deadline, "no")
 
 
 def test_no_free_places_is_waiting_list_never_dropped():
     full = course(free_places=0)
     m = check(person(), full)
     assert m.verdict == "caveat"
-    assert "Warteliste: zurzeit keine freien Plätze" in texts(m, "caveat")
+    assert "Warteliste: zurzeit keine freien Plätze." in texts(m, "caveat")
     ranked = rank(person(), [full], ON, RULES)
     assert len(ranked) == 1 and ranked[0].course is full
 
@@ -262,15 +266,15 @@ def test_no_free_places_is_waiting_list_never_dropped():
 def test_times_weekdays_childcare_place_are_scored():
     good = check(person(needs_childcare=True), course(childcare=True))
     assert good.verdict == "eligible"
-    assert "Kinderbetreuung wird angeboten" in texts(good, "ok")
-    assert "Kurszeit 08:30–12:45 passt zu Ihrer Verfügbarkeit" in texts(good, "ok")
-    assert "Der Kurs ist in Ihrem Wohnort Konz" in texts(good, "ok")
+    assert "Der Kurs bietet die Kinderbetreuung, die die Person braucht." in texts(good, "ok")
+    assert "Die Kurszeit 08:30–12:45 passt zur Verfügbarkeit der Person." in texts(good, "ok")
+    assert "Der Kurs ist im Wohnort der Person (Konz)." in texts(good, "ok")
     evening = check(person(), course(time_from="17:30", time_to="20:45"))
     assert evening.verdict == "caveat" and any("abends" in t for t in texts(evening, "caveat"))
     saturday = check(person(), course(days=("sa",)))
     assert saturday.verdict == "caveat" and any("Sa" in t for t in texts(saturday, "caveat"))
     no_care = check(person(needs_childcare=True), course(childcare=False))
-    assert "Sie brauchen Kinderbetreuung, der Kurs bietet keine an" in texts(no_care, "caveat")
+    assert "Die Person braucht Kinderbetreuung, der Kurs bietet keine an." in texts(no_care, "caveat")
     near = check(person(), course(municipality="Saarburg"))
     far = check(person(), course(municipality="Hermeskeil"))
     online = check(person(), course(municipality="Hermeskeil", mode="online"))
@@ -314,18 +318,20 @@ def test_ranking_order_and_json_shape():
 def test_reasons_for_a_sample_person():
     m = check(person(), course())
     assert m.reasons == sorted(m.reasons, key=lambda r: -["ok", "caveat", "no"].index(r.kind))
-    assert texts(m) == [
-        "Der Kurs beginnt am 12.01.2027, in 6 Wochen",
-        "Anmeldung bis 05.01.2027 möglich",
-        "Freie Plätze: 5",
-        "Einstiegsniveau A1 passt zu Ihrem Deutschniveau A1",
-        "Lesen und Schreiben passt zum Kurs",
-        "§ 25 Abs. 2 AufenthG – Flüchtlingsschutz / subsidiärer Schutz: Anspruch auf einen Integrationskurs "
-        "(§ 44 Abs. 1 AufenthG)",
-        "Die Altersgrenze des Kurses passt",
-        "Kurszeit 08:30–12:45 passt zu Ihrer Verfügbarkeit",
-        "Die Kurstage (Mo, Di, Mi, Do, Fr) passen",
-        "Der Kurs ist in Ihrem Wohnort Konz",
+    assert texts(m) == [  # in the order the rules decide: access in law, level, literacy, dates, everyday fit
+        "Die Person hat Anspruch auf einen Integrationskurs: „§ 25 Abs. 2 AufenthG – Flüchtlingsschutz / subsidiärer "
+        "Schutz“, erteilt am 01.06.2026 (§ 44 Abs. 1 Satz 1 Nr. 1 Buchst. c AufenthG); der Anspruch besteht bis "
+        "31.05.2027 (§ 44 Abs. 2 AufenthG).",
+        "Das Einstiegsniveau A1 passt zum Deutschniveau der Person (A1); Kursziel B1.",
+        "Lesen und Schreiben der Person passen zum Kurs.",
+        "Der Kurs beginnt am 12.01.2027, in 6 Wochen.",
+        "Anmeldung bis 05.01.2027 möglich.",
+        "Freie Plätze: 5.",
+        "Kosten: 2,29 € je Unterrichtseinheit; wer Leistungen nach SGB II, SGB XII oder AsylbLG bezieht, ist befreit "
+        "und bekommt ab einer Mindestentfernung einen Fahrtkostenzuschuss (§ 9 IntV).",
+        "Die Kurszeit 08:30–12:45 passt zur Verfügbarkeit der Person.",
+        "Die Kurstage (Mo, Di, Mi, Do, Fr) passen zur Person.",
+        "Der Kurs ist im Wohnort der Person (Konz).",
     ]
 
 
