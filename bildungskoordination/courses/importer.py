@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.exc import SQLAlchemyError
 
 from bildungskoordination.courses.records import WEEKDAYS, CourseData
+from bildungskoordination.domain.course_status import course_status_vocabulary, course_statuses
 from bildungskoordination.domain.course_types import course_types
 from bildungskoordination.domain.dates import DateParseError, parse_date
 from bildungskoordination.domain.errors import ValidationError
@@ -74,8 +75,6 @@ _MODES = {"präsenz": "praesenz", "praesenz": "praesenz", "vor ort": "praesenz",
           "digital": "online", "hybrid": "hybrid"}
 _DAY_NAMES = {"mo": "mo", "montag": "mo", "di": "di", "dienstag": "di", "mi": "mi", "mittwoch": "mi",
               "do": "do", "donnerstag": "do", "fr": "fr", "freitag": "fr", "sa": "sa", "samstag": "sa"}
-_STATUSES = {"geplant": "geplant", "offen": "offen", "voll": "voll", "ausgebucht": "voll", "laufend": "laufend",
-             "läuft": "laufend", "beendet": "beendet", "abgesagt": "abgesagt"}
 _TIME = re.compile(r"^(\d{1,2})[:.](\d{2})\s*(?:uhr)?\s*[-–]\s*(\d{1,2})[:.](\d{2})\s*(?:uhr)?$", re.IGNORECASE)
 
 
@@ -173,10 +172,10 @@ def course_from_row(file: str, row: TableRow) -> tuple[CourseData, list[ImportPr
     data.places = _int(row.get(PLACES), PLACES, problem) or 0
     data.free_places = _int(row.get(FREE), FREE, problem)
     if text := row.get(STATUS):
-        status = _STATUSES.get(text.strip().casefold())
+        status = course_status_vocabulary().parse(text)
         if status is None:
-            problem(STATUS, _("unbekannter Kursstatus „{value}“ (erlaubt: geplant, offen, voll, laufend, beendet, "
-                              "abgesagt)").format(value=text))
+            problem(STATUS, _("unbekannter Kursstatus „{value}“ (erlaubt: {known})").format(
+                value=text, known=", ".join(course_statuses())))
         data.status = status or data.status
     else:
         data.status = "voll" if data.free_places == 0 else "offen"

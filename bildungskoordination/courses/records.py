@@ -4,33 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import cache
 
-from bildungskoordination import i18n
 from bildungskoordination.i18n import N_
-from bildungskoordination.resources import load_toml
 
 LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2")
 NO_LEVEL = "keine"
 WEEKDAYS = ("mo", "di", "mi", "do", "fr", "sa")
 MODES = {"praesenz": N_("Präsenz"), "online": N_("online"), "hybrid": N_("hybrid")}
-COURSE_STATUSES = {"geplant": N_("geplant"), "offen": N_("offen"), "voll": N_("voll"), "laufend": N_("laufend"),
-                   "beendet": N_("beendet"), "abgesagt": N_("abgesagt")}
-
-
-def effective_course_status(stored: str, start: date | None, end: date | None, today: date | None = None) -> str:
-    """The status as it stands today: a course whose end has passed is "beendet", one that has begun is
-    "laufend" – nobody has to move it by hand. A cancelled course stays cancelled; without dates nothing moves."""
-    today = today or date.today()
-    if stored == "abgesagt":
-        return stored
-    if end is not None and end < today:
-        return "beendet"
-    if start is not None and start <= today and stored in ("geplant", "offen", "voll"):
-        return "laufend"
-    return stored
-
-
 @dataclass
 class CourseData:
     """What the coordinator (or an import row) enters; the provider is named, the service finds or adds it."""
@@ -91,7 +71,7 @@ class CourseRecord:
     contact_person: str
     phone: str
     email: str
-    status: str  # as it stands today (effective_course_status): what lists and matching use
+    status: str  # as it stands today (domain.course_status.effective_course_status): what lists and matching use
     created_at: datetime
     updated_at: datetime
     stored_status: str = ""  # as entered; what the editor shows and saves back
@@ -107,47 +87,6 @@ class CourseRecord:
             free_places=self.reported_free_places, target_group=self.target_group, costs_note=self.costs_note,
             contact_person=self.contact_person, phone=self.phone, email=self.email,
             status=self.stored_status or self.status)
-
-
-@dataclass(frozen=True)
-class ReferralStatus:
-    code: str
-    label: str
-    label_en: str
-    open: bool
-    takes_place: bool
-    next: tuple[str, ...]
-
-    def display(self, language: str | None = None) -> str:
-        lang = language or i18n.current_language()
-        return self.label_en if lang == "en" and self.label_en else self.label
-
-
-@cache
-def referral_statuses() -> dict[str, ReferralStatus]:
-    """resources/courses/referral_statuses.toml, in lifecycle order."""
-    return {
-        s["code"]: ReferralStatus(s["code"], s["label"], s.get("label_en", ""), bool(s["open"]),
-                                  bool(s["takes_place"]), tuple(s.get("next", ())))
-        for s in load_toml("courses", "referral_statuses.toml")["status"]
-    }
-
-
-def status_label(code: str) -> str:
-    status = referral_statuses().get(code)
-    return status.display() if status else code
-
-
-INITIAL_STATUS = "vorgeschlagen"
-
-
-def active_statuses() -> tuple[str, ...]:
-    """Statuses that take a place in the course."""
-    return tuple(c for c, s in referral_statuses().items() if s.takes_place)
-
-
-def open_statuses() -> tuple[str, ...]:
-    return tuple(c for c, s in referral_statuses().items() if s.open)
 
 
 @dataclass(frozen=True)

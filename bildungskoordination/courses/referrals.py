@@ -9,18 +9,12 @@ from datetime import date, datetime
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
-from bildungskoordination.courses.records import (
-    COURSE_STATUSES,
-    INITIAL_STATUS,
-    ReferralEventRow,
-    ReferralRecord,
-    open_statuses,
-    referral_statuses,
-    status_label,
-)
+from bildungskoordination.courses.records import ReferralEventRow, ReferralRecord
 from bildungskoordination.courses.service import free_places, occupancy
+from bildungskoordination.domain.course_status import course_status_vocabulary, effective_course_status, is_closed
 from bildungskoordination.domain.errors import FieldError, NotFound, ValidationError
 from bildungskoordination.domain.names import clean_text
+from bildungskoordination.domain.referral_status import INITIAL_STATUS, open_statuses, referral_statuses, status_label
 from bildungskoordination.events import Change, ChangeBus
 from bildungskoordination.i18n import _
 from bildungskoordination.privacy.audit import Action, add_event
@@ -65,9 +59,10 @@ class ReferralService:
             course = s.get(Course, course_id)
             if course is None:
                 raise NotFound(_("Kurs {ref} nicht gefunden").format(ref=course_id))
-            if course.status in ("abgesagt", "beendet"):
+            if is_closed(course.status, course.start, course.end, on):
                 raise ValidationError([FieldError("course", _("Der Kurs ist {status}; keine Vermittlung möglich")
-                                                  .format(status=_(COURSE_STATUSES.get(course.status, course.status))))])
+                                                  .format(status=course_status_vocabulary().label(
+                                                      effective_course_status(course.status, course.start, course.end, on))))])
             existing = s.scalar(select(Referral.id).where(Referral.person_id == person_id,
                                                           Referral.course_id == course_id,
                                                           Referral.status.in_(open_statuses())))

@@ -11,20 +11,12 @@ from datetime import date, datetime
 from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from bildungskoordination.courses.records import (
-    COURSE_STATUSES,
-    LEVELS,
-    MODES,
-    NO_LEVEL,
-    WEEKDAYS,
-    CourseData,
-    CourseRecord,
-    active_statuses,
-    effective_course_status,
-)
+from bildungskoordination.courses.records import LEVELS, MODES, NO_LEVEL, WEEKDAYS, CourseData, CourseRecord
+from bildungskoordination.domain.course_status import course_statuses, effective_course_status
 from bildungskoordination.domain.course_types import course_types
 from bildungskoordination.domain.errors import FieldError, NotFound, ValidationError
 from bildungskoordination.domain.names import clean_text
+from bildungskoordination.domain.referral_status import active_statuses
 from bildungskoordination.events import Change, ChangeBus
 from bildungskoordination.i18n import _
 from bildungskoordination.privacy.audit import Action, add_event, changed_fields, filled_fields
@@ -108,7 +100,7 @@ def validate_course(data: CourseData) -> list[FieldError]:
         err("time_to", _("Die Uhrzeit endet vor ihrem Beginn"))
     if data.mode not in MODES:
         err("mode", _("unbekannte Kursform „{value}“ (erlaubt: Präsenz, online, hybrid)").format(value=data.mode))
-    if data.status not in COURSE_STATUSES:
+    if data.status not in course_statuses():
         err("status", _("unbekannter Kursstatus „{value}“").format(value=data.status))
     if data.places < 0:
         err("places", _("Die Zahl der Plätze darf nicht negativ sein"))

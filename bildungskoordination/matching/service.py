@@ -9,13 +9,11 @@ from datetime import date
 
 from bildungskoordination.courses.records import CourseRecord
 from bildungskoordination.courses.service import CourseService
+from bildungskoordination.domain.course_status import is_closed
 from bildungskoordination.matching.engine import Matcher, rank
 from bildungskoordination.matching.facts import CourseFacts, Match
 from bildungskoordination.matching.rules import RuleSet, default_rules
 from bildungskoordination.people.service import PersonService
-
-# Courses that can no longer take anyone are not offered at all.
-_CLOSED = {"beendet", "abgesagt"}
 
 
 def course_facts(course: CourseRecord) -> CourseFacts:
@@ -44,7 +42,9 @@ class MatchingService:
     def catalogue(self) -> list[CourseFacts]:
         # The status as entered: dates are judged by the rules against the matching day (which may be another
         # than today), not by the calendar-driven display status.
-        return [course_facts(c) for c in self.courses.list() if (c.stored_status or c.status) not in _CLOSED]
+        # A course entered as cancelled or ended is not offered at all; one whose end date has passed stays in
+        # and the rules say so ("zu Ende gegangen"). The closed statuses are domain.course_status's.
+        return [course_facts(c) for c in self.courses.list() if not is_closed(c.stored_status or c.status, None, None)]
 
     def for_person(self, person_id: int, on: date | None = None) -> list[Match]:
         """Every open course for this person, best first, each with its reasons."""

@@ -44,11 +44,19 @@ CHILDCARE = "Kinderbetreuung"
 AVAILABILITY = "Verfügbarkeit"
 LETTER = "Briefsprache"
 CONSENT = "Einwilligung"
+# What the integration-course law needs (§§ 44, 44a AufenthG, § 5b AsylbLG, DeuFöV); exactly these headers.
+STATUS_SINCE = "Status seit"
+OBLIGATION = "Verpflichtung"
+OBLIGED_ON = "Verpflichtet am"
+ADMISSION = "Zulassung BAMF am"
+IK_COMPLETED = "Integrationskurs abgeschlossen am"
+IK_LEVEL = "Abschlussniveau"
 
 PERSON_TABLE = TableSpec(
     required=(FAMILY, GIVEN),
     optional=(NR, ORIGINAL, BIRTH, GENDER, NATIONALITY, STATUS, ARRIVAL, MUNICIPALITY, PHONE, GERMAN,
-              LITERACY, LANGUAGES, CHILDCARE, AVAILABILITY, LETTER, CONSENT),
+              LITERACY, LANGUAGES, CHILDCARE, AVAILABILITY, LETTER, CONSENT, STATUS_SINCE, OBLIGATION, OBLIGED_ON,
+              ADMISSION, IK_COMPLETED, IK_LEVEL),
 )
 
 # The service's checks name PersonData fields; the user needs the column of the file instead.
@@ -58,7 +66,8 @@ FIELD_COLUMNS = {
     "arrival_date": ARRIVAL, "municipality": MUNICIPALITY, "phone": PHONE, "german_level": GERMAN,
     "literacy": LITERACY, "languages": LANGUAGES, "needs_childcare": CHILDCARE,
     "childcare_children": CHILDCARE, "availability": AVAILABILITY, "letter_language": LETTER,
-    "consent_date": CONSENT,
+    "consent_date": CONSENT, "residence_issued": STATUS_SINCE, "obligation": OBLIGATION, "obliged_on": OBLIGED_ON,
+    "bamf_admission_on": ADMISSION, "ik_completed_on": IK_COMPLETED, "ik_final_level": IK_LEVEL,
 }
 
 _YES = {"ja", "j", "yes", "y", "1", "x", "true", "wahr"}
@@ -157,6 +166,12 @@ def person_from_row(file: str, row: TableRow) -> tuple[PersonData, list[ImportPr
     data.gender = _term("gender", row.get(GENDER), GENDER, problem) or data.gender
     data.nationalities = _terms("countries", row.get(NATIONALITY), NATIONALITY, problem)
     data.residence_status = _term("residence_status", row.get(STATUS), STATUS, problem) or ""
+    data.residence_issued = _date(row.get(STATUS_SINCE), STATUS_SINCE, problem)
+    data.obligation = _term("obligation", row.get(OBLIGATION), OBLIGATION, problem) or ""
+    data.obliged_on = _date(row.get(OBLIGED_ON), OBLIGED_ON, problem)
+    data.bamf_admission_on = _date(row.get(ADMISSION), ADMISSION, problem)
+    data.ik_completed_on = _date(row.get(IK_COMPLETED), IK_COMPLETED, problem)
+    data.ik_final_level = _term("ik_final_level", row.get(IK_LEVEL), IK_LEVEL, problem) or ""
     data.arrival_date = _date(row.get(ARRIVAL), ARRIVAL, problem)
     data.german_level = _term("german_level", row.get(GERMAN), GERMAN, problem) or ""
     data.literacy = _term("literacy", row.get(LITERACY), LITERACY, problem) or ""

@@ -9,7 +9,8 @@ from bildungskoordination.store.models import Contact, Person
 
 _PLAIN_PERSON_FIELDS = (
     "family_name", "given_name", "file_number", "name_original", "gender", "arrival_date",
-    "residence_status", "residence_issued", "residence_expires", "german_level", "german_level_date",
+    "residence_status", "residence_issued", "residence_expires", "obligation", "obliged_on", "bamf_admission_on",
+    "ik_completed_on", "ik_final_level", "german_level", "german_level_date",
     "german_level_source", "literacy", "school_years", "qualification", "recognition", "municipality",
     "address", "phone", "email", "needs_childcare", "childcare_children", "letter_language",
     "consent_date", "consent_how", "note",

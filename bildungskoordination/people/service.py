@@ -16,6 +16,7 @@ from bildungskoordination.people.duplicates import DuplicateCandidate, find_dupl
 from bildungskoordination.people.mapping import person_from_row, person_to_row
 from bildungskoordination.people.records import PersonData, PersonRow
 from bildungskoordination.people.search import ListOrder, current_stamp, matching_ids, search_plan
+from bildungskoordination.people.status_history import StatusEntry, record_status, status_history
 from bildungskoordination.people.validation import normalise_person, validate_person
 from bildungskoordination.privacy.audit import Action, add_event, changed_fields, count_text, filled_fields
 from bildungskoordination.privacy.restriction import ProcessingRestricted
@@ -63,6 +64,12 @@ class PersonService:
             data = person_from_row(person)
             data.consent_withdrawn_at = person.consent_withdrawn_at
             return data
+
+    def status_history(self, person_id: int) -> list[StatusEntry]:
+        """The person's residence statuses with their dates, oldest first."""
+        with self.store.read() as s:
+            _person(s, person_id)
+            return status_history(s, person_id)
 
     def count(self) -> int:
         with self.store.read() as s:
@@ -167,6 +174,7 @@ class PersonService:
             s.add(person)
             s.flush()
             pid = person.id
+            record_status(s, pid, data.residence_status, data.residence_issued, now)
             add_event(s, Action.CREATE, "person", pid, pid, filled_fields(data))
         self.bus.publish(Change("person", "created", (pid,), (pid,)))
         return pid
@@ -188,6 +196,8 @@ class PersonService:
             changed = changed_fields(before, person_from_row(person))
             if changed:
                 person.updated_at = _now()
+                record_status(s, person_id, person.residence_status, person.residence_issued, person.updated_at,
+                              (before.residence_status, before.residence_issued))
                 add_event(s, Action.UPDATE, "person", person_id, person_id, changed)
         self.bus.publish(Change("person", "updated", (person_id,), (person_id,)))
 
@@ -213,6 +223,7 @@ class PersonService:
                 s.add(person)
                 s.flush()
                 ids.append(person.id)
+                record_status(s, person.id, data.residence_status, data.residence_issued, now)
                 # One entry per created person (one per change); the count says which import it was part of.
                 add_event(s, Action.IMPORT, "person", person.id, person.id, filled_fields(data),
                           count_text(len(people)))

@@ -65,6 +65,20 @@ def validate_person(data: PersonData, *, today: date | None = None) -> list[Fiel
             err("arrival_date", _("Einreisedatum liegt in der Zukunft"))
         elif data.birth is not None and data.arrival_date < data.birth.earliest:
             err("arrival_date", _("Einreise liegt vor der Geburt"))
+    if data.obligation and data.obligation not in vocabulary("obligation"):
+        err("obligation", _("unbekannte Verpflichtung „{value}“").format(value=data.obligation))
+    if data.ik_final_level and data.ik_final_level not in vocabulary("ik_final_level"):
+        err("ik_final_level", _("unbekanntes Abschlussniveau „{value}“").format(value=data.ik_final_level))
+    if data.obliged_on is not None and data.obligation in ("", "keine"):
+        err("obligation", _("Verpflichtet am ist angegeben, aber keine verpflichtende Stelle"))
+    if data.ik_final_level and data.ik_completed_on is None:
+        err("ik_completed_on", _("Abschlussniveau ohne Datum des Abschlusses"))
+    for name, label in (("residence_issued", _("Status seit")), ("obliged_on", _("Verpflichtet am")),
+                        ("bamf_admission_on", _("Zulassung BAMF am")),
+                        ("ik_completed_on", _("Integrationskurs abgeschlossen am"))):
+        value = getattr(data, name)
+        if value is not None and value > today:
+            err(name, _("{field} liegt in der Zukunft").format(field=label))
     if data.residence_issued and data.residence_expires and data.residence_expires < data.residence_issued:
         err("residence_expires", _("Gültig bis liegt vor dem Ausstellungsdatum"))
     if data.consent_date is not None and data.consent_date > today:

@@ -16,12 +16,13 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bildungskoordination.domain.dates import PartialDate
+from bildungskoordination.domain.dates import PartialDate, format_date
 from bildungskoordination.domain.errors import NotFound
-from bildungskoordination.domain.vocab import district
+from bildungskoordination.domain.vocab import district, vocabulary
 from bildungskoordination.events import ChangeBus
 from bildungskoordination.i18n import _
 from bildungskoordination.people.mapping import contact_from_row, person_from_row
+from bildungskoordination.people.status_history import status_history
 from bildungskoordination.privacy.audit import ACTION_LABELS, Action, AuditService
 from bildungskoordination.privacy.labels import (
     CONTACT_FIELDS,
@@ -116,6 +117,7 @@ class AccessExportService:
                 select(Contact).where(Contact.person_id == person_id)
                 .order_by(Contact.contact_date, Contact.id))]
             referrals = _referrals(s, person_id)
+            history = status_history(s, person_id)
         master = []
         for f in fields(data):
             if f.name == "languages":
@@ -123,6 +125,12 @@ class AccessExportService:
                                      None) | {"klartext": [self._language(s.code, s.level) for s in data.languages]})
             elif f.name in PERSON_FIELDS:
                 master.append(_entry(f.name, getattr(data, f.name), PERSON_VOCABULARIES.get(f.name)))
+        statuses = vocabulary("residence_status")
+        master.append(_entry("status_history", [{"status": h.status, "seit": _plain(h.since),
+                                                 "erfasst_am": _plain(h.recorded_at)} for h in history], None)
+                      | {"klartext": [_("{status}, seit {since} (erfasst am {at})").format(
+                          status=statuses.label(h.status), since=format_date(h.since) if h.since else "–",
+                          at=format_date(h.recorded_at.date())) for h in history]})
         return {
             "titel": self._notice().get("title", _("Auskunft nach Art. 15 DSGVO")),
             "erstellt_am": _plain((now or datetime.now()).replace(microsecond=0)),

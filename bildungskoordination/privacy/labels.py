@@ -12,8 +12,11 @@ PERSON_FIELDS = {
     "file_number": N_("Aktenzeichen"), "family_name": N_("Familienname"), "given_name": N_("Vorname"),
     "name_original": N_("Name in Originalschrift"), "birth": N_("Geburtsdatum"), "gender": N_("Geschlecht"),
     "nationalities": N_("Staatsangehörigkeit"), "arrival_date": N_("Einreise nach Deutschland"),
-    "residence_status": N_("Aufenthaltsstatus"), "residence_issued": N_("Aufenthaltstitel ausgestellt am"),
-    "residence_expires": N_("Aufenthaltstitel gültig bis"), "languages": N_("gesprochene Sprachen"),
+    "residence_status": N_("Aufenthaltsstatus"), "residence_issued": N_("Status seit (Titel erteilt am)"),
+    "residence_expires": N_("Aufenthaltstitel gültig bis"), "obligation": N_("Verpflichtung zum Integrationskurs"),
+    "obliged_on": N_("verpflichtet am"), "bamf_admission_on": N_("Zulassung BAMF am"),
+    "ik_completed_on": N_("Integrationskurs abgeschlossen am"), "ik_final_level": N_("Abschlussniveau"),
+    "status_history": N_("Verlauf des Aufenthaltsstatus"), "languages": N_("gesprochene Sprachen"),
     "german_level": N_("Deutschniveau"), "german_level_date": N_("Deutschniveau festgestellt am"),
     "german_level_source": N_("Deutschniveau laut"), "literacy": N_("Alphabetisierung"),
     "school_years": N_("Schulbesuch (Jahre)"), "qualification": N_("höchster Abschluss"),
@@ -42,6 +45,7 @@ ENTITY_LABELS = {
 # Field → vocabulary whose labels explain its codes.
 PERSON_VOCABULARIES = {
     "gender": "gender", "nationalities": "countries", "residence_status": "residence_status",
+    "obligation": "obligation", "ik_final_level": "ik_final_level",
     "german_level": "german_level", "german_level_source": "level_source", "literacy": "literacy",
     "qualification": "qualification", "recognition": "recognition", "availability": "availability",
     "weekdays": "weekday", "letter_language": "languages", "consent_scope": "consent_scope",

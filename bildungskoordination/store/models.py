@@ -38,6 +38,13 @@ class Person(Base):
     residence_status: Mapped[str] = mapped_column(String(40), default="")
     residence_issued: Mapped[date | None] = mapped_column(Date)
     residence_expires: Mapped[date | None] = mapped_column(Date)
+    # Integration-course law (migration 0007): obligation (§ 44a AufenthG, § 5b AsylbLG), BAMF admission,
+    # integration course finished and its result. residence_issued is "Status seit".
+    obligation: Mapped[str] = mapped_column(String(20), default="")
+    obliged_on: Mapped[date | None] = mapped_column(Date)
+    bamf_admission_on: Mapped[date | None] = mapped_column(Date)
+    ik_completed_on: Mapped[date | None] = mapped_column(Date)
+    ik_final_level: Mapped[str] = mapped_column(String(10), default="")
     # [{"code": "ar", "level": "muttersprache"}, …]
     languages: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     german_level: Mapped[str] = mapped_column(String(8), default="")
@@ -83,6 +90,18 @@ class Person(Base):
                       Index("ix_person_search", "sort_name", "id", "search_folded", "search_skeleton",
                             "file_number"),
                       {"sqlite_autoincrement": True})
+
+
+class PersonStatus(Base):
+    """The history of a person's residence statuses with the date each was issued (migration 0007)."""
+
+    __tablename__ = "person_status"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(40))
+    since: Mapped[date | None] = mapped_column(Date)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 class Contact(Base):

@@ -30,9 +30,9 @@ Caritasverband Beispiel e.V.;EOK-2026-03;Erstorientierungskurs;keine;A1;16.02.20
 
 PERSONS = """Nr;Familienname;Vorname;Name in Originalschrift;Geburtsdatum;Geschlecht;Staatsangehörigkeit;\
 Aufenthaltsstatus;Einreise;Wohnort;Telefon;Deutschniveau;Alphabetisierung;Sprachen;Kinderbetreuung;Verfügbarkeit;\
-Briefsprache;Einwilligung
+Briefsprache;Einwilligung;Status seit
 TS-2025-0001;Al-Hassan;Rania;رانيا الحسن;14.03.1994;w;Syrien;§ 25 Abs. 2 AufenthG;11.09.2023;Konz;0170 1234567;A1;\
-lateinisch;ar, en;ja;vormittags;ar;02.10.2025
+lateinisch;ar, en;ja;vormittags;ar;02.10.2025;15.09.2025
 """
 
 ON = "2026-01-02"  # before every sample course starts and before the first registration deadline
@@ -153,7 +153,7 @@ def test_candidates_lists_the_person(db):
 def test_refer_then_follow_the_referral_through_its_statuses(db):
     rid = ok(run("refer", "TS-2025-0001", "IK-2026-014", "--date", ON, db=db)).strip()
     assert rid.isdigit()
-    duplicate = one_line_error(run("refer", "TS-2025-0001", "IK-2026-014", db=db))
+    duplicate = one_line_error(run("refer", "TS-2025-0001", "IK-2026-014", "--date", ON, db=db))
     assert "schon vermittelt" in duplicate
     invalid = one_line_error(run("referral-status", rid, "begonnen", db=db))
     assert "Von „vorgeschlagen“ kann nicht zu „begonnen“ gewechselt werden" in invalid

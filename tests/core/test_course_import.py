@@ -92,7 +92,7 @@ def test_reimport_updates_without_duplicates_and_keeps_referrals(services, tmp_p
     import_courses(services, write(tmp_path / "kurse.csv", ROWS))
     cid = services.courses.resolve("BSK-B2-2026-1")
     pid = services.people.create(PersonData(family_name="Haddad", given_name="Lina"))
-    rid = services.referrals.refer(pid, cid)
+    rid = services.referrals.refer(pid, cid, on=date(2026, 3, 1))  # before the course ended
     changed = [r.replace(";18;6;", ";18;3;").replace("17:30-20:45", "18:00-21:00") if "BSK" in r else r for r in ROWS]
     report = import_courses(services, write(tmp_path / "kurse2.csv", changed))
     assert report.ok

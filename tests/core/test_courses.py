@@ -106,7 +106,7 @@ def test_delete_refused_while_referrals_exist(services):
 
 
 def test_course_status_moves_with_the_calendar():
-    from bildungskoordination.courses.records import effective_course_status
+    from bildungskoordination.domain.course_status import effective_course_status
 
     today = date(2026, 12, 2)
     assert effective_course_status("offen", date(2026, 12, 1), date(2027, 6, 1), today) == "laufend"

@@ -22,7 +22,8 @@ RULES = default_rules()
 
 def person(**kw) -> PersonData:
     base = dict(family_name="Beispiel", given_name="Amina", birth=PartialDate(1990, 5, 1), gender="w",
-                residence_status="25_2", residence_issued=date(2026, 6, 1), german_level="A1", literacy="lateinisch", municipality="Konz",
+                residence_status="25_2", residence_issued=date(2026, 6, 1), german_level="A1", literacy="lateinisch",
+                municipality="Konz",
                 availability=["vormittags"], weekdays=["mo", "di", "mi", "do", "fr"])
     base.update(kw)
     return PersonData(**base)

@@ -1,11 +1,13 @@
 """Vermittlungen: lifecycle with dates and reasons, waiting list, free places, restriction, erasure, audit."""
 
+import dataclasses
 from datetime import date
 
 import pytest
 
-from bildungskoordination.courses.records import CourseData, referral_statuses
+from bildungskoordination.courses.records import CourseData
 from bildungskoordination.domain.errors import ValidationError
+from bildungskoordination.domain.referral_status import referral_statuses
 from bildungskoordination.people.records import PersonData
 from bildungskoordination.privacy.restriction import ProcessingRestricted
 from bildungskoordination.services import Services
@@ -59,6 +61,17 @@ def test_invalid_transition_is_refused_with_a_clear_message(services):
     with pytest.raises(ValidationError, match="unbekannter Status"):
         services.referrals.set_status(rid, "irgendwas")
     assert services.referrals.get(rid).status == "abgelehnt"
+
+
+def test_a_referral_to_a_course_that_has_ended_is_refused(services):
+    """Closed is decided in one place (domain.course_status): the stored "offen" does not keep an ended course open."""
+    pid = person(services)
+    old = services.courses.create(CourseData(provider="VHS Konz", course_number="IK-2024", course_type="ik_allgemein",
+                                             target_level="B1", start=date(2024, 2, 5), end=date(2024, 11, 29),
+                                             places=20, status="offen"))
+    with pytest.raises(ValidationError, match="Der Kurs ist beendet; keine Vermittlung möglich"):
+        services.referrals.refer(pid, old, on=date(2026, 12, 7))
+    assert services.referrals.refer(pid, old, on=date(2024, 3, 1))  # while it ran, it could
 
 
 def test_statuses_are_data_with_a_closed_lifecycle():
@@ -159,7 +172,8 @@ def test_erasure_removes_the_persons_referrals_and_keeps_the_audit(services):
 
 
 def test_referrals_count_as_activity_for_retention(services):
-    pid, cid = person(services), services.courses.create(course())
+    later = dataclasses.replace(course(), start=date(2030, 3, 4), end=date(2030, 12, 20))
+    pid, cid = person(services), services.courses.create(later)
     rid = services.referrals.refer(pid, cid, on=date(2030, 1, 1))
     assert services.retention.last_activity(pid) == date(2030, 1, 1)
     services.referrals.set_status(rid, "angemeldet", on=date(2030, 6, 1))

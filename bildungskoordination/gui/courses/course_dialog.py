@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bildungskoordination.courses.records import COURSE_STATUSES, LEVELS, MODES, NO_LEVEL, WEEKDAYS, CourseData
+from bildungskoordination.courses.records import LEVELS, MODES, NO_LEVEL, WEEKDAYS, CourseData
+from bildungskoordination.domain.course_status import course_status_vocabulary
 from bildungskoordination.domain.dates import DateParseError
 from bildungskoordination.domain.errors import FieldError as DataError
 from bildungskoordination.domain.errors import NotFound, ValidationError
@@ -91,7 +92,7 @@ class CourseDialog(QDialog):
         self.childcare = QCheckBox(_("Kinderbetreuung vorhanden"))
         self.places = QSpinBox()
         self.places.setRange(0, 999)
-        self.status = _combo([(code, _(label)) for code, label in COURSE_STATUSES.items()])
+        self.status = _combo([(t.code, t.display()) for t in course_status_vocabulary()])
 
         rows = [
             ("provider", _("&Träger: *"), self.provider),

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bildungskoordination.courses.records import open_statuses
 from bildungskoordination.domain.errors import NotFound, ValidationError
+from bildungskoordination.domain.referral_status import open_statuses
 from bildungskoordination.events import Change
 from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.courses.models import REASON_COLORS, REASON_SYMBOLS, VERDICT_TEXTS, MatchModel

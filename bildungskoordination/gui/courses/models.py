@@ -10,7 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from bildungskoordination import i18n
-from bildungskoordination.courses.records import COURSE_STATUSES, CourseRecord, ReferralRecord
+from bildungskoordination.courses.records import CourseRecord, ReferralRecord
+from bildungskoordination.domain.course_status import course_status_vocabulary
 from bildungskoordination.gui.table_model import RecordTableModel
 from bildungskoordination.i18n import N_, _
 from bildungskoordination.matching.facts import Match
@@ -41,7 +42,7 @@ def type_label(rules: RuleSet, code: str) -> str:
 
 
 def course_status_text(code: str) -> str:
-    return _(COURSE_STATUSES[code]) if code in COURSE_STATUSES else code
+    return course_status_vocabulary().label(code)
 
 
 class MatchModel(RecordTableModel[Match]):

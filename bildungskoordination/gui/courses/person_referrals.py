@@ -8,7 +8,8 @@ from typing import Any
 from PySide6.QtCore import QItemSelection, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget
 
-from bildungskoordination.courses.records import ReferralEventRow, ReferralRecord, status_label
+from bildungskoordination.courses.records import ReferralEventRow, ReferralRecord
+from bildungskoordination.domain.referral_status import status_label
 from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.courses.models import IdRole, fmt_date
 from bildungskoordination.gui.letters.letter_dialog import LetterDialog

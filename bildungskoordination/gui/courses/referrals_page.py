@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bildungskoordination.courses.records import ReferralRecord, referral_statuses
+from bildungskoordination.courses.records import ReferralRecord
 from bildungskoordination.domain.errors import NotFound, ValidationError
+from bildungskoordination.domain.referral_status import referral_statuses
 from bildungskoordination.events import Change
 from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.courses.models import IdRole, ReferralModel, SortRole, fmt_date

@@ -91,10 +91,21 @@ class PersonForm(QScrollArea):
         self.residence_status = VocabCombo(vocabulary("residence_status"))
         self.residence_issued = DateField()
         self.residence_expires = DateField()
+        # What the integration-course law asks (§§ 44, 44a AufenthG, § 5b AsylbLG, DeuFöV)
+        self.obligation = VocabCombo(vocabulary("obligation"))
+        self.obliged_on = DateField()
+        self.bamf_admission_on = DateField()
+        self.ik_completed_on = DateField()
+        self.ik_final_level = VocabCombo(vocabulary("ik_final_level"))
         residence = self._section(_("Aufenthalt"), [
             ("residence_status", _("Aufenthalts&status"), self.residence_status),
-            ("residence_issued", _("ausgestellt am"), self.residence_issued),
+            ("residence_issued", _("Status seit (erteilt am)"), self.residence_issued),
             ("residence_expires", _("gültig bis"), self.residence_expires),
+            ("obligation", _("Verpflichtung zum Integrationskurs"), self.obligation),
+            ("obliged_on", _("verpflichtet am"), self.obliged_on),
+            ("bamf_admission_on", _("Zulassung BAMF am"), self.bamf_admission_on),
+            ("ik_completed_on", _("Integrationskurs abgeschlossen am"), self.ik_completed_on),
+            ("ik_final_level", _("Abschlussniveau"), self.ik_final_level),
         ])
         # Languages and education
         self.german_level = VocabCombo(vocabulary("german_level"))
@@ -226,6 +237,11 @@ class PersonForm(QScrollArea):
         self.residence_status.set_code(data.residence_status)
         self.residence_issued.set_value(data.residence_issued)
         self.residence_expires.set_value(data.residence_expires)
+        self.obligation.set_code(data.obligation)
+        self.obliged_on.set_value(data.obliged_on)
+        self.bamf_admission_on.set_value(data.bamf_admission_on)
+        self.ik_completed_on.set_value(data.ik_completed_on)
+        self.ik_final_level.set_code(data.ik_final_level)
         self.german_level.set_code(data.german_level)
         self.german_level_date.set_value(data.german_level_date)
         self.german_level_source.set_code(data.german_level_source)
@@ -278,6 +294,11 @@ class PersonForm(QScrollArea):
         data.residence_status = self.residence_status.code()
         data.residence_issued = read("residence_issued", self.residence_issued)
         data.residence_expires = read("residence_expires", self.residence_expires)
+        data.obligation = self.obligation.code()
+        data.obliged_on = read("obliged_on", self.obliged_on)
+        data.bamf_admission_on = read("bamf_admission_on", self.bamf_admission_on)
+        data.ik_completed_on = read("ik_completed_on", self.ik_completed_on)
+        data.ik_final_level = self.ik_final_level.code()
         data.german_level = self.german_level.code()
         data.german_level_date = read("german_level_date", self.german_level_date)
         data.german_level_source = self.german_level_source.code()
