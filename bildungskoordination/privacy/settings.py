@@ -11,6 +11,7 @@ from typing import Any, cast
 
 from sqlalchemy import CursorResult, delete, select
 
+from bildungskoordination.domain.settings_keys import declared
 from bildungskoordination.events import Change, ChangeBus
 from bildungskoordination.privacy.audit import Action, add_event
 from bildungskoordination.store.engine import Store
@@ -23,6 +24,7 @@ class SettingsService:
         self.bus = bus or ChangeBus()
 
     def get(self, key: str, default: Any = None) -> Any:
+        declared(key, "database")
         with self.store.read() as s:
             row = s.get(AppSetting, key)
             return default if row is None else row.value
@@ -39,6 +41,7 @@ class SettingsService:
             return {row.key: row.value for row in s.scalars(select(AppSetting))}
 
     def set(self, key: str, value: Any) -> None:
+        declared(key, "database")
         json.dumps(value)  # fail here, with the caller's value in the traceback, not at commit
         with self.store.unit_of_work() as s:
             row = s.get(AppSetting, key)
@@ -55,6 +58,7 @@ class SettingsService:
 
     def reset(self, key: str) -> None:
         """Back to the default from resources/."""
+        declared(key, "database")
         with self.store.unit_of_work() as s:
             result = cast(CursorResult, s.execute(delete(AppSetting).where(AppSetting.key == key)))
             if not result.rowcount:

@@ -13,7 +13,8 @@ ON = date(2026, 12, 2)
 def test_person_gets_every_open_course_ranked_with_reasons():
     sv = Services.open(None)
     pid = sv.people.create(PersonData(family_name="Al-Hassan", given_name="Rania", gender="w",
-                                      birth=parse_partial_date("1994"), residence_status="25_2", residence_issued=date(2026, 5, 4),
+                                      birth=parse_partial_date("1994"), residence_status="25_2",
+                                      residence_issued=date(2026, 5, 4),
                                       german_level="A1", literacy="lateinisch", availability=["vormittags"],
                                       municipality="Konz"))
     fit = sv.courses.create(CourseData(provider="KVHS", course_number="IK-1", course_type="ik_allgemein",

@@ -232,7 +232,7 @@ class ExportDialog(QDialog):
         report, file_format = self.report, self.file_format()
         if report is None:
             return
-        folder = settings.settings().value(FOLDER_KEY, str(Path.home()))
+        folder = settings.value(FOLDER_KEY, str(Path.home()))
         suggested = Path(str(folder)) / f"Bildungsmonitoring_{_slug(report.period.label)}.{file_format}"
         chosen, _filter = QFileDialog.getSaveFileName(self, _("Auswertung speichern"), str(suggested),
                                                       _(FILE_FILTERS[file_format]))
@@ -247,7 +247,7 @@ class ExportDialog(QDialog):
             QMessageBox.critical(self, _("Nicht gespeichert"),
                                  _("Die Auswertung wurde nicht gespeichert:\n{error}").format(error=exc))
             return
-        settings.settings().setValue(FOLDER_KEY, str(path.parent))
+        settings.set_value(FOLDER_KEY, str(path.parent))
         self.saved.setText(_("Gespeichert als {format}: {path}").format(format=FORMAT_NAMES[file_format], path=path))
         self.exported.emit(path)
         self.refresh()  # the export log changed: overlap warnings may now apply
