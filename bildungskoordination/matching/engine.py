@@ -131,6 +131,7 @@ class Matcher:
         self._cutoffs = sorted(cutoffs)
         self._course_list = [p.course for p in self._courses]
         self._families = [p.family for p in self._courses]
+        self._type_codes = [p.ctype.code if p.ctype else "" for p in self._courses]
         self._memo: dict[tuple, _Column] = {}
         self._legal_column = self._constant_column(lambda c: c.legal)
         self._schedule_column = self._constant_column(lambda c: c.schedule)
@@ -144,12 +145,12 @@ class Matcher:
         """One Match per course, in the order the courses were given. The reasons come in the order the rules
         decide: the course itself, age, access in law, level, literacy, then dates and everyday fit."""
         p = self._person(person)
-        columns = [self._eligibility(p), *self._person_parts(p)]
+        columns = [*self._eligibility(p), *self._person_parts(p)]
         severity = list(map(max, *(c[0] for c in columns)))
         score = columns[0][1]
         for c in columns[1:]:
             score = list(map(add, score, c[1]))
-        reasons = zip(*(c[2] for c in columns), strict=True)
+        reasons = zip(*(c[2] for c in columns), strict=True)  # groups; Match.reasons flattens them when read
         keys = map(sub, map(mul, severity, repeat(10000.0)), score)
         verdicts = map(VERDICTS.__getitem__, severity)
         return list(map(tuple.__new__, repeat(Match), zip(self._course_list, verdicts, score, reasons, keys, strict=False)))
@@ -190,12 +191,12 @@ class Matcher:
             col = self._memo[key] = ([x[0] for x in parts], [x[1] for x in parts], [x[2] for x in parts])
         return col
 
-    def _family_column(self, key: tuple, build: Callable[[str], Part]) -> _Column:
-        """A rule that depends on the course only through its family: evaluated once per family."""
+    def _kind_column(self, key: tuple, kinds: list[str], build: Callable[[str], Part]) -> _Column:
+        """A rule that depends on the course only through its family or type: evaluated once per kind."""
         col = self._memo.get(key)
         if col is None:
-            by_family = {fam: build(fam) for fam in set(self._families)}
-            parts = [by_family[f] for f in self._families]
+            by_kind = {kind: build(kind) for kind in set(kinds)}
+            parts = [by_kind[k] for k in kinds]
             col = self._memo[key] = ([x[0] for x in parts], [x[1] for x in parts], [x[2] for x in parts])
         return col
 
@@ -203,26 +204,21 @@ class Matcher:
         parts = [pick(c) for c in self._courses]
         return ([x[0] for x in parts], [x[1] for x in parts], [x[2] for x in parts])
 
-    def _eligibility(self, p: _Person) -> _Column:
-        """The course in law, age, access, DeuFöV, first orientation, level and literacy, combined once per key."""
-        key = ("E", p.level, p.literacy, p.legal, p.born, p.gender)
-        col = self._memo.get(key)
-        if col is None:
-            parts = [
-                self._legal_column,
-                self._column(("who", p.gender, p.born, p.legal.status), lambda c: self._who(p, c)),
-                self._family_column(("access", p.legal), lambda fam: self._access(p.legal, fam)),
-                self._column(("deufoev", p.legal), lambda c: self._deufoev(p.legal, c)),
-                self._column(("level", p.level), lambda c: self._level(p.level, c)),
-                self._column(("lit", p.literacy), lambda c: self._literacy(p.literacy, c)),
-                self._schedule_column,
-            ]
-            col = self._memo[key] = (
-                list(map(max, *(c[0] for c in parts))),
-                [sum(x) for x in zip(*(c[1] for c in parts), strict=True)],
-                [tuple(r for group in x for r in group) for x in zip(*(c[2] for c in parts), strict=True)],
-            )
-        return col
+    def _eligibility(self, p: _Person) -> list[_Column]:
+        """The course in law, age, access, DeuFöV, first orientation, level, literacy and the dates – in the order
+        the reasons are read. Each column is memoised by the few facts it depends on; a rule that depends on the
+        course only through its family or type is evaluated once per family or type."""
+        legal = p.legal
+        return [
+            self._legal_column,
+            self._column(("who", p.gender, p.born, legal.status), lambda c: self._who(p, c)),
+            self._kind_column(("access", legal), self._families, lambda fam: self._access(legal, fam)),
+            self._kind_column(("deufoev", legal.status, legal.ik_completed_on, legal.ik_final_level),
+                              self._type_codes, lambda code: self._deufoev(legal, code)),
+            self._column(("level", p.level), lambda c: self._level(p.level, c)),
+            self._column(("lit", p.literacy), lambda c: self._literacy(p.literacy, c)),
+            self._schedule_column,
+        ]
 
     def _person_parts(self, p: _Person) -> list[_Column]:
         """The practical fit: times, weekdays, childcare, place."""
@@ -367,10 +363,11 @@ class Matcher:
             return _part(self._law.first_orientation(f))
         return _NOTHING
 
-    def _deufoev(self, f: LegalFacts, c: _Prepared) -> Part:
-        if c.family != "berufssprachkurs":
+    def _deufoev(self, f: LegalFacts, code: str) -> Part:
+        ctype = self.rules.course_type(code)
+        if ctype is None or ctype.family != "berufssprachkurs":
             return _NOTHING
-        return _part(self._law.job_course(f, c.ctype.after_ik_below if c.ctype else "", c.label))
+        return _part(self._law.job_course(f, ctype.after_ik_below, ctype.label))
 
     def _level(self, level: str, c: _Prepared) -> Part:
         if c.entry is None and c.target is None:
