@@ -56,7 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
     due.add_argument("--json", action="store_true")
 
     courses = sub.add_parser("import-courses", help="Kursliste eines Trägers aus CSV oder XLSX einlesen "
-                             "(alles oder nichts; vorhandene Kurse werden aktualisiert)")
+                             "(alles oder nichts; vorhandene Kurse werden aktualisiert)",
+                             epilog=_course_types_help(), formatter_class=argparse.RawDescriptionHelpFormatter)
     courses.add_argument("file", type=Path, metavar="DATEI")
     courses.add_argument("--dry-run", action="store_true", help="nur prüfen, nichts schreiben")
 
@@ -309,6 +310,17 @@ def _guarded(command):  # type: ignore[no-untyped-def]
             return _fail(_validation_text(exc))
 
     return run
+
+
+def _course_types_help() -> str:
+    """The course types a list may name, from the one registry (resources/matching/course_types.toml)."""
+    from bildungskoordination.domain.course_types import course_types
+
+    lines = ["Kursarten (Spalte „Kursart“: Bezeichnung, Kürzel oder eine übliche Schreibweise):"]
+    for t in course_types():
+        until = f" – nur Kursbeginn bis {t.valid_until:%d.%m.%Y}" if t.valid_until else ""
+        lines.append(f"  {t.code:<20} {t.label}{until}")
+    return "\n".join(lines)
 
 
 @_guarded

@@ -178,10 +178,11 @@ class _Generator:
         if years_here < rule.get("min_years", 0):
             status = c.main_residence
             rule = self.residence_rules[status]
-        issued = expires = None
+        issued = expires = first_issue = None
         first_ord = arrival_ord + rng.randint(*rule["delay"])
         if first_ord <= today_ord:
-            issued = date.fromordinal(first_ord)
+            # "Status seit" is the day the status was first granted: renewals do not restart § 44 Abs. 2's year.
+            issued = first_issue = date.fromordinal(first_ord)
             months = rng.choice(rule["months"])
             if months:
                 expires = _add_months(issued, months)
@@ -264,16 +265,19 @@ class _Generator:
                 how = "muendlich"
 
         nationality = "XX" if rng.random() < c.stateless else c.code
+        law = _law_facts(Random(f"{self.today_ord}-{created_ord}-{family}-{given}"), status, first_issue, level,
+                         arrival_ord, today_ord)
         data = PersonData(
             family_name=family, given_name=given, name_original=name_original, birth=birth, gender=gender,
             nationalities=[nationality], arrival_date=date.fromordinal(arrival_ord), residence_status=status,
-            residence_issued=issued, residence_expires=expires, languages=languages, german_level=level,
+            residence_issued=first_issue, residence_expires=expires, languages=languages, german_level=level,
             german_level_date=level_date, german_level_source=level_source, literacy=literacy,
             school_years=school, qualification=qualification, recognition=recognition,
             municipality=municipality, address=address, phone=phone, email=email,
             needs_childcare=needs_childcare, childcare_children=children, availability=availability,
             weekdays=weekdays, letter_language=letter, consent_date=consent_date, consent_scope=scope,
             consent_how=how, note=rng.choice(self.person_notes) if rng.random() < 0.2 else "",
+            **law,
         )
         facts = {
             "age": age, "level": level, "status": status, "qualification": qualification,
@@ -394,7 +398,7 @@ class _Generator:
         elif level in ("keine", "A1"):
             w["sprachkurs"] += 6
             w["integrationskurs"] += 6
-        if status in ("gestattung", "duldung_60a"):
+        if status in ("gestattung", "duldung_60a", "duldung_60a_2_1", "duldung_60a_2_3"):
             w["sprachkurs"] += 5
             w["arbeit"] += 3
         return _Weighted([(t, x) for t, x in w.items() if x > 0])
@@ -593,3 +597,30 @@ def _flush(session, person_rows: list[dict[str, Any]], contact_rows: list[dict[s
     # Core inserts on the tables (plain executemany; no ORM bookkeeping per row).
     session.execute(insert(cast(Table, Person.__table__)), person_rows)
     session.execute(insert(cast(Table, Contact.__table__)), contact_rows)
+
+
+_STOP = date(2026, 2, 9)  # BAMF: no new § 44 Abs. 4 admissions from this day (resources/matching/rules.toml)
+_ADMISSIBLE = ("eu", "24", "gestattung", "duldung_60a_2_3", "25_5", "25_3", "niederlassung")
+_OBLIGED_BY = {"24": "jobcenter", "gestattung": "sozialamt", "duldung_60a_2_3": "sozialamt", "25_5": "sozialamt",
+               "25_2": "auslaenderbehoerde", "25_1": "auslaenderbehoerde", "30": "auslaenderbehoerde"}
+
+
+def _law_facts(rng: Random, status: str, since: date | None, level: str, arrival_ord: int,
+               today_ord: int) -> dict[str, Any]:
+    """Obligation, BAMF admission and a finished integration course, as often as a district sees them.
+    Own random stream: adding these facts leaves every other invented value as it was."""
+    facts: dict[str, Any] = {}
+    today = date.fromordinal(today_ord)
+    if status in _OBLIGED_BY and since is not None and rng.random() < 0.3:
+        facts["obligation"] = _OBLIGED_BY[status]
+        facts["obliged_on"] = min(today, since + timedelta(days=rng.randint(14, 200)))
+    elif status in _ADMISSIBLE and since is not None and since < _STOP and rng.random() < 0.35:
+        facts["bamf_admission_on"] = min(_STOP - timedelta(days=1), since + timedelta(days=rng.randint(30, 300)))
+    if level in ("A2", "B1", "B2") and (today_ord - arrival_ord) > 600 and rng.random() < 0.6:
+        facts["ik_completed_on"] = date.fromordinal(min(today_ord - 30, arrival_ord + rng.randint(400, 900)))
+        facts["ik_final_level"] = "A2" if level == "A2" else rng.choice(("B1", "B1", "A2"))
+    elif level == "A1" and (today_ord - arrival_ord) > 700 and rng.random() < 0.2:
+        facts["ik_completed_on"] = date.fromordinal(min(today_ord - 30, arrival_ord + rng.randint(500, 900)))
+        facts["ik_final_level"] = "unter_a2"
+    return facts
+

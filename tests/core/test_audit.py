@@ -142,13 +142,13 @@ def test_settings_get_set_reset_and_are_logged(services):
     services.settings.set("retention.inaktiv.years", 5)  # unchanged: no entry
     assert services.settings.get("retention.inaktiv.years") == 5
     assert services.settings.get_int("retention.inaktiv.years", 3) == 5
-    services.settings.set("x", "kein int")
-    assert services.settings.get_int("x", 3) == 3
+    services.settings.set("monitoring.k", "kein int")
+    assert services.settings.get_int("monitoring.k", 3) == 3
     services.settings.reset("retention.inaktiv.years")
     assert services.settings.get("retention.inaktiv.years", "default") == "default"
     log = events(services)
     assert [(e.action, e.entity, e.fields) for e in log] == [
-        ("update", "setting", ("retention.inaktiv.years",)), ("update", "setting", ("x",)),
+        ("update", "setting", ("retention.inaktiv.years",)), ("update", "setting", ("monitoring.k",)),
         ("delete", "setting", ("retention.inaktiv.years",))]
 
 
