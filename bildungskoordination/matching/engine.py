@@ -15,8 +15,9 @@ from datetime import date, timedelta
 from itertools import repeat
 from operator import add, mul, sub
 
+from bildungskoordination import i18n
 from bildungskoordination.domain.dates import format_date
-from bildungskoordination.domain.vocab import district
+from bildungskoordination.domain.vocab import district, vocabulary
 from bildungskoordination.i18n import _
 from bildungskoordination.matching.facts import VERDICTS, CourseFacts, Match, Reason
 from bildungskoordination.matching.legal import CAVEAT, NO, OK, Law, LegalFacts
@@ -30,7 +31,6 @@ _Column = tuple[list[int], list[float], list[tuple[Reason, ...]]]
 _NOTHING: Part = (OK, 0.0, ())
 _SLOTS = (("vormittags", 0, 12 * 60), ("nachmittags", 12 * 60, 17 * 60), ("abends", 17 * 60, 24 * 60))
 _WEEKDAY_ORDER = ("mo", "di", "mi", "do", "fr", "sa", "so")
-_WEEKDAY_LABEL = {"mo": "Mo", "di": "Di", "mi": "Mi", "do": "Do", "fr": "Fr", "sa": "Sa", "so": "So"}
 
 
 def _part(items: list[tuple[int, float, str]]) -> Part:
@@ -87,7 +87,7 @@ class _Person:
 
 
 # Prepared courses per (rules, date): facts that do not depend on the person are worked out once.
-_PREPARED: dict[tuple[int, date], tuple[RuleSet, dict[CourseFacts, _Prepared]]] = {}
+_PREPARED: dict[tuple[int, date, str], tuple[RuleSet, dict[CourseFacts, _Prepared]]] = {}
 _FINAL_AS_LEVEL = {"A2": "A2", "B1": "B1"}
 
 
@@ -110,9 +110,10 @@ class Matcher:
         tg = r.first("target_group", on_)
         self._groups = {k: v for k, v in (tg.params.items() if tg else ()) if k != "aliases"}
         self._group_alias = {k.casefold(): v for k, v in ((tg.param("aliases") or {}).items() if tg else ())}
-        cached = _PREPARED.get((id(self.rules), self.on))
+        cache_key = (id(self.rules), self.on, i18n.current_language())  # the reasons are in the UI's language
+        cached = _PREPARED.get(cache_key)
         if cached is None or cached[0] is not self.rules or len(cached[1]) > 50_000:
-            cached = _PREPARED[(id(self.rules), self.on)] = (self.rules, {})
+            cached = _PREPARED[cache_key] = (self.rules, {})
             if len(_PREPARED) > 8:
                 _PREPARED.pop(next(iter(_PREPARED)))
         known = cached[1]
@@ -403,10 +404,10 @@ class Matcher:
         level = _level_text(level)
         if c.entry is None or c.entry == own:
             bonus = float(rule.param("exact_entry_bonus", 0.0)) if rule else 0.0
-            text = _("Das Einstiegsniveau {entry} passt zum Deutschniveau der Person ({level}); Kursziel {target}.")
+            text = _("Das Einstiegsniveau ({entry}) passt zum Deutschniveau der Person ({level}); Kursziel {target}.")
         else:
             bonus = float(rule.param("lower_entry_bonus", 0.0)) if rule else 0.0
-            text = _("Die Person ({level}) steigt über dem Einstiegsniveau {entry} ein; das Kursziel {target} bringt "
+            text = _("Die Person ({level}) steigt über dem Einstiegsniveau ({entry}) ein; das Kursziel {target} bringt "
                      "sie weiter.")
         return _part([(OK, bonus, text.format(entry=entry, level=level, target=target))])
 
@@ -512,7 +513,8 @@ class Matcher:
             bonus = float(rule.param("time_fit_bonus", 0.0)) if rule else 0.0
             return _part([(OK, bonus, _("Die Kurszeit {times} passt zur Verfügbarkeit der Person.").format(times=times))])
         malus = float(rule.param("time_misfit_malus", 0.0)) if rule else 0.0
-        missing = ", ".join(s for s, _lo, _hi in _SLOTS if s in c.slots - availability)
+        slot_names = vocabulary("availability")
+        missing = ", ".join(slot_names.label(s) for s, _lo, _hi in _SLOTS if s in c.slots - availability)
         return _part([(CAVEAT, -malus, _("Die Kurszeit {times} liegt {slots} – da hat die Person keine Zeit.")
                        .format(times=times, slots=missing))])
 
@@ -593,7 +595,8 @@ def _literacy_text(code: str) -> str:
 
 
 def _days_text(days: frozenset[str]) -> str:
-    return ", ".join(_WEEKDAY_LABEL.get(d, d) for d in _WEEKDAY_ORDER if d in days) or ", ".join(sorted(days))
+    names = vocabulary("weekday")
+    return ", ".join(names.label(d) for d in _WEEKDAY_ORDER if d in days) or ", ".join(sorted(days))
 
 
 def _sort_key(m: Match) -> float:
@@ -612,9 +615,9 @@ def rank(person: PersonData, courses: Sequence[CourseFacts], on: date | None = N
     global _LAST
     rules = rules or default_rules()
     on = on or date.today()
-    key = (id(rules), on, tuple(courses))
+    key = (id(rules), on, i18n.current_language(), tuple(courses))
     if _LAST is None or _LAST[0] != key or _LAST[1].rules is not rules:
-        _LAST = (key, Matcher(key[2], on, rules))
+        _LAST = (key, Matcher(key[3], on, rules))
     return _LAST[1].rank(person)
 
 

@@ -80,14 +80,14 @@ class Law:
     def integration_access(self, f: LegalFacts) -> list[Item]:
         """§ 44 Abs. 1, 2, 4, § 44a AufenthG, § 5b AsylbLG: may the person attend, and on what ground?"""
         items: list[Item] = []
-        label = self.status_vocab.label(f.status, "de") if f.status else ""
+        label = self.status_vocab.label(f.status) if f.status else ""
         if f.ik_completed_on is not None:
             items.append((CAVEAT, 0.0, _(
                 "Die Person hat den Integrationskurs am {date} abgeschlossen{result}; ein weiterer Integrationskurs "
                 "ist nur als Wiederholung (300 UE im Alphabetisierungs- oder Förderkurs, § 13 Abs. 1 IntV) möglich, "
                 "sonst folgt ein Berufssprachkurs (§ 13 DeuFöV).").format(
                     date=format_date(f.ik_completed_on),
-                    result=_(" mit {level}").format(level=self.final_vocab.label(f.ik_final_level, "de"))
+                    result=_(" mit {level}").format(level=self.final_vocab.label(f.ik_final_level))
                     if f.ik_final_level else "")))
         if f.obligation and f.obligation != "keine" and self.obliged is not None:
             paragraph = self.obliged.params["paragraphs"].get(f.obligation, "§ 44a AufenthG")
@@ -96,18 +96,19 @@ class Law:
                 allowed = ", ".join(f"„{self.status_vocab.label(c, 'de')}“" for c in scope)
                 items.append((NO, 0.0, _(
                     "Eine Verpflichtung nach {paragraph} ist nur für Erwachsene ohne Vollzeitschulpflicht mit {allowed} "
-                    "möglich; mit „{status}“ trägt die erfasste Verpflichtung nicht – bitte mit der Stelle klären.")
-                    .format(paragraph=paragraph, allowed=allowed, status=label or _("unbekanntem Status"))))
+                    "möglich; beim Status der Person ({status}) trägt die erfasste Verpflichtung nicht – bitte mit der "
+                    "Stelle klären.").format(paragraph=paragraph, allowed=allowed,
+                                             status=label or _("nicht erfasst"))))
                 return items
             when = _(" am {date}").format(date=format_date(f.obliged_on)) if f.obliged_on else ""
             stop = (_("; der Zulassungsstopp vom {date} betrifft Verpflichtungen nicht").format(
                 date=format_date(self.stop_since)) if self.stop_since and self.on >= self.stop_since else "")
             items.append((OK, 0.0, _("Die Person wurde{when} von der Stelle „{who}“ zur Teilnahme verpflichtet "
                                      "({paragraph}) und ist damit zugelassen{stop}.").format(
-                when=when, who=self.obligation_vocab.label(f.obligation, "de"), paragraph=paragraph, stop=stop)))
+                when=when, who=self.obligation_vocab.label(f.obligation), paragraph=paragraph, stop=stop)))
             return items
         if f.admission_on is not None and self.admitted is not None:
-            kept = (_("; sie gilt auch nach dem Zulassungsstopp vom {date} weiter").format(
+            kept = (_("; die Zulassung gilt auch nach dem Zulassungsstopp vom {date} weiter").format(
                 date=format_date(self.stop_since))
                 if self.stop_since and f.admission_on < self.stop_since <= self.on else "")
             items.append((OK, 0.0, _("Das BAMF hat die Person am {date} zugelassen bzw. ihre Berechtigung bescheinigt "
@@ -196,7 +197,7 @@ class Law:
         items: list[Item] = []
         if after_ik_below:
             special = rule.params["special_paragraph"]
-            final = self.final_vocab.label(f.ik_final_level, "de") if f.ik_final_level else ""
+            final = self.final_vocab.label(f.ik_final_level) if f.ik_final_level else ""
             order = {"unter_a2": 0, "A2": 1, "B1": 2}
             if f.ik_completed_on is None:
                 items.append((NO, 0.0, _("Der „{label}“ ist für Menschen, die den Integrationskurs ohne B1 "
@@ -216,13 +217,13 @@ class Law:
                                          "das Spezialmodul ist für sie vorgesehen ({paragraph}).").format(
                     date=format_date(f.ik_completed_on), final=final, paragraph=special)))
         items.append((CAVEAT, 0.0, _("Ein Berufssprachkurs setzt voraus, dass die Person bei der Agentur für Arbeit "
-                                     "oder dem Jobcenter gemeldet, beschäftigt oder in Ausbildung ist, und einen "
-                                     "Berechtigungsschein ({paragraph}) – bitte klären.").format(
+                                     "oder dem Jobcenter gemeldet, beschäftigt oder in Ausbildung ist und einen "
+                                     "Berechtigungsschein hat ({paragraph}) – bitte klären.").format(
             paragraph=rule.params["registration_paragraph"])))
         if f.status in rule.param("extra_conditions", []):
             items.append((CAVEAT, 0.0, _("Mit „{status}“ gelten für Berufssprachkurse zusätzliche Bedingungen "
                                          "({paragraph}) – bitte prüfen.").format(
-                status=self.status_vocab.label(f.status, "de"), paragraph=rule.params["registration_paragraph"])))
+                status=self.status_vocab.label(f.status), paragraph=rule.params["registration_paragraph"])))
         return items
 
     # --- first-orientation course ----------------------------------------------------------------------------
@@ -236,7 +237,7 @@ class Law:
                                 "Freizügigkeit und ist damit nicht Zielgruppe."))]
         safe = sorted(f.nationalities & set(p["safe_countries"]))
         if safe:
-            names = ", ".join(self.countries.label(c, "de") for c in safe)
+            names = ", ".join(self.countries.label(c) for c in safe)
             return [(NO, 0.0, _("Erstorientierungskurse sind nicht für Menschen aus sicheren Herkunftsstaaten; die "
                                 "Person hat die Staatsangehörigkeit {countries} (§ 29a AsylG, {source}).").format(
                 countries=names, source=p["safe_countries_source"]))]

@@ -105,7 +105,7 @@ def test_horizon_is_settable(tmp_path):
 def test_level_entry_fits():
     m = check(person(german_level="A1"), course(entry_level="A1"))
     assert m.verdict == "eligible"
-    assert "Das Einstiegsniveau A1 passt zum Deutschniveau der Person (A1); Kursziel B1." in texts(m, "ok")
+    assert "Das Einstiegsniveau (A1) passt zum Deutschniveau der Person (A1); Kursziel B1." in texts(m, "ok")
 
 
 def test_level_entry_above_person_does_not_fit():
@@ -323,7 +323,7 @@ def test_reasons_for_a_sample_person():
         "Die Person hat Anspruch auf einen Integrationskurs: „§ 25 Abs. 2 AufenthG – Flüchtlingsschutz / subsidiärer "
         "Schutz“, erteilt am 01.06.2026 (§ 44 Abs. 1 Satz 1 Nr. 1 Buchst. c AufenthG); der Anspruch besteht bis "
         "31.05.2027 (§ 44 Abs. 2 AufenthG).",
-        "Das Einstiegsniveau A1 passt zum Deutschniveau der Person (A1); Kursziel B1.",
+        "Das Einstiegsniveau (A1) passt zum Deutschniveau der Person (A1); Kursziel B1.",
         "Lesen und Schreiben der Person passen zum Kurs.",
         "Der Kurs beginnt am 12.01.2027, in 6 Wochen.",
         "Anmeldung bis 05.01.2027 möglich.",
