@@ -278,7 +278,7 @@ class BackupManager:
         if passphrase is not None:
             return crypto.derive_key(passphrase, params)
         db = _db_path(self.store)
-        if self.store.key is not None and crypto.load_params(db) == params:
+        if self.store.key is not None and crypto.same_params(crypto.load_params(db), params):
             return self.store.key
         raise BackupPassphraseRequired(info.path.name)
 
@@ -303,8 +303,9 @@ class BackupManager:
         refuse_downgrade(db, key)
         check_backup(info.path, key)  # before anything else: a bad choice costs nothing
         before = self.take("vor-wiederherstellung")  # raises, and so stops here, if it cannot be taken
+        live_key = self.store.key
         close_live()
-        restore_backup(info.path, db, key)
+        restore_backup(info.path, db, key, live_key=live_key)
         return before
 
 
