@@ -268,7 +268,8 @@ def _note_failed_unlock(path: Path) -> None:
     from datetime import datetime
 
     try:
-        with _failed_unlocks_file(path).open("a", encoding="utf-8") as fh:
+        fd = os.open(_failed_unlocks_file(path), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        with os.fdopen(fd, "a", encoding="utf-8") as fh:
             fh.write(datetime.now().replace(microsecond=0).isoformat() + "\n")
     except OSError:
         pass  # the refusal itself matters more than its record

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import builtins
 import contextlib
+import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -189,7 +190,8 @@ class BackupManager:
             if not folder.is_dir():
                 # Only the last level is created: a missing parent usually is an unplugged stick or share,
                 # and creating the whole path would quietly put the backups on the internal disk instead.
-                folder.mkdir()
+                folder.mkdir(mode=0o700)
+                os.chmod(folder, 0o700) if os.name == "posix" else None
         except OSError as exc:
             raise BackupError(f"Der Sicherungsordner {folder} ist nicht erreichbar ({describe_error(exc)}). Ist der "
                               "USB-Stick eingesteckt bzw. das Netzlaufwerk verbunden? Es wurde nichts gesichert, "
