@@ -284,7 +284,7 @@ def _start_checks(path: Path, lock: InstanceLock | None) -> dict[str, Any]:
     return {
         # Without a counter (lock files of older versions) a missing WAL after a crash is the only sign.
         "wal_expected": bool(lock.previous_session_unclean and counter is None and has_data),
-        "expected_commits": counter if has_data else None,
+        "expected_commits": counter,  # also when the file is gone: a missing file is no new, empty database
         # After a crash, or when the record is unreadable: read the WAL frames as SQLite's recovery would.
         "check_wal": bool(has_data and (lock.previous_session_unclean or counter is None)),
         "clean_end": lock.previous_state == "closed",

@@ -17,6 +17,7 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
+from bildungskoordination.i18n import _
 from bildungskoordination.store.checks import (  # noqa: F401 – check_files and precheck re-exported
     SQLITE_HEADER,
     _first_line,
@@ -142,6 +143,9 @@ class Store:
 
         if path is not None:
             path = Path(path)
+            if verify and expected_commits and (not path.exists() or path.stat().st_size == 0):
+                raise DatabaseDamaged(path, _("die Datenbankdatei fehlt oder ist leer, obwohl {n} Speicherungen "
+                                              "bestätigt sind").format(n=expected_commits))
             if verify:
                 check_files(path, encrypted=key is not None, wal_expected=wal_expected)
                 if check_wal:

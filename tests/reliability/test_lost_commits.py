@@ -163,3 +163,14 @@ def test_a_failure_while_closing_leaves_a_state_the_next_start_opens(plain_db: P
     finally:
         again.close()
     assert parse_record(side(plain_db, ".lock").read_bytes())[0] == "closed"
+
+
+@pytest.mark.parametrize("how", ["geloescht", "geleert"])
+def test_a_missing_database_file_with_confirmed_saves_is_not_a_new_database(plain_db: Path, how: str) -> None:
+    if how == "geloescht":
+        plain_db.unlink()
+    else:
+        plain_db.write_bytes(b"")
+    with pytest.raises(DatabaseDamaged, match="Datenbankdatei fehlt oder ist leer"):
+        Services.open(plain_db, unencrypted=True)
+    assert not plain_db.exists() or plain_db.stat().st_size == 0
