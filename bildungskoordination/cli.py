@@ -247,8 +247,10 @@ def _person_json(row) -> dict:  # type: ignore[no-untyped-def]
 
 def _cmd_search(args: argparse.Namespace) -> int:
     services = _open(args)
-    rows = services.people.search(args.text, limit=args.limit)
-    services.close()
+    try:
+        rows = services.people.search(args.text, limit=args.limit)
+    finally:
+        services.close()
     if args.json:
         print(json.dumps([_person_json(r) for r in rows], ensure_ascii=False, indent=2))
     else:
@@ -263,10 +265,12 @@ def _cmd_show(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
     services = _open(args)
-    pid = services.people.resolve(args.person)
-    person = services.people.get(pid)
-    contacts = services.contacts.for_person(pid)
-    services.close()
+    try:
+        pid = services.people.resolve(args.person)
+        person = services.people.get(pid)
+        contacts = services.contacts.for_person(pid)
+    finally:
+        services.close()
     if args.json:
         data = asdict(person)
         data["id"] = pid
@@ -287,8 +291,10 @@ def _cmd_due(args: argparse.Namespace) -> int:
     from datetime import date, timedelta
 
     services = _open(args)
-    rows = services.contacts.due_followups(date.today() + timedelta(days=args.days))
-    services.close()
+    try:
+        rows = services.contacts.due_followups(date.today() + timedelta(days=args.days))
+    finally:
+        services.close()
     if args.json:
         print(json.dumps([
             {"contact_id": r.contact_id, "person_id": r.person_id, "file_number": r.file_number,

@@ -69,6 +69,11 @@ def _claim(item: object) -> LedgerEntry | None:
         return None
 
 
+def _same(mac: str, expected: str) -> bool:
+    # compare_digest refuses non-ASCII str; a damaged line may hold anything
+    return hmac.compare_digest(mac.encode("utf-8", "replace"), expected.encode())
+
+
 def read_sidecar_content(path: Path | None, key: bytes) -> SidecarContent:
     content = SidecarContent()
     if path is None or not path.exists():
@@ -84,7 +89,7 @@ def read_sidecar_content(path: Path | None, key: bytes) -> SidecarContent:
             item = None
         claim = _claim(item)
         mac = item.get("mac") if isinstance(item, dict) else None
-        if claim is not None and isinstance(mac, str) and hmac.compare_digest(mac, entry_mac(key, claim)):
+        if claim is not None and isinstance(mac, str) and _same(mac, entry_mac(key, claim)):
             content.entries.append(claim)
         elif number == len(lines) - 1 and item is None:
             content.torn_tail = True  # no newline after it: the append never finished

@@ -130,3 +130,13 @@ def test_lines_are_resigned_when_the_passphrase_changes(encrypted_db: Path) -> N
         assert reopened.warnings == []
     finally:
         reopened.close()
+
+
+def test_a_side_file_line_with_any_bytes_is_refused_not_a_crash(plain_db: Path) -> None:
+    side(plain_db, ".erasures").write_text('{"person_id": 3, "erased_at": "2026-01-01T09:00:00", "mac": "ä"}\n'
+                                           '{"person_id": "x"}\n\x00\xff[]\n', encoding="utf-8")
+    services = Services.open(plain_db)
+    try:
+        assert len(services.warnings) == 3 and services.people.count() == 50
+    finally:
+        services.close()
