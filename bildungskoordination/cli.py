@@ -104,6 +104,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _COMMANDS[args.command](args)
     except KeyboardInterrupt:
         return 130
+    except _CliError as exc:
+        return _fail(str(exc))
     except Exception as exc:  # noqa: BLE001 – one clear line, never a traceback
         print(f"bildungskoordination: Fehler: {_describe(exc)}", file=sys.stderr)
         return EXIT_ERROR
@@ -114,6 +116,10 @@ def _describe(exc: BaseException) -> str:
 
     if isinstance(exc, NotFound):
         return str(exc.args[0] if exc.args else exc)
+    if isinstance(exc, OSError):
+        from bildungskoordination.store.oserrors import describe_path_error
+
+        return describe_path_error(exc)
     text = str(exc) or exc.__class__.__name__
     return text.splitlines()[0]
 
@@ -124,13 +130,29 @@ def _db_path(args: argparse.Namespace) -> Path:
     return args.db if args.db else default_db_path()
 
 
+# Only these may create a database where there is none; every other command on a missing path (a typo in
+# --db) says so instead of answering "no hits" from a new, empty file.
+_MAY_CREATE = {"init", "demo", "import-persons", "import-courses"}
+
+
 def _open(args: argparse.Namespace, *, demo: bool = False):  # type: ignore[no-untyped-def]
     """Open the database; the passphrase comes from BILDUNGSKOORDINATION_PASSPHRASE or the terminal."""
+    services = _open_services(args, demo=demo)
+    for warning in services.warnings:
+        print(f"bildungskoordination: Warnung: {warning}", file=sys.stderr)
+    return services
+
+
+def _open_services(args: argparse.Namespace, *, demo: bool = False):  # type: ignore[no-untyped-def]
+    from bildungskoordination.i18n import _
     from bildungskoordination.services import Services
     from bildungskoordination.store import crypto
     from bildungskoordination.store.errors import PassphraseRequired
 
     path = _db_path(args)
+    if getattr(args, "command", None) not in _MAY_CREATE and not path.exists():
+        raise _CliError(_("Die Datenbank {path} gibt es nicht (Tippfehler in --db?). Eine neue Datenbank legt "
+                          "„bildungskoordination init“ an.").format(path=path))
     passphrase = crypto.env_passphrase()
     is_new = not path.exists() or path.stat().st_size == 0
     # A database made by the demo command holds invented data only; it may stay unencrypted.
@@ -144,8 +166,7 @@ def _open(args: argparse.Namespace, *, demo: bool = False):  # type: ignore[no-u
 
     passphrase = getpass.getpass("Passphrase: ")
     if is_new:
-        if len(passphrase) < crypto.MIN_PASSPHRASE_LENGTH:
-            raise ValueError(f"Passphrase zu kurz (mindestens {crypto.MIN_PASSPHRASE_LENGTH} Zeichen)")
+        crypto.check_new_passphrase(passphrase)
         if getpass.getpass("Passphrase wiederholen: ") != passphrase:
             raise ValueError("die beiden Eingaben stimmen nicht überein")
     return Services.open(path, passphrase=passphrase)
@@ -159,14 +180,27 @@ def _cmd_init(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+DEMO_MARKER = "demo_database"  # app_setting: this database was filled by the demo command, from empty
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
+    from bildungskoordination.i18n import _
     from bildungskoordination.people.demo import generate_demo
 
     if args.persons < 1:
         print("bildungskoordination: Fehler: --persons muss mindestens 1 sein", file=sys.stderr)
         return EXIT_USAGE
     services = _open(args, demo=True)
-    created = generate_demo(services, args.persons, seed=args.seed)
+    try:
+        if services.people.count() and not services.settings.get(DEMO_MARKER):
+            raise _CliError(_("Die Datenbank {path} enthält echte Daten (keine Demodatenbank); erfundene "
+                              "Beispielpersonen werden dort nicht hinzugefügt. Für die Demo eine eigene Datei "
+                              "mit --db wählen.").format(path=services.store.path))
+        created = generate_demo(services, args.persons, seed=args.seed)
+        services.settings.set(DEMO_MARKER, True)
+    except BaseException:
+        services.close()
+        raise
     print(f"{created} Beispielpersonen angelegt in {services.store.path}")
     services.close()
     return EXIT_OK
@@ -214,8 +248,10 @@ def _person_json(row) -> dict:  # type: ignore[no-untyped-def]
 
 def _cmd_search(args: argparse.Namespace) -> int:
     services = _open(args)
-    rows = services.people.search(args.text, limit=args.limit)
-    services.close()
+    try:
+        rows = services.people.search(args.text, limit=args.limit)
+    finally:
+        services.close()
     if args.json:
         print(json.dumps([_person_json(r) for r in rows], ensure_ascii=False, indent=2))
     else:
@@ -230,10 +266,12 @@ def _cmd_show(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
     services = _open(args)
-    pid = services.people.resolve(args.person)
-    person = services.people.get(pid)
-    contacts = services.contacts.for_person(pid)
-    services.close()
+    try:
+        pid = services.people.resolve(args.person)
+        person = services.people.get(pid)
+        contacts = services.contacts.for_person(pid)
+    finally:
+        services.close()
     if args.json:
         data = asdict(person)
         data["id"] = pid
@@ -254,8 +292,10 @@ def _cmd_due(args: argparse.Namespace) -> int:
     from datetime import date, timedelta
 
     services = _open(args)
-    rows = services.contacts.due_followups(date.today() + timedelta(days=args.days))
-    services.close()
+    try:
+        rows = services.contacts.due_followups(date.today() + timedelta(days=args.days))
+    finally:
+        services.close()
     if args.json:
         print(json.dumps([
             {"contact_id": r.contact_id, "person_id": r.person_id, "file_number": r.file_number,

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bildungskoordination import APP_NAME
 from bildungskoordination.courses.referrals import ReferralService
@@ -28,6 +29,7 @@ from bildungskoordination.privacy.backups import (
     BackupManager,
 )
 from bildungskoordination.privacy.erasure import ErasureService
+from bildungskoordination.privacy.ledger import resign_sidecar
 from bildungskoordination.privacy.recovery import list_backups, recover_from_backup  # noqa: F401
 from bildungskoordination.privacy.retention import RetentionService
 from bildungskoordination.privacy.settings import SettingsService
@@ -83,6 +85,8 @@ class Services:
     letters: LetterService
     lock: InstanceLock | None = None
     backups: BackupManager | None = None  # None for an in-memory database
+    # Things the user must be told at start-up (refused erasure-ledger lines, …): GUI dialog, CLI stderr.
+    warnings: list[str] = field(default_factory=list)
 
     @classmethod
     def open(cls, path: Path | None, *, passphrase: str | None = None, unencrypted: bool = False,
@@ -101,18 +105,23 @@ class Services:
         path = Path(path)
         lock = None if read_only else InstanceLock(path).acquire()
         try:
-            key, verified = _key_for(path, passphrase, unencrypted=unencrypted, fast_kdf=fast_kdf,
-                                     read_only=read_only)
-            wal_expected = bool(lock and lock.previous_session_unclean and path.exists() and path.stat().st_size)
+            try:
+                key, verified = _key_for(path, passphrase, unencrypted=unencrypted, fast_kdf=fast_kdf,
+                                         read_only=read_only)
+            except crypto.KeyFileDamaged as exc:
+                from bildungskoordination.privacy.keyfile_hint import replacement_hint
+
+                raise crypto.KeyFileDamaged(path, exc.key_file, exc.reason,
+                                            replacement_hint(path, passphrase)) from None
+            checks = _start_checks(path, lock)
             if verified is False:
-                store = _finish_interrupted_rekey(path, passphrase, read_only, wal_expected)
+                store = _finish_interrupted_rekey(path, passphrase, read_only, checks)
             else:
                 try:
-                    store = Store.open(path, key=key, read_only=read_only, wal_expected=wal_expected,
-                                       verify=verify)
+                    store = Store.open(path, key=key, read_only=read_only, verify=verify, **checks)
                 except WrongPassphrase:
                     if crypto.load_params(path, pending=True) is not None:
-                        store = _finish_interrupted_rekey(path, passphrase, read_only, wal_expected)
+                        store = _finish_interrupted_rekey(path, passphrase, read_only, checks)
                     elif verified:
                         # The key is right (key check), yet SQLCipher refuses: the file itself is damaged.
                         raise DatabaseDamaged(path, "Datenbankkopf beschädigt (die Passphrase stimmt)") from None
@@ -127,8 +136,11 @@ class Services:
             if isinstance(exc, WrongPassphrase) and not read_only:
                 _note_failed_unlock(path)
             raise
+        if not read_only and key is not None:
+            crypto.add_checksum_to_old_key_file(path)
         if lock is not None:
-            lock.mark_open()
+            lock.mark_open(store.commits)
+            store.on_commit = lock.record_commit
         services = cls.on_store(store)
         services.lock = lock
         if not read_only:
@@ -137,6 +149,7 @@ class Services:
             except BaseException:
                 services.close()
                 raise
+            services.warnings.extend(services.erasure.warnings)
             try:
                 services._audit_unlock(path)
             except WriteFailed:
@@ -207,29 +220,41 @@ class Services:
             raise StoreError("Diese Datenbank ist nicht verschlüsselt.")
         if not hmac.compare_digest(crypto.derive_key(old, params), self.store.key):
             raise WrongPassphrase()
-        if len(new) < crypto.MIN_PASSPHRASE_LENGTH:
-            raise StoreError(f"Die neue Passphrase ist zu kurz (mindestens {crypto.MIN_PASSPHRASE_LENGTH} Zeichen).")
+        crypto.check_new_passphrase(new)
         new_params = crypto.KdfParams.new(fast=params.memory_kib < crypto.KdfParams.memory_kib)
         new_key = crypto.derive_key(new, new_params)
         new_params = new_params.with_check(new_key)
         crypto.save_params(path, new_params, pending=True)
+        old_key = self.store.key
         self.store.rekey(new_key)
         crypto.pending_key_file_for(path).replace(crypto.key_file_for(path))
+        # The side file's MACs hang on the key; a crash before this is healed at the next open from the
+        # database ledger (privacy/ledger.py).
+        resign_sidecar(self.erasure.sidecar, old_key, new_key)
 
     def close(self) -> None:
-        checkpointed = False
+        """Checkpoint, close the connections, and only then – when the WAL is really settled – mark the end
+        as clean. Nothing here raises: a failure (even a MemoryError in ``optimize``) leaves either a clean
+        mark over a settled WAL or the "open" mark with the commit counter, which the next start checks
+        against the database instead of calling an intact file damaged."""
         try:
             self.store.optimize()
             self.store.checkpoint()
-            checkpointed = True
         except Exception:  # noqa: BLE001 – closing must not fail; the WAL is replayed at next start
             pass
-        if self.lock is not None and checkpointed:
-            # Before the last connection closes (SQLite then deletes the WAL): a crash in between must not
-            # look like a lost WAL at the next start.
-            self.lock.mark_clean()
-        self.store.close()
+        commits = self.store.commits
+        try:
+            self.store.close()
+        except Exception:  # noqa: BLE001
+            pass
         if self.lock is not None:
+            path = self.store.path
+            wal = path.with_name(path.name + "-wal") if path is not None else None
+            try:
+                if wal is None or not wal.exists() or wal.stat().st_size == 0:
+                    self.lock.mark_clean(commits)
+            except OSError:
+                pass  # stays "open" with its counter: the next start checks, finds everything, opens
             self.lock.release(clean=False)
             self.lock = None
 
@@ -243,13 +268,31 @@ def _note_failed_unlock(path: Path) -> None:
     from datetime import datetime
 
     try:
-        with _failed_unlocks_file(path).open("a", encoding="utf-8") as fh:
+        fd = os.open(_failed_unlocks_file(path), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        with os.fdopen(fd, "a", encoding="utf-8") as fh:
             fh.write(datetime.now().replace(microsecond=0).isoformat() + "\n")
     except OSError:
         pass  # the refusal itself matters more than its record
 
 
-def _finish_interrupted_rekey(path: Path, passphrase: str | None, read_only: bool, wal_expected: bool) -> Store:
+def _start_checks(path: Path, lock: InstanceLock | None) -> dict[str, Any]:
+    """What the start must check, from the lock file's record of the last session (store/lock.py)."""
+    if lock is None:
+        return {}
+    has_data = path.exists() and path.stat().st_size > 0
+    counter = lock.previous_commits
+    return {
+        # Without a counter (lock files of older versions) a missing WAL after a crash is the only sign.
+        "wal_expected": bool(lock.previous_session_unclean and counter is None and has_data),
+        "expected_commits": counter,  # also when the file is gone: a missing file is no new, empty database
+        # After a crash, or when the record is unreadable: read the WAL frames as SQLite's recovery would.
+        "check_wal": bool(has_data and (lock.previous_session_unclean or counter is None)),
+        "clean_end": lock.previous_state == "closed",
+    }
+
+
+def _finish_interrupted_rekey(path: Path, passphrase: str | None, read_only: bool,
+                              checks: dict[str, Any]) -> Store:
     """A crash after the rekey committed but before the key file was replaced: use the pending params."""
     pending = crypto.load_params(path, pending=True)
     if pending is None or passphrase is None:
@@ -257,7 +300,7 @@ def _finish_interrupted_rekey(path: Path, passphrase: str | None, read_only: boo
     key = crypto.derive_key(passphrase, pending)
     if pending.accepts(key) is False:
         raise WrongPassphrase()
-    store = Store.open(path, key=key, read_only=read_only, wal_expected=wal_expected)
+    store = Store.open(path, key=key, read_only=read_only, **checks)
     if not read_only:
         crypto.pending_key_file_for(path).replace(crypto.key_file_for(path))
     return store
@@ -277,6 +320,7 @@ def _key_for(path: Path, passphrase: str | None, *, unencrypted: bool, fast_kdf:
     if params is None:
         if read_only:
             raise PassphraseRequired()
+        crypto.check_new_passphrase(passphrase)
         params = crypto.KdfParams.new(fast=fast_kdf)
         key = crypto.derive_key(passphrase, params)
         crypto.save_params(path, params.with_check(key))

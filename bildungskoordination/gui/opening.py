@@ -35,7 +35,14 @@ def open_user_database(path: Path, *, title: str | None = None) -> Services:
     except DatabaseDamaged as exc:
         return _recover(path, exc)
     _apply_backup_folder(services)
+    _show_warnings(services)
     return services
+
+
+def _show_warnings(services: Services) -> None:
+    """What the start found and refused (e.g. a forged erasure-ledger line): never only in a log."""
+    for warning in services.warnings:
+        QMessageBox.warning(None, APP_NAME, warning)
 
 
 def _unlock(path: Path, *, title: str | None = None, read_only: bool = False, verify: bool = True) -> Services:
@@ -70,6 +77,7 @@ def _recover(path: Path, problem: DatabaseDamaged) -> Services:
     if dialog.choice == "restored":
         services = _unlock(path, title=_("Passphrase der zurückgespielten Sicherung"))
         _apply_backup_folder(services)
+        _show_warnings(services)
         return services
     try:
         return _unlock(path, read_only=True, verify=False)

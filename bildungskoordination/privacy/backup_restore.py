@@ -9,15 +9,18 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from bildungskoordination.privacy.ledger import SIDECAR_SUFFIX, resign_sidecar
 from bildungskoordination.store import crypto
 from bildungskoordination.store.engine import SQLITE_HEADER
 from bildungskoordination.store.errors import AlreadyOpen, StoreError
 from bildungskoordination.store.files import atomic_write_bytes, fsync_dir, sqlite_uri
 from bildungskoordination.store.lock import InstanceLock
 from bildungskoordination.store.migrate import copy_database
+from bildungskoordination.store.oserrors import os_reason
 
 
 class BackupError(StoreError):
@@ -63,13 +66,16 @@ def check_backup(path: Path, key: bytes | None) -> None:
         raise BackupError(f"Die Sicherung {name} ist beschädigt ({'; '.join(result[:2])}).")
 
 
-def restore_backup(backup_path: Path, db_path: Path, key: bytes | None) -> None:
-    """Replace the CLOSED database ``db_path`` by the backup; ``key`` opens the backup (None: plain).
+def restore_backup(backup_path: Path, db_path: Path, key: bytes | None, *,
+                   live_key: bytes | None = None) -> None:
+    """Replace the CLOSED database ``db_path`` by the backup; ``key`` opens the backup (None: plain),
+    ``live_key`` the database being replaced (default: ``key``).
 
     Order, and why:
     1. check the backup and take the instance lock (fails if the database is still open anywhere);
     2. copy it with the backup API to ``<db>.restore`` (via ``.restore.part``), integrity-checked, fsynced
-       — until here the live files are untouched;
+       — until here the live files are untouched; the live database's erasure ledger (if it can be read)
+       is merged into the copy, so the union of both ledgers and the side file is applied at the next open;
     3. if the backup's key file differs (a passphrase change since), stage it as the pending key file
        ``<db>.key.json.neu``: should we crash after step 5, ``Services.open`` finds the new database does
        not open with the old key file and finishes with the pending one, as after an interrupted rekey;
@@ -93,11 +99,13 @@ def restore_backup(backup_path: Path, db_path: Path, key: bytes | None) -> None:
     pending = crypto.pending_key_file_for(db_path)
     done = False
     try:
-        highest_id = _highest_person_id(db_path, key)
+        live = _read_live(db_path, live_key, key)
         try:
             copy_database(backup_path, staged, key=key)
-            if highest_id:
-                _keep_ids_above(staged, key, highest_id)
+            if live.highest_id:
+                _keep_ids_above(staged, key, live.highest_id)
+            if live.erasures:
+                _merge_ledger(staged, key, live.erasures)
         except Exception as exc:
             remove_files(staged.with_name(staged.name + ".part"), staged)
             raise BackupError(f"Die Sicherung {backup_path.name} ließ sich nicht zurückspielen "
@@ -115,11 +123,15 @@ def restore_backup(backup_path: Path, db_path: Path, key: bytes | None) -> None:
         if pending.exists():
             pending.replace(db_key)
             fsync_dir(db_path.parent)
+        if live.key_used is not None or key is not None:
+            resign_sidecar(db_path.with_name(db_path.name + SIDECAR_SUFFIX), live.key_used, key)
         # Logged at the next open (Services.open): the restore removed the log entries made after the backup.
         atomic_write_bytes(restored_marker_for(db_path), json.dumps(
             {"backup": backup_path.name, "at": datetime.now().replace(microsecond=0).isoformat()}).encode())
         done = True
     finally:
+        # A restored file has its own (lower) commit counter: after a restore the record starts afresh.
+        lock.commits = None if done else lock.previous_commits
         lock.release(clean=done or not lock.previous_session_unclean)
 
 
@@ -127,23 +139,44 @@ def restored_marker_for(db_path: Path) -> Path:
     return db_path.with_name(db_path.name + ".wiederhergestellt")
 
 
-def _highest_person_id(db_path: Path, key: bytes | None) -> int | None:
-    """Highest person id the live database ever issued (AUTOINCREMENT's sqlite_sequence), if readable.
+@dataclass
+class _Live:
+    highest_id: int | None = None
+    erasures: list[tuple[int, str]] = field(default_factory=list)
+    key_used: bytes | None = None
 
-    Carried into the restored copy: otherwise ids issued after the backup would be issued again, and the
-    erasure ledger (keyed by id) could then erase a person who was never erased."""
+
+def _read_live(db_path: Path, live_key: bytes | None, key: bytes | None) -> _Live:
+    """What the live database knows that a restore must keep: the highest person id it ever issued
+    (AUTOINCREMENT's sqlite_sequence – otherwise ids issued after the backup would be issued again, and the
+    erasure ledger, keyed by id, could erase a person who was never erased) and its erasure ledger."""
     if not db_path.exists():
-        return None
-    try:
-        conn = (sqlite3.connect(sqlite_uri(db_path, "ro"), uri=True) if key is None or is_plain(db_path)
-                else crypto.connect_encrypted(db_path, key, read_only=True))
+        return _Live()
+    for candidate in dict.fromkeys([live_key if live_key is not None else key, key]):
         try:
-            row = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'person'").fetchone()
-        finally:
-            conn.close()
-    except Exception:  # noqa: BLE001 – damaged or another key: the ledger guard in erasure still applies
-        return None
-    return int(row[0]) if row and row[0] else None
+            conn = (sqlite3.connect(sqlite_uri(db_path, "ro"), uri=True) if candidate is None or is_plain(db_path)
+                    else crypto.connect_encrypted(db_path, candidate, read_only=True))
+            try:
+                row = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'person'").fetchone()
+                erasures = [(int(r[0]), str(r[1])) for r in
+                            conn.execute("SELECT person_id, erased_at FROM erasure_ledger").fetchall()]
+            finally:
+                conn.close()
+        except Exception:  # noqa: BLE001 – damaged or another key: the side file still applies
+            continue
+        return _Live(int(row[0]) if row and row[0] else None, erasures, candidate)
+    return _Live()
+
+
+def _merge_ledger(staged: Path, key: bytes | None, erasures: list[tuple[int, str]]) -> None:
+    conn = (sqlite3.connect(str(staged)) if key is None else crypto.connect_encrypted(staged, key))
+    try:
+        known = {r[0] for r in conn.execute("SELECT person_id FROM erasure_ledger").fetchall()}
+        conn.executemany("INSERT INTO erasure_ledger (person_id, erased_at) VALUES (?, ?)",
+                         [(pid, at) for pid, at in erasures if pid not in known])
+        conn.commit()
+    finally:
+        conn.close()
 
 
 def _keep_ids_above(staged: Path, key: bytes | None, highest: int) -> None:
@@ -179,6 +212,8 @@ def remove_files(*paths: Path, strict: bool = False) -> None:
 
 def describe_error(exc: BaseException) -> str:
     """A short German reason for the error, the technical text when there is no better one."""
+    if isinstance(exc, OSError) and exc.errno is not None:
+        return os_reason(exc)
     text = (str(exc).splitlines() or [type(exc).__name__])[0]
     low = text.lower()
     if isinstance(exc, FileNotFoundError) or "no such file" in low:

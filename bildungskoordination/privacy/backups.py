@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import builtins
 import contextlib
+import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -189,7 +190,8 @@ class BackupManager:
             if not folder.is_dir():
                 # Only the last level is created: a missing parent usually is an unplugged stick or share,
                 # and creating the whole path would quietly put the backups on the internal disk instead.
-                folder.mkdir()
+                folder.mkdir(mode=0o700)
+                os.chmod(folder, 0o700) if os.name == "posix" else None
         except OSError as exc:
             raise BackupError(f"Der Sicherungsordner {folder} ist nicht erreichbar ({describe_error(exc)}). Ist der "
                               "USB-Stick eingesteckt bzw. das Netzlaufwerk verbunden? Es wurde nichts gesichert, "
@@ -278,7 +280,7 @@ class BackupManager:
         if passphrase is not None:
             return crypto.derive_key(passphrase, params)
         db = _db_path(self.store)
-        if self.store.key is not None and crypto.load_params(db) == params:
+        if self.store.key is not None and crypto.same_params(crypto.load_params(db), params):
             return self.store.key
         raise BackupPassphraseRequired(info.path.name)
 
@@ -303,8 +305,9 @@ class BackupManager:
         refuse_downgrade(db, key)
         check_backup(info.path, key)  # before anything else: a bad choice costs nothing
         before = self.take("vor-wiederherstellung")  # raises, and so stops here, if it cannot be taken
+        live_key = self.store.key
         close_live()
-        restore_backup(info.path, db, key)
+        restore_backup(info.path, db, key, live_key=live_key)
         return before
 
 

@@ -11,9 +11,6 @@ after a restore and at every start – erases everyone listed there again.
 
 from __future__ import annotations
 
-import json
-import os
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,61 +22,29 @@ from bildungskoordination.domain.errors import NotFound
 from bildungskoordination.events import Change, ChangeBus
 from bildungskoordination.i18n import _
 from bildungskoordination.privacy.audit import Action, add_event
+from bildungskoordination.privacy.ledger import (  # noqa: F401 – read_sidecar re-exported
+    SIDECAR_SUFFIX,
+    LedgerEntry,
+    append_sidecar,
+    ledger_key,
+    read_sidecar,
+    read_sidecar_content,
+    rewrite_sidecar,
+    set_aside_refused,
+)
 from bildungskoordination.privacy.policy import ERASURE_REASONS
 from bildungskoordination.store.engine import Store
-from bildungskoordination.store.files import fsync_dir
 from bildungskoordination.store.models import AuditEvent, Base, ErasureLedger, Person
 
 if TYPE_CHECKING:
     from bildungskoordination.services import Services
 
-SIDECAR_SUFFIX = ".erasures"
 # Tables with a person_id that must outlive the person: the log (pseudonymous, field names only) and the ledger.
 _KEEP_TABLES = {AuditEvent.__tablename__, ErasureLedger.__tablename__}
 
 
-@dataclass(frozen=True)
-class LedgerEntry:
-    person_id: int
-    erased_at: datetime
-
-
 def sidecar_path(store: Store) -> Path | None:
     return None if store.path is None else store.path.with_name(store.path.name + SIDECAR_SUFFIX)
-
-
-def read_sidecar(path: Path | None) -> list[LedgerEntry]:
-    """The entries of the sidecar; a torn last line (crash while appending) or a stray line is skipped."""
-    if path is None or not path.exists():
-        return []
-    entries = []
-    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
-        try:
-            item = json.loads(line)
-            entries.append(LedgerEntry(int(item["person_id"]), datetime.fromisoformat(item["erased_at"])))
-        except (ValueError, KeyError, TypeError):
-            continue
-    return entries
-
-
-def _append_sidecar(path: Path | None, entry: LedgerEntry) -> None:
-    if path is None:
-        return
-    new = not path.exists()
-    line = json.dumps({"person_id": entry.person_id, "erased_at": entry.erased_at.isoformat()}) + "\n"
-    # A torn earlier line (crash mid-write) must not swallow this one: start on a fresh line.
-    if not new and path.stat().st_size:
-        with path.open("rb") as fh:
-            fh.seek(-1, os.SEEK_END)
-            if fh.read(1) != b"\n":
-                line = "\n" + line
-    # 0600 like the key file: only ids and times, but nobody else on the machine needs to read them.
-    with os.fdopen(os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600), "a", encoding="utf-8") as fh:
-        fh.write(line)
-        fh.flush()
-        os.fsync(fh.fileno())
-    if new:
-        fsync_dir(path.parent)
 
 
 def _now() -> datetime:
@@ -110,6 +75,11 @@ class ErasureService:
     def __init__(self, store: Store, bus: ChangeBus | None = None) -> None:
         self.store = store
         self.bus = bus or ChangeBus()
+        self.warnings: list[str] = []  # refused side-file lines, for the user (GUI dialog, CLI stderr)
+
+    @property
+    def _key(self) -> bytes:
+        return ledger_key(self.store.key)
 
     @property
     def sidecar(self) -> Path | None:
@@ -126,7 +96,7 @@ class ErasureService:
             s.flush()  # any database error surfaces before the sidecar line is written
             # Sidecar before commit: if the commit then fails, the next replay finishes the erasure the user
             # asked for; the other order could leave an erased person without a line, revived by a restore.
-            _append_sidecar(self.sidecar, entry)
+            append_sidecar(self.sidecar, entry, self._key)
         self.store.checkpoint()
         self.bus.publish(Change("person", "deleted", (person_id,), (person_id,)))
 
@@ -136,17 +106,46 @@ class ErasureService:
                     for r in s.scalars(select(ErasureLedger).order_by(ErasureLedger.erased_at, ErasureLedger.id))]
 
     def replay_ledger(self) -> int:
-        """Erase again everyone in the sidecar or the database ledger who is (back) in the database, record
-        every sidecar entry in the database ledger; returns how many people were erased. Writes no sidecar
-        lines (the erasures it repeats are listed there already, or in the ledger it read)."""
+        """Erase again everyone in the side file (lines that pass their check) or the database ledger who
+        is (back) in the database, record every entry in both; returns how many people were erased.
+
+        A side-file line that fails its check is never applied; unless the database ledger confirms it, it
+        is moved to ``<db>.erasures.abgelehnt`` and reported in ``warnings``."""
         if self.store.read_only:
             return 0
+        content = read_sidecar_content(self.sidecar, self._key)
+        in_db = self.ledger()
+        confirmed = set(in_db)
+        unconfirmed = [line for line, claim in content.refused if claim not in confirmed]
         wanted: dict[int, datetime] = {}
-        for entry in [*read_sidecar(self.sidecar), *self.ledger()]:
+        for entry in [*content.entries, *in_db]:
             if entry.person_id not in wanted or entry.erased_at < wanted[entry.person_id]:
                 wanted[entry.person_id] = entry.erased_at
-        if not wanted:
-            return 0
+        if unconfirmed:
+            self._refuse(unconfirmed)
+        erased = self._apply(wanted) if wanted else []
+        sidecar = self.sidecar
+        if sidecar is not None and (content.refused or content.torn_tail or not confirmed <= set(content.entries)):
+            rewrite_sidecar(sidecar, [*content.entries, *in_db], self._key)
+        if erased:
+            self.store.checkpoint()
+            self.bus.publish(Change("person", "deleted", tuple(erased), tuple(erased)))
+        return len(erased)
+
+    def _refuse(self, lines: list[str]) -> None:
+        assert self.sidecar is not None
+        rejected = set_aside_refused(self.sidecar, lines)
+        for line in lines:
+            self.warnings.append(_(
+                "Ein Eintrag der Löschliste {file} hat die Echtheitsprüfung nicht bestanden und wurde NICHT "
+                "angewandt: {line}. Die Datei wurde verändert oder ist beschädigt. Der Eintrag liegt jetzt in "
+                "{rejected}; bitte prüfen, ob diese Person gelöscht werden muss.").format(
+                file=self.sidecar.name, line=line, rejected=rejected.name))
+        with self.store.unit_of_work() as s:
+            add_event(s, Action.UPDATE, "erasure_ledger", fields=["abgelehnt"],
+                      detail=_("{n} Eintrag/Einträge der Löschliste abgelehnt").format(n=len(lines)))
+
+    def _apply(self, wanted: dict[int, datetime]) -> list[int]:
         erased: list[int] = []
         with self.store.unit_of_work() as s:
             created = {r.id: r.created_at
@@ -161,10 +160,7 @@ class ErasureService:
                 elif pid not in in_ledger:
                     s.add(ErasureLedger(person_id=pid, erased_at=erased_at))
             _raise_sequence(s, max(wanted))
-        if erased:
-            self.store.checkpoint()
-            self.bus.publish(Change("person", "deleted", tuple(erased), tuple(erased)))
-        return len(erased)
+        return erased
 
     @staticmethod
     def _erase_in(s: Session, entry: LedgerEntry, reason: str) -> None:

@@ -52,7 +52,7 @@ def set_aside(db_path: Path) -> Path | None:
         return None
     stamp = datetime.now().strftime("%Y-%m-%dT%H-%M-%S")
     aside = db_path.with_name(f"{db_path.name}.beschädigt-{stamp}")
-    aside.mkdir()
+    aside.mkdir(mode=0o700)
     for name in (db_path.name, db_path.name + "-wal", db_path.name + "-shm"):
         source = db_path.with_name(name)
         if source.is_file():

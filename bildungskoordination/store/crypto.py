@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from bildungskoordination.i18n import N_
-from bildungskoordination.store.errors import StoreError
+from bildungskoordination.store.errors import DatabaseDamaged, StoreError
 from bildungskoordination.store.files import atomic_write_bytes, sqlite_uri
 
 KEY_FILE_SUFFIX = ".key.json"
@@ -24,6 +24,23 @@ KEY_BYTES = 32
 class WrongPassphrase(StoreError):
     def __init__(self) -> None:
         super().__init__("Passphrase falsch")
+
+
+class KeyFileDamaged(DatabaseDamaged):
+    """The key file fails its checksum or holds impossible values: not a wrong passphrase."""
+
+    def __init__(self, db_path: Path, key_file: Path, reason: str, hint: str = "") -> None:
+        from bildungskoordination.i18n import _
+
+        detail = _("Schlüsseldatei beschädigt: {name} ({reason})").format(name=key_file.name, reason=reason)
+        super().__init__(db_path, detail + (f". {hint}" if hint else ""))
+        self.key_file = key_file
+        self.reason = reason
+
+
+# Sane bounds, checked before anything is derived: a damaged or forged key file must not make every open
+# allocate gigabytes or run for minutes.
+BOUNDS = {"time_cost": (1, 10), "memory_kib": (8192, 1024 * 1024), "parallelism": (1, 16)}
 
 
 @dataclass(frozen=True)
@@ -37,6 +54,8 @@ class KdfParams:
     # HMAC of a constant under the derived key: tells a wrong passphrase from a damaged database
     # (SQLCipher cannot: page 1 holds its salt, so a damaged page 1 also looks like a wrong key).
     check_hex: str = ""
+    # SHA-256 over all other fields: tells a damaged key file from a wrong passphrase ("" in old files).
+    checksum: str = ""
 
     def with_check(self, key: bytes) -> KdfParams:
         from dataclasses import replace
@@ -69,37 +88,81 @@ def pending_key_file_for(db_path: Path) -> Path:
 
 
 def load_params(db_path: Path, *, pending: bool = False) -> KdfParams | None:
+    """The key file's parameters; raises KeyFileDamaged when it is unreadable, fails its checksum or holds
+    values outside ``BOUNDS`` – before any key is derived from it."""
+    from bildungskoordination.i18n import _
+
     path = pending_key_file_for(db_path) if pending else key_file_for(db_path)
     if not path.exists():
         return None
-    from bildungskoordination.store.errors import DatabaseDamaged
-
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         params = KdfParams(**data)
-        _validate(params)
-        return params
-    except (ValueError, TypeError, OSError) as exc:
-        raise DatabaseDamaged(db_path, f"Schlüsseldatei {path.name} unlesbar oder beschädigt") from exc
+    except (ValueError, TypeError, OSError, UnicodeDecodeError):
+        raise KeyFileDamaged(db_path, path, _("unlesbar")) from None
+    if params.checksum and params.checksum != content_checksum(params):
+        raise KeyFileDamaged(db_path, path, _("Prüfsumme stimmt nicht – der Inhalt wurde verändert"))
+    problem = _out_of_bounds(params)
+    if problem:
+        raise KeyFileDamaged(db_path, path, problem)
+    return params
 
 
-def _validate(params: KdfParams) -> None:
-    """Values a key file must have; anything else is damage (or tampering), never a traceback."""
-    if not isinstance(params.salt_hex, str) or len(params.salt_hex) < 16:
-        raise ValueError("salt")
-    bytes.fromhex(params.salt_hex)
+def add_checksum_to_old_key_file(db_path: Path) -> None:
+    """Key files written before the checksum existed get it once the database opened with them."""
+    try:
+        params = load_params(db_path)
+        if params is not None and not params.checksum:
+            save_params(db_path, params)
+    except (StoreError, OSError):
+        pass
+
+
+def same_params(a: KdfParams | None, b: KdfParams | None) -> bool:
+    """Equal apart from the checksum (an old copy without one is the same key file)."""
+    from dataclasses import replace
+
+    if a is None or b is None:
+        return a is b
+    return replace(a, checksum="") == replace(b, checksum="")
+
+
+def content_checksum(params: KdfParams) -> str:
+    import hashlib
+
+    fields = {k: v for k, v in asdict(params).items() if k != "checksum"}
+    return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()
+
+
+def _out_of_bounds(params: KdfParams) -> str | None:
+    """What is impossible in ``params`` (damage or tampering), never a traceback; None if all is sane."""
+    from bildungskoordination.i18n import _
+
+    salt = params.salt_hex
+    if not isinstance(salt, str) or not 32 <= len(salt) <= 128:
+        return _("Salz fehlt oder hat eine unmögliche Länge")
+    try:
+        bytes.fromhex(salt)
+    except ValueError:
+        return _("Salz ist keine Hexadezimalzahl")
     if params.algorithm != "argon2id":
-        raise ValueError("algorithm")
-    for value, low, high in ((params.time_cost, 1, 100), (params.memory_kib, 8, 4 * 1024 * 1024),
-                             (params.parallelism, 1, 64)):
+        return _("unbekanntes Verfahren {name}").format(name=str(params.algorithm)[:20])
+    for name, (low, high) in BOUNDS.items():
+        value = getattr(params, name)
         if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-            raise ValueError("kdf parameter")
-    if not isinstance(params.check_hex, str):
-        raise ValueError("check")
+            return _("Parameter {name} = {value} liegt außerhalb von {low}–{high}").format(
+                name=name, value=str(value)[:20], low=low, high=high)
+    if not isinstance(params.check_hex, str) or not isinstance(params.checksum, str):
+        return _("Prüfwert unlesbar")
+    return None
 
 
 def save_params(db_path: Path, params: KdfParams, *, pending: bool = False) -> None:
+    from dataclasses import replace
+
     target = pending_key_file_for(db_path) if pending else key_file_for(db_path)
+    params = replace(params, checksum="")
+    params = replace(params, checksum=content_checksum(params))
     atomic_write_bytes(target, json.dumps(asdict(params), indent=2).encode())
 
 
@@ -113,8 +176,9 @@ def key_check(key: bytes) -> str:
 def derive_key(passphrase: str, params: KdfParams) -> bytes:
     from argon2.low_level import Type, hash_secret_raw
 
-    if params.algorithm != "argon2id":
-        raise ValueError(f"unknown KDF {params.algorithm}")
+    problem = _out_of_bounds(params)
+    if problem:
+        raise ValueError(problem)  # load_params refuses these first; this guards every other caller
     return hash_secret_raw(
         passphrase.encode("utf-8"), bytes.fromhex(params.salt_hex), time_cost=params.time_cost,
         memory_cost=params.memory_kib, parallelism=params.parallelism, hash_len=KEY_BYTES, type=Type.ID,
@@ -172,6 +236,21 @@ def passphrase_strength(passphrase: str) -> tuple[int, str]:
 
 
 MIN_PASSPHRASE_LENGTH = 10
+
+
+class PassphraseTooShort(StoreError):
+    def __init__(self) -> None:
+        from bildungskoordination.i18n import _
+
+        super().__init__(_("Die Passphrase ist zu kurz (mindestens {n} Zeichen, besser ein ganzer Satz). Das gilt "
+                           "für jede Art, sie festzulegen – auch über BILDUNGSKOORDINATION_PASSPHRASE.")
+                         .format(n=MIN_PASSPHRASE_LENGTH))
+
+
+def check_new_passphrase(passphrase: str) -> None:
+    """The rule for every new passphrase, however it is set (dialog, terminal, environment, change)."""
+    if len(passphrase.strip()) < MIN_PASSPHRASE_LENGTH:
+        raise PassphraseTooShort()
 
 
 def env_passphrase() -> str | None:

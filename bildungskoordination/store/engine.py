@@ -8,7 +8,7 @@ Encrypted databases go through SQLCipher with a raw key (store.crypto); plain on
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -17,12 +17,21 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
+from bildungskoordination.i18n import _
+from bildungskoordination.store.checks import (  # noqa: F401 – check_files and precheck re-exported
+    SQLITE_HEADER,
+    _first_line,
+    check_files,
+    check_wal_frames,
+    lost_saves_detail,
+    precheck,
+)
 from bildungskoordination.store.errors import DatabaseDamaged, StoreError, WriteFailed, describe_os_error
 from bildungskoordination.store.files import sqlite_uri
+from bildungskoordination.store.private import make_private_dir, make_private_file, restrict_existing
 
 __all__ = ["Store", "StoreError", "make_engine"]
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def _configure(read_only: bool):  # type: ignore[no-untyped-def]
@@ -110,6 +119,14 @@ class Store:
         self.key = key
         self.read_only = read_only
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        # The commit counter (PRAGMA user_version), bumped inside every unit of work; ``on_commit`` records
+        # it outside the database (store/lock.py) once the commit returned.
+        self.commits = 0
+        self.on_commit: Callable[[int], None] | None = None
+        if path is not None:
+            with engine.connect() as conn:
+                self.commits = int(conn.exec_driver_sql("PRAGMA user_version").scalar() or 0)
+                conn.rollback()
 
     @property
     def encrypted(self) -> bool:
@@ -117,20 +134,34 @@ class Store:
 
     @classmethod
     def open(cls, path: Path | None, *, key: bytes | None = None, read_only: bool = False,
-             backup_dir: Path | None = None, wal_expected: bool = False, verify: bool = True) -> Store:
+             backup_dir: Path | None = None, wal_expected: bool = False, verify: bool = True,
+             expected_commits: int | None = None, check_wal: bool = False, clean_end: bool = False) -> Store:
+        """``expected_commits``: the last acknowledged commit number recorded outside the database (the lock
+        file); a database behind it lost confirmed saves. ``check_wal``: after an unclean end, read the WAL
+        frames as SQLite's recovery would and refuse if it would drop committed transactions."""
         from bildungskoordination.store.migrate import ensure_schema
 
         if path is not None:
             path = Path(path)
+            if verify and expected_commits and (not path.exists() or path.stat().st_size == 0):
+                raise DatabaseDamaged(path, _("die Datenbankdatei fehlt oder ist leer, obwohl {n} Speicherungen "
+                                              "bestätigt sind").format(n=expected_commits))
             if verify:
                 check_files(path, encrypted=key is not None, wal_expected=wal_expected)
-            if not read_only:
-                path.parent.mkdir(parents=True, exist_ok=True)
+                if check_wal:
+                    check_wal_frames(path)
         if verify and path is not None and path.exists() and path.stat().st_size > 0:
             # On a separate read-only connection, BEFORE any read-write one: closing the last read-write
             # connection of a damaged file would checkpoint its WAL into it (and delete the WAL), and
             # switching a rollback-journal file to WAL writes its header.
-            precheck(path, key)
+            found = precheck(path, key)
+            if expected_commits is not None and found < expected_commits:
+                raise DatabaseDamaged(path, lost_saves_detail(path, found, expected_commits,
+                                                                     clean_end=clean_end))
+        if path is not None and not read_only:
+            make_private_dir(path.parent)
+            make_private_file(path)  # SQLite gives -wal and -shm the database file's permissions
+            restrict_existing(path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"))
         engine = make_engine(path, key=key, read_only=read_only)
         try:
             if read_only:
@@ -164,11 +195,20 @@ class Store:
         try:
             with self._sessions() as session, session.begin():
                 yield session
+                if self.path is not None:  # same transaction: the counter moves exactly with the data
+                    session.connection().exec_driver_sql(f"PRAGMA user_version = {self.commits + 1}")
         except OperationalError as exc:
             message = describe_os_error(exc)
             if message:
                 raise WriteFailed(message) from None
             raise
+        if self.path is not None:
+            self.commits += 1
+            if self.on_commit is not None:
+                try:
+                    self.on_commit(self.commits)
+                except OSError:
+                    pass  # the save itself is committed; a counter left behind only means "ahead", never a loss
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -208,69 +248,3 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(getattr(exc, "orig", None) or exc)
-    return text.splitlines()[0] if text else exc.__class__.__name__
-
-
-def check_files(path: Path, *, encrypted: bool, wal_expected: bool = False) -> None:
-    """Cheap checks before SQLite touches anything: header, size, WAL present when it must be."""
-    if not path.exists():
-        if wal_expected:
-            raise DatabaseDamaged(path, "Datenbankdatei fehlt")
-        return
-    if path.is_dir():
-        raise DatabaseDamaged(path, "ist ein Ordner")
-    size = path.stat().st_size
-    if size == 0:
-        return
-    with path.open("rb") as fh:
-        header = fh.read(100)
-    if not encrypted and header[:16] != SQLITE_HEADER:
-        raise DatabaseDamaged(path, "keine SQLite-Datenbank oder Kopf beschädigt")
-    if not encrypted and len(header) >= 32:
-        _check_plain_header(path, header, size)
-    if encrypted and header[:16] == SQLITE_HEADER:
-        raise DatabaseDamaged(path, "Datei ist unverschlüsselt, erwartet war eine verschlüsselte Datenbank")
-    if size < 512 or size % 512:
-        raise DatabaseDamaged(path, f"Dateigröße {size} Bytes passt nicht zu einer Datenbank (abgeschnitten?)")
-    if wal_expected and not path.with_name(path.name + "-wal").exists():
-        raise DatabaseDamaged(path, "die Journaldatei (-wal) fehlt nach einem nicht sauber beendeten Lauf")
-
-
-def _check_plain_header(path: Path, header: bytes, size: int) -> None:
-    """What SQLite itself forgives: a bad file-format byte (it silently opens read-only) and pages
-    appended to the file (it trusts the page count) are signs of damage, not to be written into."""
-    if header[18] not in (1, 2) or header[19] not in (1, 2):
-        raise DatabaseDamaged(path, "Kopf beschädigt (Dateiformat-Version)")
-    page_size = int.from_bytes(header[16:18], "big")
-    page_size = 65536 if page_size == 1 else page_size
-    if page_size < 512 or page_size & (page_size - 1):
-        raise DatabaseDamaged(path, "Kopf beschädigt (Seitengröße)")
-    change_counter = int.from_bytes(header[24:28], "big")
-    page_count = int.from_bytes(header[28:32], "big")
-    version_valid_for = int.from_bytes(header[92:96], "big") if len(header) >= 96 else -1
-    wal = path.with_name(path.name + "-wal")
-    wal_has_content = wal.exists() and wal.stat().st_size > 0
-    # The in-header size is only valid when "version-valid-for" equals the change counter (file format doc).
-    if page_count and version_valid_for == change_counter and not wal_has_content and size != page_count * page_size:
-        raise DatabaseDamaged(path, f"Dateigröße {size} Bytes passt nicht zu {page_count} Seiten à {page_size} Bytes")
-
-
-def precheck(path: Path, key: bytes | None) -> None:
-    """``quick_check`` on a read-only connection; raises DatabaseDamaged (or WrongPassphrase)."""
-    try:
-        conn = raw_connect(path, key, read_only=True)
-        try:
-            result = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
-        finally:
-            conn.close()
-    except DBAPI_ERRORS as exc:
-        message = describe_os_error(exc)
-        if message and "readonly" not in str(exc):
-            raise WriteFailed(message) from None
-        raise DatabaseDamaged(path, _first_line(exc)) from None
-    if result != ["ok"]:
-        raise DatabaseDamaged(path, "; ".join(result[:3]))

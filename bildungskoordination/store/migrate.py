@@ -66,8 +66,9 @@ def backup_before_migration(path: Path, from_revision: str, backup_dir: Path, *,
     import shutil
 
     from bildungskoordination.store.crypto import key_file_for
+    from bildungskoordination.store.private import make_private_dir
 
-    backup_dir.mkdir(parents=True, exist_ok=True)
+    make_private_dir(backup_dir)
     stamp = datetime.now().strftime("%Y-%m-%dT%H-%M-%S")
     target = backup_dir / f"{path.stem}-{stamp}-vor-migration.sqlite3"
     if key is not None and key_file_for(path).exists():
@@ -90,9 +91,11 @@ def copy_database(source: Path, target: Path, *, key: bytes | None = None) -> No
     """Consistent copy through the online backup API (encrypted with the same key), verified with
     integrity_check on the copy, then fsynced and renamed into place."""
     from bildungskoordination.store.files import fsync_dir
+    from bildungskoordination.store.private import make_private_file
 
     tmp = target.with_name(target.name + ".part")
     tmp.unlink(missing_ok=True)
+    make_private_file(tmp)  # 0600 before SQLite writes a byte: backups are case files too
     src = _connect(source, key, read_only=True)
     dst = _connect(tmp, key)
     try:

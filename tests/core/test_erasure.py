@@ -14,9 +14,10 @@ from bildungskoordination.domain.dates import parse_partial_date
 from bildungskoordination.domain.errors import NotFound, ValidationError
 from bildungskoordination.people.records import ContactData, PersonData
 from bildungskoordination.privacy.erasure import next_person_id, read_sidecar, replay_ledger
+from bildungskoordination.privacy.ledger import LedgerEntry, encode_line, ledger_key
 from bildungskoordination.privacy.policy import add_years
 from bildungskoordination.privacy.restriction import ProcessingRestricted
-from bildungskoordination.services import Services
+from bildungskoordination.services import DatabaseDamaged, Services
 from bildungskoordination.store import migrate
 from bildungskoordination.store.engine import Store, make_engine
 from bildungskoordination.store.models import Contact, Person
@@ -80,7 +81,9 @@ def test_erasure_leaves_only_the_ledger_and_no_bytes_on_disk(services, db):
     assert canaries_in(file_bytes(db)) == []
     sidecar = db.with_name(db.name + ".erasures")
     lines = [json.loads(line) for line in sidecar.read_text(encoding="utf-8").splitlines()]
-    assert lines == [{"person_id": pid, "erased_at": services.erasure.ledger()[0].erased_at.isoformat()}]
+    assert [{k: v for k, v in line.items() if k != "mac"} for line in lines] == [
+        {"person_id": pid, "erased_at": services.erasure.ledger()[0].erased_at.isoformat()}]
+    assert len(lines[0]["mac"]) == 64  # HMAC-SHA256 (privacy/ledger.py)
 
 
 def test_erase_needs_a_known_reason_and_an_existing_person(memory):
@@ -140,6 +143,11 @@ def test_opening_replays_the_ledger_by_itself(db, tmp_path):
     sv.erasure.erase(pid, "antrag")
     sv.close()
     shutil.copyfile(tmp_path / "alt.sqlite3", db)
+    # A file copied back by hand is older than its last confirmed save: refused, never opened as if nothing
+    # happened (issue 16) – restores go through the app. Whoever really wants this old file removes the lock.
+    with pytest.raises(DatabaseDamaged, match="älter als ihre zuletzt bestätigte Speicherung"):
+        Services.open(db, unencrypted=True)
+    db.with_name(db.name + ".lock").unlink()
     sv = Services.open(db, unencrypted=True)
     try:
         assert sv.people.count() == 0
@@ -150,7 +158,9 @@ def test_opening_replays_the_ledger_by_itself(db, tmp_path):
 
 def test_replay_tolerates_a_torn_sidecar_line_and_records_the_ledger(services, db):
     sidecar = services.erasure.sidecar
-    sidecar.write_text('{"person_id": 41, "erased_at": "2026-01-01T10:00:00"}\n{"person_id": 4', encoding="utf-8")
+    key = ledger_key(None)
+    sidecar.write_text(encode_line(key, LedgerEntry(41, datetime(2026, 1, 1, 10))) + '{"person_id": 4',
+                       encoding="utf-8")
     assert services.erasure.replay_ledger() == 0
     assert [e.person_id for e in services.erasure.ledger()] == [41]
     assert services.people.create(person()) > 41

@@ -291,8 +291,9 @@ def _key_file_edit(edit: Callable[[dict], object]) -> Mutation:
 
 KEY_VARIANTS: list[tuple[str, Mutation, type[Exception]]] = [
     ("falsche-passphrase", lambda db: None, WrongPassphrase),
-    ("salz-geaendert", _key_file_edit(lambda d: d.update(salt_hex="00" * 16)), WrongPassphrase),
-    ("kosten-geaendert", _key_file_edit(lambda d: d.update(time_cost=d["time_cost"] + 1)), WrongPassphrase),
+    # The key file's checksum tells a changed file from a wrong passphrase (issue 16).
+    ("salz-geaendert", _key_file_edit(lambda d: d.update(salt_hex="00" * 16)), DatabaseDamaged),
+    ("kosten-geaendert", _key_file_edit(lambda d: d.update(time_cost=d["time_cost"] + 1)), DatabaseDamaged),
     ("json-abgeschnitten", _key_file_edit(lambda d: json.dumps(d)[:20]), DatabaseDamaged),
     ("leer", _key_file_edit(lambda d: ""), DatabaseDamaged),
     ("unbekanntes-feld", _key_file_edit(lambda d: d.update(extra=1)), DatabaseDamaged),
