@@ -10,3 +10,4 @@ _SANDBOX = tempfile.mkdtemp(prefix="bk-tests-")
 os.environ["BILDUNGSKOORDINATION_DATA_DIR"] = os.path.join(_SANDBOX, "data")
 os.environ["XDG_CONFIG_HOME"] = os.path.join(_SANDBOX, "config")
 os.environ["XDG_DATA_HOME"] = os.path.join(_SANDBOX, "share")
+

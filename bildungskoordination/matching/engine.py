@@ -402,7 +402,11 @@ class Matcher:
         entry = _entry_text(levels[c.entry]) if c.entry is not None else "–"
         target = levels[c.target] if c.target is not None else "–"
         level = _level_text(level)
-        if c.entry is None or c.entry == own:
+        if c.target is None:
+            bonus = float(rule.param("exact_entry_bonus", 0.0)) if rule and c.entry == own else 0.0
+            text = _("Das Einstiegsniveau ({entry}) passt zum Deutschniveau der Person ({level}); der Kurs hat kein "
+                     "festes Kursziel.")
+        elif c.entry is None or c.entry == own:
             bonus = float(rule.param("exact_entry_bonus", 0.0)) if rule else 0.0
             text = _("Das Einstiegsniveau ({entry}) passt zum Deutschniveau der Person ({level}); Kursziel {target}.")
         else:

@@ -6,6 +6,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from tooling import missing_tool
 
 from bildungskoordination.domain.dates import parse_partial_date
 from bildungskoordination.domain.errors import NotFound
@@ -114,7 +115,7 @@ def test_export_of_a_restricted_or_unknown_person(services, tmp_path):
 def test_pdf_embeds_a_wide_font_when_one_is_installed():
     regular, _bold = access_pdf.fonts()
     if regular == "Helvetica":
-        pytest.skip("no DejaVu or Noto font installed: the PDF falls back to Helvetica")
+        missing_tool("no DejaVu or Noto font installed: the PDF falls back to Helvetica")
     assert regular == "BK-Sans"
 
 

@@ -11,6 +11,7 @@ from datetime import date
 import pypdfium2
 import pytest
 from reportlab.pdfbase import pdfmetrics
+from tooling import missing_tool
 
 from bildungskoordination.courses.records import CourseData
 from bildungskoordination.domain.errors import ValidationError
@@ -118,7 +119,7 @@ def test_arabic_letter_lines_run_right_to_left_and_copy_out_in_reading_order(ser
     assert [w for w in read if w in arabic_words][:4] == arabic_words[:4]
     # Copying out (poppler, as in Evince/Okular): real letters in reading order, no private-use codes.
     if shutil.which("pdftotext") is None:
-        pytest.skip("poppler-utils not installed")
+        missing_tool("poppler-utils not installed")
     plain = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
     assert not any("\ue000" <= c <= "\uf8ff" for c in plain)
     words = " ".join(plain.replace("\u202b", " ").replace("\u202c", " ").split())
@@ -280,7 +281,7 @@ def test_long_provider_address_and_contact_still_fit_on_two_pages(services, lang
 
 def test_ligatures_and_contextual_forms_copy_out_as_their_letters(services, tmp_path):
     if shutil.which("pdftotext") is None:
-        pytest.skip("poppler-utils not installed")
+        missing_tool("poppler-utils not installed")
     rid = refer(services, "fa", family="Ahmadi", given="Fiona", original="لالا می‌خواهم")
     out = tmp_path / "b.pdf"
     services.letters.save([rid], out, "fa", on=date(2026, 12, 2))

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from tooling import missing_tool
 
 from bildungskoordination.monitoring import periods
 from bildungskoordination.monitoring.model import Cell, CellStatus, CountsReport, CountTable, Row
@@ -55,7 +56,7 @@ def report(*, secret_status: CellStatus = CellStatus.SECONDARY,
 
 def pdf_text(data: bytes, tmp_path: Path) -> str:
     if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (poppler-utils) not installed")
+        missing_tool("pdftotext (poppler-utils) not installed")
     path = tmp_path / "r.pdf"
     path.write_bytes(data)
     return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True,

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tooling import missing_tool
 
 from bildungskoordination.people.importer import import_persons
 from bildungskoordination.people.records import ContactData, PersonData
@@ -120,7 +121,7 @@ def test_disk_full_is_a_clear_german_error(full) -> None:  # type: ignore[no-unt
 @pytest.fixture(scope="module")
 def enospc(tmp_path_factory: pytest.TempPathFactory) -> dict[bool, dict]:
     if not shutil.which("unshare"):
-        pytest.skip("no unshare(1): cannot mount a small file system for a real 'disk full'")
+        missing_tool("no unshare(1): cannot mount a small file system for a real 'disk full'")
     results = {}
     for encrypted in (False, True):
         mount = tmp_path_factory.mktemp("tmpfs")

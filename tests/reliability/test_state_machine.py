@@ -528,7 +528,7 @@ class DatabaseLifecycle(RuleBasedStateMachine):
                 sv.people.get(pid)
             assert sv.contacts.for_person(pid) == []
         assert sorted(e.person_id for e in sv.erasure.ledger()) == sorted(self.erased)
-        assert sorted({e.person_id for e in read_sidecar(sv.erasure.sidecar)}) == sorted(self.erased)
+        assert sorted({e.person_id for e in read_sidecar(sv.erasure.sidecar, sv.store.key)}) == sorted(self.erased)
         gone = self.gone
         assert not gone & {c for p in self.people.values() for c in p.canaries()}
         if not gone:
