@@ -7,6 +7,7 @@ here raises on a bad file.
 
 from __future__ import annotations
 
+import sys
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from bildungskoordination.i18n import _
 
 # Row number of the header as the user sees it; data rows follow from HEADER_ROW + 1.
 HEADER_ROW = 1
+_INTERN_CHARS = 24
 
 
 @dataclass(frozen=True)
@@ -161,8 +163,13 @@ def _add_row(table: Table, number: int, cells: list[str], columns: list[tuple[st
             table.problems.append(ImportProblem(table.file, number, name, _(
                 "Zelle enthält eine Formel – bitte Werte einfügen (in Excel: Kopieren, Einfügen als Werte)")))
             cell = ""
-        values.append(cell.strip())
+        values.append(_shared_text(cell.strip()))
     table.rows.append(TableRow(number, tuple(values), shared))
+
+
+def _shared_text(text: str) -> str:
+    """One string object for short values: lists repeat the same few words ("ja", "Syrien", "A1") on each row."""
+    return sys.intern(text) if len(text) <= _INTERN_CHARS else text
 
 
 def _match_header(table: Table, number: int, header: list[str], spec: TableSpec) -> dict[str, int]:

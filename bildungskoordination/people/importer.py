@@ -114,7 +114,7 @@ def _check_all(services: Services, file: str, mapped: list[tuple[int, PersonData
                                           .format(value=nr, row=first_row[nr])))
         elif nr:
             first_row[nr] = number
-        for error in services.people.check(data):
+        for error in services.people.check(data, lookup_file_number=False):  # looked up above, at once
             if error.field == "file_number" and nr in existing:
                 continue  # already reported above, with the number quoted
             problems.append(ImportProblem(file, number, FIELD_COLUMNS.get(error.field, error.field),
