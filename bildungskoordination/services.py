@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bildungskoordination import APP_NAME
@@ -47,6 +47,7 @@ from bildungskoordination.store.errors import (  # noqa: F401 – re-exported fo
     WriteFailed,
 )
 from bildungskoordination.store.lock import InstanceLock
+from bildungskoordination.store.outputs import OutputGuard
 
 DB_FILENAME = "bildungskoordination.sqlite3"
 
@@ -83,6 +84,7 @@ class Services:
     letters: LetterService
     lock: InstanceLock | None = None
     backups: BackupManager | None = None  # None for an in-memory database
+    outputs: OutputGuard = field(default_factory=lambda: OutputGuard(None))  # checks every file an export writes
 
     @classmethod
     def open(cls, path: Path | None, *, passphrase: str | None = None, unencrypted: bool = False,
@@ -132,6 +134,10 @@ class Services:
         services = cls.on_store(store)
         services.lock = lock
         if not read_only:
+            try:  # temporary files of an export killed at the rename hold personal data: remove them
+                services.outputs.clean_parts()
+            except OSError:
+                pass  # the next export tries again
             try:  # a backup copied back by hand brings erased people back: erase them again at once
                 services.erasure.replay_ledger()
             except BaseException:
@@ -172,7 +178,7 @@ class Services:
         audit = AuditService(store, bus, settings)
         retention = RetentionService(store, settings)
         people, courses = PersonService(store, bus), CourseService(store, bus)
-        return cls(store=store, bus=bus, people=people, contacts=ContactService(store, bus),
+        services = cls(store=store, bus=bus, people=people, contacts=ContactService(store, bus),
                    audit=audit, settings=settings, retention=retention, erasure=ErasureService(store, bus),
                    access_export=AccessExportService(store, audit, retention, bus),
                    courses=courses, referrals=ReferralService(store, bus),
@@ -180,6 +186,10 @@ class Services:
                    monitoring=MonitoringService(store, bus, settings),
                    letters=LetterService(store, bus, settings),
                    backups=BackupManager.for_store(store) if store.path is not None else None)
+        services.outputs = OutputGuard(store.path, lambda: services.backups.folder if services.backups else None)
+        for writer in (services.monitoring, services.letters, services.access_export):
+            writer.outputs = services.outputs  # one guard, which knows where the backups go
+        return services
 
     @property
     def encrypted(self) -> bool:
