@@ -84,7 +84,8 @@ def import_persons(services: Services, path: Path | str, *, dry_run: bool = Fals
         data, problems = person_from_row(table.file, row)
         report.problems.extend(problems)
         mapped.append((row.number, data))
-    report.problems.extend(_check_all(services, table.file, mapped))
+    reported = {(p.row, p.column) for p in table.problems}  # e.g. a formula cell: not also "… fehlt"
+    report.problems.extend(p for p in _check_all(services, table.file, mapped) if (p.row, p.column) not in reported)
     report.problems.sort(key=lambda p: p.row or 0)  # stable: problems of a row stay in column order
     report.people = [data for _, data in mapped]
     if report.problems or dry_run:
