@@ -8,13 +8,13 @@ from datetime import date
 from bildungskoordination.domain.dates import PartialDate
 
 
-@dataclass(slots=True)
+@dataclass
 class LanguageSkill:
     code: str
     level: str = ""
 
 
-@dataclass(slots=True)  # slots: an import of many rows holds one per row
+@dataclass
 class PersonData:
     family_name: str = ""
     given_name: str = ""
