@@ -49,6 +49,7 @@ from bildungskoordination.store.errors import (  # noqa: F401 – re-exported fo
     WriteFailed,
 )
 from bildungskoordination.store.lock import InstanceLock
+from bildungskoordination.store.outputs import OutputGuard
 
 DB_FILENAME = "bildungskoordination.sqlite3"
 
@@ -87,6 +88,7 @@ class Services:
     backups: BackupManager | None = None  # None for an in-memory database
     # Things the user must be told at start-up (refused erasure-ledger lines, …): GUI dialog, CLI stderr.
     warnings: list[str] = field(default_factory=list)
+    outputs: OutputGuard = field(default_factory=lambda: OutputGuard(None))  # checks every file an export writes
 
     @classmethod
     def open(cls, path: Path | None, *, passphrase: str | None = None, unencrypted: bool = False,
@@ -144,6 +146,10 @@ class Services:
         services = cls.on_store(store)
         services.lock = lock
         if not read_only:
+            try:  # temporary files of an export killed at the rename hold personal data: remove them
+                services.outputs.clean_parts()
+            except OSError:
+                pass  # the next export tries again
             try:  # a backup copied back by hand brings erased people back: erase them again at once
                 services.erasure.replay_ledger()
             except BaseException:
@@ -185,7 +191,7 @@ class Services:
         audit = AuditService(store, bus, settings)
         retention = RetentionService(store, settings)
         people, courses = PersonService(store, bus), CourseService(store, bus)
-        return cls(store=store, bus=bus, people=people, contacts=ContactService(store, bus),
+        services = cls(store=store, bus=bus, people=people, contacts=ContactService(store, bus),
                    audit=audit, settings=settings, retention=retention, erasure=ErasureService(store, bus),
                    access_export=AccessExportService(store, audit, retention, bus),
                    courses=courses, referrals=ReferralService(store, bus),
@@ -193,6 +199,10 @@ class Services:
                    monitoring=MonitoringService(store, bus, settings),
                    letters=LetterService(store, bus, settings),
                    backups=BackupManager.for_store(store) if store.path is not None else None)
+        services.outputs = OutputGuard(store.path, lambda: services.backups.folder if services.backups else None)
+        for writer in (services.monitoring, services.letters, services.access_export):
+            writer.outputs = services.outputs  # one guard, which knows where the backups go
+        return services
 
     @property
     def encrypted(self) -> bool:

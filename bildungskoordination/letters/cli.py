@@ -19,13 +19,16 @@ def register(sub: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
                         help=f"Sprache neben Deutsch (Standard: die Briefsprache der Person): {LANGUAGES_HELP}")
     letter.add_argument("--out", required=True, type=Path, metavar="DATEI.pdf", help="Ziel-Datei")
     letter.add_argument("--date", metavar="JJJJ-MM-TT", help="Briefdatum (Standard: heute)")
+    letter.add_argument("--overwrite", action="store_true", help="eine vorhandene Datei ersetzen")
     return {"letter": _cmd_letter}
 
 
 def _cmd_letter(args: argparse.Namespace) -> int:
     from bildungskoordination import cli
     from bildungskoordination.domain.errors import ValidationError
+    from bildungskoordination.domain.output_target import OutputRefused
     from bildungskoordination.letters.texts import LETTER_LANGUAGES
+    from bildungskoordination.monitoring.cli import refusal_text
 
     if args.lang is not None and args.lang not in LETTER_LANGUAGES:
         return cli._fail(f"--lang {args.lang}: unbekannte Briefsprache (möglich: {LANGUAGES_HELP})")
@@ -45,9 +48,11 @@ def _cmd_letter(args: argparse.Namespace) -> int:
         return cli._fail(str(exc))
     services = cli._open(args)
     try:
-        services.letters.save(ids, out, args.lang, on=on)
+        services.letters.save(ids, out, args.lang, on=on, overwrite=args.overwrite)
     except ValidationError as exc:
         return cli._fail(cli._validation_text(exc))
+    except OutputRefused as exc:
+        return cli._fail(refusal_text(exc))
     finally:
         services.close()
     print(f"{out}: {len(ids)} Brief(e) geschrieben", file=sys.stdout)

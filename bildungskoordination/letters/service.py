@@ -28,8 +28,8 @@ from bildungskoordination.privacy.restriction import ensure_not_restricted
 from bildungskoordination.privacy.settings import SettingsService
 from bildungskoordination.resources import load_toml
 from bildungskoordination.store.engine import Store
-from bildungskoordination.store.files import atomic_write_bytes
 from bildungskoordination.store.models import Course, LetterText, Person, Provider, Referral
+from bildungskoordination.store.outputs import OutputGuard
 
 LETTERHEAD_KEY = "letters.letterhead"
 _render_lock = threading.Lock()  # ReportLab's font objects are shared: one letter is drawn at a time
@@ -64,6 +64,7 @@ class LetterService:
         self.store = store
         self.bus = bus
         self.settings = settings
+        self.outputs = OutputGuard(store.path)  # Services passes the one that knows the backup folder
 
     # --- languages and texts -----------------------------------------------------------------------
     def languages(self) -> list[LanguageInfo]:
@@ -183,10 +184,13 @@ class LetterService:
         return pdf
 
     def save(self, referral_ids: Sequence[int], path: Path, language: str | None = None, *,
-             on: date | None = None) -> None:
-        """Write the letters as a PDF file (atomically) – the user's deliberate export."""
+             on: date | None = None, overwrite: bool = False) -> None:
+        """Write the letters as a PDF file (atomically) – the user's deliberate export. The target is checked
+        before anything is rendered or logged (OutputRefused: an app file, a device, an existing file
+        without ``overwrite``, …)."""
+        self.outputs.check(path, overwrite=overwrite)
         pdf = self.render(referral_ids, language, on=on, action=Action.EXPORT)
-        atomic_write_bytes(Path(path), pdf)
+        self.outputs.write_bytes(path, pdf, overwrite=overwrite)
 
     # --- helpers ------------------------------------------------------------------------------------
     @staticmethod

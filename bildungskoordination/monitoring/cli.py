@@ -39,6 +39,7 @@ def register(sub: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
     p.add_argument("--tables", metavar="ID,ID,…", help=_("nur diese Tabellen (Standard: alle)"))
     p.add_argument("--ignore-warnings", action="store_true",
                    help=_("auch speichern, wenn die Ausfuhr zusammen mit früheren geheim gehaltene Zahlen verriete"))
+    p.add_argument("--overwrite", action="store_true", help=_("eine vorhandene Ausgabedatei ersetzen"))
     return {"export-counts": _cmd_export_counts}
 
 
@@ -51,26 +52,42 @@ def _cmd_export_counts(args: argparse.Namespace) -> int:
     except _UsageError as exc:
         return _fail(str(exc))
     from bildungskoordination.cli import _open
+    from bildungskoordination.domain.output_target import OutputRefused
 
     services = _open(args)
     try:
-        monitoring = services.monitoring
-        if wanted is not None:
-            known = [t.id for t in monitoring.available_tables()]
-            unknown = [t for t in wanted if t not in known]
-            if unknown:
-                return _fail(_("unbekannte Tabelle(n) {unknown} – vorhanden sind: {known}").format(
-                    unknown=", ".join(unknown), known=", ".join(known)))
-        report = monitoring.report(period, tables=wanted, k=k)
-        for warning in report.warnings:
-            print(_("Hinweis: {warning}").format(warning=warning), file=sys.stderr)
-        # The GUI shows these warnings before saving; a script must not write past them unnoticed.
-        if report.warnings and not args.ignore_warnings:
-            return _fail(_("nicht gespeichert: die Ausfuhr würde zusammen mit früheren Ausfuhren geheim gehaltene "
-                           "Zahlen erkennbar machen (siehe Hinweise; mit --ignore-warnings trotzdem speichern)"))
-        monitoring.export(report, args.out, file_format)
+        return _export(services, args, period, k, file_format, wanted)
+    except OutputRefused as exc:
+        return _fail(refusal_text(exc))
     finally:
         services.close()
+
+
+def refusal_text(exc: Exception) -> str:
+    """The guard's reason, and for an existing file how to replace it."""
+    if getattr(exc, "exists", False):
+        return _("{reason} (mit --overwrite ersetzen)").format(reason=exc)
+    return str(exc)
+
+
+def _export(services: Any, args: argparse.Namespace, period: Any, k: int, file_format: str,
+            wanted: list[str] | None) -> int:
+    services.outputs.check(args.out, overwrite=args.overwrite)  # before counting: a wrong target fails fast
+    monitoring = services.monitoring
+    if wanted is not None:
+        known = [t.id for t in monitoring.available_tables()]
+        unknown = [t for t in wanted if t not in known]
+        if unknown:
+            return _fail(_("unbekannte Tabelle(n) {unknown} – vorhanden sind: {known}").format(
+                unknown=", ".join(unknown), known=", ".join(known)))
+    report = monitoring.report(period, tables=wanted, k=k)
+    for warning in report.warnings:
+        print(_("Hinweis: {warning}").format(warning=warning), file=sys.stderr)
+    # The GUI shows these warnings before saving; a script must not write past them unnoticed.
+    if report.warnings and not args.ignore_warnings:
+        return _fail(_("nicht gespeichert: die Ausfuhr würde zusammen mit früheren Ausfuhren geheim gehaltene "
+                       "Zahlen erkennbar machen (siehe Hinweise; mit --ignore-warnings trotzdem speichern)"))
+    monitoring.export(report, args.out, file_format, overwrite=args.overwrite)
     suppressed = sum(1 for t in report.tables for row in t.rows for c in row.cells if c.suppressed)
     print(_("{file}: {period} ({start} – {end}), {tables} Tabellen, {suppressed} Werte geheim gehalten (k = {k})").format(
         file=args.out, period=period.label, start=f"{period.start:%d.%m.%Y}", end=f"{period.end:%d.%m.%Y}",

@@ -7,8 +7,6 @@ cannot be combined to recover a hidden count.
 
 from __future__ import annotations
 
-import os
-import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -26,8 +24,8 @@ from bildungskoordination.monitoring.suppression import check_k, suppress, viola
 from bildungskoordination.monitoring.tables import IN_PERIOD, TABLE_TITLES, build_tables, count, not_restricted
 from bildungskoordination.privacy.audit import Action, add_event
 from bildungskoordination.store.engine import Store
-from bildungskoordination.store.files import fsync_dir
 from bildungskoordination.store.models import ExportLog
+from bildungskoordination.store.outputs import OutputGuard
 
 if TYPE_CHECKING:
     from bildungskoordination.privacy.settings import SettingsService
@@ -68,6 +66,7 @@ class MonitoringService:
         self.store = store
         self.bus = bus
         self.settings = settings
+        self.outputs = OutputGuard(store.path)  # Services passes the one that knows the backup folder
         # Suppressed tables per (start, end, k): the GUI's preview and the overlap check ask for the same periods
         # again and again. Any change announced on the bus (a contact saved, an import, …) empties it.
         self._cache: dict[tuple[date, date, int], tuple[tuple[CountTable, ...], list[tuple[str, str]]]] = {}
@@ -127,11 +126,12 @@ class MonitoringService:
             self._cache[key] = (tuple(t for t in suppress(tables, k) if not t.internal), merges)
         return self._cache[key]
 
-    def export(self, report: CountsReport, path: Path, file_format: str) -> None:
+    def export(self, report: CountsReport, path: Path, file_format: str, *, overwrite: bool = False) -> None:
         """Write the report atomically, then log it in export_log and the audit log (Action.EXPORT, no content)
-        in one transaction. Refuses (ValueError, nothing written or logged) an unknown format or a report that
-        is not safely suppressed."""
-        from bildungskoordination.monitoring.writers import write_report
+        in one transaction. Refuses (ValueError, nothing written or logged) an unknown format, a report that
+        is not safely suppressed, and a target the output guard refuses (OutputRefused: an app file, a device,
+        an existing file without ``overwrite``, …)."""
+        from bildungskoordination.monitoring import writers
 
         if file_format not in FORMATS:
             raise ValueError(_("Unbekanntes Format „{format}“ (möglich: {known})").format(
@@ -141,9 +141,7 @@ class MonitoringService:
         if problems:  # never write unsafe numbers, whoever built the report
             raise ValueError(_("Die Auswertung ist nicht ausreichend anonymisiert: {problems}").format(
                 problems="; ".join(problems[:3])))
-        path = Path(path)
-        tmp = path.with_name(f".{path.stem}.{uuid.uuid4().hex[:8]}.part{path.suffix}")
-        try:
+        with self.outputs.staged(path, overwrite=overwrite) as tmp:  # checked before anything is logged
             with self.store.unit_of_work() as s:
                 row = ExportLog(created_at=datetime.now().replace(microsecond=0), period_from=report.period.start,
                                 period_to=report.period.end, tables=[t.id for t in report.tables], k=report.k,
@@ -155,13 +153,8 @@ class MonitoringService:
                           detail=f"{report.period.label}; {len(report.tables)} Tabellen; {file_format}")
                 # Written before the commit: a failed write rolls the log back. Renamed after it: a failed
                 # commit leaves an earlier file of the same name as it was.
-                path.parent.mkdir(parents=True, exist_ok=True)
-                write_report(report, tmp, file_format)
-            os.replace(tmp, path)
-            fsync_dir(path.parent)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+                writers.write_report(report, tmp, file_format)
+            self.outputs.publish(tmp, path)
         self.bus.publish(Change("export_log", "created", (log_id,)))
 
     def overview(self, period: Period) -> Overview:

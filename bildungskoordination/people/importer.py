@@ -93,7 +93,8 @@ def import_persons(services: Services, path: Path | str, *, dry_run: bool = Fals
         data, problems = person_from_row(table.file, row)
         report.problems.extend(problems)
         mapped.append((row.number, data))
-    report.problems.extend(_check_all(services, table.file, mapped))
+    reported = {(p.row, p.column) for p in table.problems}  # e.g. a formula cell: not also "… fehlt"
+    report.problems.extend(p for p in _check_all(services, table.file, mapped) if (p.row, p.column) not in reported)
     report.problems.sort(key=lambda p: p.row or 0)  # stable: problems of a row stay in column order
     report.people = [data for _, data in mapped]
     if report.problems or dry_run:
@@ -123,7 +124,7 @@ def _check_all(services: Services, file: str, mapped: list[tuple[int, PersonData
                                           .format(value=nr, row=first_row[nr])))
         elif nr:
             first_row[nr] = number
-        for error in services.people.check(data):
+        for error in services.people.check(data, lookup_file_number=False):  # looked up above, at once
             if error.field == "file_number" and nr in existing:
                 continue  # already reported above, with the number quoted
             problems.append(ImportProblem(file, number, FIELD_COLUMNS.get(error.field, error.field),

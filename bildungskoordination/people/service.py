@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.dialects import sqlite
 
 from bildungskoordination.domain.errors import FieldError, NotFound, ValidationError
-from bildungskoordination.domain.vocab import district
 from bildungskoordination.events import Change, ChangeBus
 from bildungskoordination.i18n import _
 from bildungskoordination.people.duplicates import DuplicateCandidate, find_duplicates
+from bildungskoordination.people.file_numbers import FileNumbers, next_file_number
 from bildungskoordination.people.mapping import person_from_row, person_to_row
 from bildungskoordination.people.records import PersonData, PersonRow
 from bildungskoordination.people.search import ListOrder, current_stamp, matching_ids, search_plan
@@ -22,6 +21,8 @@ from bildungskoordination.privacy.audit import Action, add_event, changed_fields
 from bildungskoordination.privacy.restriction import ProcessingRestricted
 from bildungskoordination.store.engine import Store
 from bildungskoordination.store.models import Contact, Person
+
+_BATCH = 500  # people inserted per statement by create_many
 
 # Sort keys of the person list, by column name; the list is sorted in SQL so it never loads every row.
 SORT_COLUMNS = {
@@ -149,11 +150,13 @@ class PersonService:
             return find_duplicates(s, data, exclude_id=exclude_id)
 
     # --- writing -------------------------------------------------------------------------------
-    def check(self, data: PersonData, *, person_id: int | None = None) -> list[FieldError]:
-        """All problems with ``data`` as it would be saved (without saving)."""
+    def check(self, data: PersonData, *, person_id: int | None = None,
+              lookup_file_number: bool = True) -> list[FieldError]:
+        """All problems with ``data`` as it would be saved (without saving). ``lookup_file_number=False``
+        for a caller that looked the numbers of many records up at once (the import)."""
         normalise_person(data)
         errors = validate_person(data)
-        if data.file_number:
+        if data.file_number and lookup_file_number:
             with self.store.read() as s:
                 other = s.scalar(select(Person.id).where(Person.file_number == data.file_number))
             if other is not None and other != person_id:
@@ -214,19 +217,28 @@ class PersonService:
         now = _now()
         ids: list[int] = []
         with self.store.unit_of_work() as s:
+            numbers = FileNumbers(s)
             for data in people:
                 normalise_person(data)
+                if data.file_number:
+                    numbers.note(data.file_number)
+            for data in people:
                 if not data.file_number:
-                    data.file_number = next_file_number(s)
-                person = Person(created_at=now, updated_at=now)
-                person_to_row(data, person)
-                s.add(person)
+                    data.file_number = numbers.next()
+            numbers.save()
+            count = count_text(len(people))
+            for start in range(0, len(people), _BATCH):  # one INSERT per batch; the ids are needed for the log
+                batch = people[start:start + _BATCH]
+                rows = [Person(created_at=now, updated_at=now) for _data in batch]
+                for data, person in zip(batch, rows, strict=True):
+                    person_to_row(data, person)
+                s.add_all(rows)
                 s.flush()
-                ids.append(person.id)
-                record_status(s, person.id, data.residence_status, data.residence_issued, now)
-                # One entry per created person (one per change); the count says which import it was part of.
-                add_event(s, Action.IMPORT, "person", person.id, person.id, filled_fields(data),
-                          count_text(len(people)))
+                for data, person in zip(batch, rows, strict=True):
+                    ids.append(person.id)
+                    record_status(s, person.id, data.residence_status, data.residence_issued, now)
+                    # One entry per created person (one per change); the count says which import it was part of.
+                    add_event(s, Action.IMPORT, "person", person.id, person.id, filled_fields(data), count)
         if ids:
             self.bus.publish(Change("person", "imported", tuple(ids), tuple(ids)))
         return ids
@@ -273,29 +285,3 @@ def _person(session, person_id: int) -> Person:  # type: ignore[no-untyped-def]
     if person is None:
         raise NotFound(_("Person {ref} nicht gefunden").format(ref=person_id))
     return person
-
-
-def next_file_number(session, today: date | None = None) -> str:  # type: ignore[no-untyped-def]
-    """PREFIX-YEAR-NNNN, above every number of this year ever issued (prefix from resources/…/district.toml).
-
-    The highest issued number is also kept as a setting, so erasing the newest person never hands their
-    file number – which may stand on paper files and letters – to somebody else."""
-    from bildungskoordination.store.models import AppSetting
-
-    year = (today or date.today()).year
-    prefix = f"{district().get('file_number_prefix', 'BK')}-{year}-"
-    numbers = session.scalars(select(Person.file_number).where(Person.file_number.like(f"{prefix}%")))
-    highest = 0
-    for number in numbers:
-        m = re.fullmatch(re.escape(prefix) + r"(\d+)", number)
-        if m:
-            highest = max(highest, int(m.group(1)))
-    key = f"file_number_issued:{prefix}"
-    setting = session.get(AppSetting, key)
-    issued = int(setting.value) if setting is not None and isinstance(setting.value, int) else 0
-    number = max(highest, issued) + 1
-    if setting is None:
-        session.add(AppSetting(key=key, value=number))
-    else:
-        setting.value = number
-    return f"{prefix}{number:04d}"

@@ -38,8 +38,8 @@ from bildungskoordination.privacy.policy import audit_description
 from bildungskoordination.privacy.retention import RetentionService
 from bildungskoordination.resources import load_toml
 from bildungskoordination.store.engine import Store
-from bildungskoordination.store.files import atomic_write_bytes
 from bildungskoordination.store.models import Contact, Person
+from bildungskoordination.store.outputs import OutputGuard
 
 EXPORT_DETAIL = "Auskunft Art. 15"
 
@@ -101,6 +101,7 @@ class AccessExportService:
         self.audit = audit
         self.retention = retention
         self.bus = bus or ChangeBus()
+        self.outputs = OutputGuard(store.path)  # Services passes the one that knows the backup folder
 
     def collect(self, person_id: int, *, now: datetime | None = None) -> dict[str, Any]:
         """The whole answer as a dict (what the JSON file holds and the PDF shows)."""
@@ -153,9 +154,10 @@ class AccessExportService:
             "technisch": technical,
         }
 
-    def export(self, person_id: int, folder: Path) -> tuple[Path, Path]:
+    def export(self, person_id: int, folder: Path, *, overwrite: bool = False) -> tuple[Path, Path]:
         """Write ``Auskunft-<Aktenzeichen>-<Datum>.json`` and ``.pdf`` into ``folder`` (each atomically),
-        and log the export. Returns (json_path, pdf_path)."""
+        and log the export. Returns (json_path, pdf_path). Both targets are checked first (OutputRefused,
+        nothing written: an app file or folder, an existing file without ``overwrite``, …)."""
         from bildungskoordination.privacy.access_pdf import render_pdf  # ReportLab only when exporting
 
         answer = self.collect(person_id)
@@ -163,9 +165,11 @@ class AccessExportService:
         folder = Path(folder)
         json_path, pdf_path = folder / f"{stem}.json", folder / f"{stem}.pdf"
         json_bytes = json.dumps(answer, ensure_ascii=False, indent=2).encode("utf-8")
+        for target in (json_path, pdf_path):
+            self.outputs.check(target, overwrite=overwrite)
         pdf_bytes = render_pdf(answer)
-        atomic_write_bytes(json_path, json_bytes)
-        atomic_write_bytes(pdf_path, pdf_bytes)
+        self.outputs.write_bytes(json_path, json_bytes, overwrite=overwrite)
+        self.outputs.write_bytes(pdf_path, pdf_bytes, overwrite=overwrite)
         try:
             self.audit.record(Action.EXPORT, "person", person_id, person_id, detail=EXPORT_DETAIL)
         except BaseException:

@@ -83,7 +83,7 @@ def test_failed_write_leaves_nothing(services, tmp_path, monkeypatch):
     (tmp_path / "a.csv").write_text("alt", encoding="utf-8")
     report = services.monitoring.report(periods.year(2026))
     with pytest.raises(OSError, match="Datenträger voll"):
-        services.monitoring.export(report, tmp_path / "a.csv", "csv")
+        services.monitoring.export(report, tmp_path / "a.csv", "csv", overwrite=True)
     assert (tmp_path / "a.csv").read_text(encoding="utf-8") == "alt"
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith((".a", "a"))) == ["a.csv"]
     assert services.monitoring.export_history() == []

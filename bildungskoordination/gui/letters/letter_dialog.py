@@ -30,6 +30,7 @@ from bildungskoordination.domain.errors import NotFound, ValidationError
 from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.letters.pdf_pages import PREVIEW_DPI, PRINT_DPI, print_pages, render_pages
 from bildungskoordination.gui.letters.preview import PagePreview
+from bildungskoordination.gui.save_target import may_replace
 from bildungskoordination.i18n import _, ngettext
 
 # Catalogs in these states need no warning; everything else ("machine-translated", "missing", …) gets one.
@@ -232,10 +233,13 @@ class LetterDialog(QDialog):
         if not path:
             return
         target = Path(path) if path.lower().endswith(".pdf") else Path(path + ".pdf")
+        overwrite = may_replace(self, path, target)
+        if overwrite is None:
+            return
 
         def save() -> bytes:
             try:
-                self._letters.save(self._ids, target, self.language_code())
+                self._letters.save(self._ids, target, self.language_code(), overwrite=overwrite)
             except OSError as exc:  # the folder is read-only, the stick was pulled, …
                 raise ValueError(_("Die Datei {path} ließ sich nicht schreiben: {error}").format(
                     path=target, error=exc.strerror or exc)) from exc

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from bildungskoordination.gui import settings
 from bildungskoordination.gui.monitoring.models import FORMAT_NAMES, SUPPRESSED_COLORS, SUPPRESSED_TEXTS, CountTableModel
 from bildungskoordination.gui.monitoring.period_picker import PeriodPicker
+from bildungskoordination.gui.save_target import may_replace
 from bildungskoordination.gui.table_model import setup_record_table
 from bildungskoordination.i18n import N_, _, ngettext
 from bildungskoordination.monitoring.model import LEGEND, MIN_K, CellStatus, CountsReport, Period
@@ -241,8 +242,11 @@ class ExportDialog(QDialog):
         path = Path(chosen)
         if path.suffix.lower() != "." + file_format:
             path = path.with_name(path.name + "." + file_format)
+        overwrite = may_replace(self, chosen, path)
+        if overwrite is None:
+            return
         try:
-            self._monitoring.export(report, path, file_format)
+            self._monitoring.export(report, path, file_format, overwrite=overwrite)
         except Exception as exc:  # noqa: BLE001 – the writer's German message is the most useful thing to show
             QMessageBox.critical(self, _("Nicht gespeichert"),
                                  _("Die Auswertung wurde nicht gespeichert:\n{error}").format(error=exc))

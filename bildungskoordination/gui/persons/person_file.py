@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from bildungskoordination.domain.errors import NotFound, ValidationError
+from bildungskoordination.domain.output_target import OutputRefused
 from bildungskoordination.events import Change
 from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.courses.matches_tab import MatchesTab
@@ -37,6 +38,7 @@ from bildungskoordination.gui.persons.duplicates_dialog import DuplicateDialog
 from bildungskoordination.gui.persons.form import PersonForm
 from bildungskoordination.gui.privacy.consent_dialog import ConsentDialog
 from bildungskoordination.gui.privacy.erase_dialog import EraseDialog
+from bildungskoordination.gui.save_target import confirm_replace
 from bildungskoordination.i18n import _
 from bildungskoordination.people.records import ContactData, PersonData
 from bildungskoordination.privacy.policy import BASIS_WITHDRAWAL
@@ -378,8 +380,15 @@ class PersonFile(QWidget):
                                                   str(Path.home()))
         if not folder:
             return
+        export = self._ctx.services.access_export.export
         try:
-            json_path, pdf_path = self._ctx.services.access_export.export(self.person_id, Path(folder))
+            try:
+                json_path, pdf_path = export(self.person_id, Path(folder))
+            except OutputRefused as refused:
+                # The folder holds an answer of today already: replace it only when the user says so.
+                if not refused.exists or not confirm_replace(self, [refused.path]):
+                    raise
+                json_path, pdf_path = export(self.person_id, Path(folder), overwrite=True)
         except Exception as exc:  # noqa: BLE001 – nothing was handed out; say why
             QMessageBox.critical(self, _("Auskunft nicht erstellt"),
                                  _("Die Auskunft wurde nicht erstellt: {error}").format(error=exc))
