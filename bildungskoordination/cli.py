@@ -352,6 +352,15 @@ def _guarded(command):  # type: ignore[no-untyped-def]
     return run
 
 
+def refusal_text(exc: Exception) -> str:
+    """The guard's reason, and for an existing file how to replace it."""
+    from bildungskoordination.i18n import _
+
+    if getattr(exc, "exists", False):
+        return _("{reason} (mit --overwrite ersetzen)").format(reason=exc)
+    return str(exc)
+
+
 def _course_types_help() -> str:
     """The course types a list may name, from the one registry (resources/matching/course_types.toml)."""
     from bildungskoordination.domain.course_types import course_types

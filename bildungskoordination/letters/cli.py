@@ -28,7 +28,6 @@ def _cmd_letter(args: argparse.Namespace) -> int:
     from bildungskoordination.domain.errors import ValidationError
     from bildungskoordination.domain.output_target import OutputRefused
     from bildungskoordination.letters.texts import LETTER_LANGUAGES
-    from bildungskoordination.monitoring.cli import refusal_text
 
     if args.lang is not None and args.lang not in LETTER_LANGUAGES:
         return cli._fail(f"--lang {args.lang}: unbekannte Briefsprache (möglich: {LANGUAGES_HELP})")
@@ -52,7 +51,7 @@ def _cmd_letter(args: argparse.Namespace) -> int:
     except ValidationError as exc:
         return cli._fail(cli._validation_text(exc))
     except OutputRefused as exc:
-        return cli._fail(refusal_text(exc))
+        return cli._fail(cli.refusal_text(exc))
     finally:
         services.close()
     print(f"{out}: {len(ids)} Brief(e) geschrieben", file=sys.stdout)

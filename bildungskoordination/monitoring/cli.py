@@ -51,6 +51,7 @@ def _cmd_export_counts(args: argparse.Namespace) -> int:
         wanted = _table_ids(args.tables)
     except _UsageError as exc:
         return _fail(str(exc))
+    from bildungskoordination import cli
     from bildungskoordination.cli import _open
     from bildungskoordination.domain.output_target import OutputRefused
 
@@ -58,16 +59,9 @@ def _cmd_export_counts(args: argparse.Namespace) -> int:
     try:
         return _export(services, args, period, k, file_format, wanted)
     except OutputRefused as exc:
-        return _fail(refusal_text(exc))
+        return _fail(cli.refusal_text(exc))
     finally:
         services.close()
-
-
-def refusal_text(exc: Exception) -> str:
-    """The guard's reason, and for an existing file how to replace it."""
-    if getattr(exc, "exists", False):
-        return _("{reason} (mit --overwrite ersetzen)").format(reason=exc)
-    return str(exc)
 
 
 def _export(services: Any, args: argparse.Namespace, period: Any, k: int, file_format: str,
