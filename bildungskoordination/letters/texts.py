@@ -17,6 +17,7 @@ from functools import cache
 from babel import Locale
 from babel.messages.pofile import read_po
 
+from bildungskoordination.domain.course_types import course_types
 from bildungskoordination.i18n import N_, _
 from bildungskoordination.resources import load_toml, translations_dir
 
@@ -74,8 +75,8 @@ def catalog_path(language: str) -> str:
 def source_texts() -> dict[str, str]:
     """Key → German text, including ``course_type.<code>`` and ``doc.<id>``."""
     texts: dict[str, str] = dict(load_toml("letters", "texts.toml")["texts"])
-    for entry in load_toml("matching", "course_types.toml")["entry"]:
-        texts[f"course_type.{entry['code']}"] = entry["label"]
+    for kind in course_types():  # the one registry of course types
+        texts[f"course_type.{kind.code}"] = kind.label
     for doc_id, text in load_toml("letters", "documents.toml")["documents"].items():
         texts[f"doc.{doc_id}"] = text
     return texts

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from bildungskoordination.domain.course_types import course_types
+from bildungskoordination.domain.referral_status import referral_statuses
 from bildungskoordination.domain.vocab import district, vocabulary
 from bildungskoordination.monitoring.model import MIN_K
 from bildungskoordination.resources import load_toml
@@ -113,10 +115,8 @@ def categories() -> Categories:
     area_codes = list(dict.fromkeys(area_of.values()))
     merges = tuple(MergeRule(str(m["table"]), tuple(m["members"]), str(m["label"])) for m in data.get("merge", []))
     cats = _vocab("topics"), _vocab("channels"), _vocab("interpreter_kind")
-    course_types = tuple(Category(str(e["code"]), str(e["label"]))
-                         for e in load_toml("matching", "course_types.toml")["entry"])
-    statuses = tuple(Category(str(s["code"]), str(s["label"]))
-                     for s in load_toml("courses", "referral_statuses.toml")["status"])
+    kinds = tuple(Category(t.code, t.label) for t in course_types())
+    statuses = tuple(Category(s.code, s.label) for s in referral_statuses().values())
     return Categories(
         default_k=default_k,
         age_bands=_bands(data["age_band"], "from"),
@@ -134,7 +134,7 @@ def categories() -> Categories:
         genders=_vocab("gender"),
         german_levels=_vocab("german_level"),
         topics=cats[0], channels=cats[1], interpreter_kinds=cats[2],
-        course_types=course_types,
+        course_types=kinds,
         statuses=statuses,
     )
 
