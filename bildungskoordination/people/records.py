@@ -8,13 +8,13 @@ from datetime import date
 from bildungskoordination.domain.dates import PartialDate
 
 
-@dataclass
+@dataclass(slots=True)
 class LanguageSkill:
     code: str
     level: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class PersonData:
     family_name: str = ""
     given_name: str = ""
