@@ -99,7 +99,7 @@ class PersonForm(QScrollArea):
         self.ik_final_level = VocabCombo(vocabulary("ik_final_level"))
         residence = self._section(_("Aufenthalt"), [
             ("residence_status", _("Aufenthalts&status"), self.residence_status),
-            ("residence_issued", _("Status seit (erteilt am)"), self.residence_issued),
+            ("residence_issued", _("Status seit (erstmals erteilt)"), self.residence_issued),
             ("residence_expires", _("gültig bis"), self.residence_expires),
             ("obligation", _("Verpflichtung zum Integrationskurs"), self.obligation),
             ("obliged_on", _("verpflichtet am"), self.obliged_on),
