@@ -144,7 +144,8 @@ def courses_main(out: Path) -> None:
     app.processEvents()
     for pid in services.people.search_ids(""):
         data = services.people.get(pid)
-        if data.german_level == "A1" and data.has_consent and data.municipality:
+        adult = data.birth is not None and data.birth.age_on(today) >= 25
+        if data.german_level == "A1" and data.has_consent and data.municipality and adult and data.residence_issued:
             break
     window.persons.select_person(pid)
     person_file = window.persons.person_file
