@@ -53,6 +53,11 @@ def run(args: argparse.Namespace) -> int:
     language = args.lang or settings.ui_language()
     i18n.set_language(language)
     _install_qt_translations(app, language)
+    if not args.smoke_test:
+        from bildungskoordination.gui.error_hook import ErrorHook
+        from bildungskoordination.services import default_data_dir
+
+        ErrorHook(default_data_dir()).install()
     from bildungskoordination.gui.opening import Cancelled
 
     try:
