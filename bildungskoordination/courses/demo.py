@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Table, insert, select
 
+from bildungskoordination.domain.course_status import effective_course_status
 from bildungskoordination.people.demo_profiles import _add_months
 from bildungskoordination.resources import load_toml
 from bildungskoordination.store.models import Contact, Course, Person, Provider, Referral, ReferralEvent
@@ -129,7 +130,7 @@ def _courses(session: Session, data: dict[str, Any], today: date, now: datetime)
         while month <= today + timedelta(days=183):
             start = month + timedelta(days=(7 - month.weekday()) % 7)  # the first Monday
             end = start + timedelta(weeks=template["weeks"]) - timedelta(days=3)
-            status = "beendet" if end < today else "laufend" if start <= today else "offen"
+            status = effective_course_status("offen", start, end, today)
             rows.append({
                 "provider_id": provider_ids[template["provider"]],
                 "course_number": f"{template['prefix']}-{start:%y%m}-{number:02d}",
