@@ -97,7 +97,8 @@ def _countries() -> Vocabulary:
     terms = _terms(data["extra"])
     main = [c for c in data["main"] if c in de]
     others = sorted(
-        (c for c in de if len(c) == 2 and c.isalpha() and c not in main and c not in {"ZZ", "EU", "EZ", "UN", "QO"}),
+        (c for c in de if isinstance(c, str) and len(c) == 2 and c.isalpha() and c not in main
+         and c not in {"ZZ", "EU", "EZ", "UN", "QO"}),
         key=lambda c: de[c],
     )
     for code in main + others:

@@ -234,7 +234,7 @@ class Matcher:
     def _prepare(self, c: CourseFacts) -> _Prepared:
         ctype = self.rules.course_type(c.course_type)
         label = ctype.label if ctype else (c.course_type or _("Kurs"))
-        slots = frozenset()
+        slots: frozenset[str] = frozenset()
         t0, t1 = _minutes(c.time_from), _minutes(c.time_to)
         if t0 is not None:
             t1 = t1 if t1 is not None and t1 > t0 else t0 + 1
@@ -451,16 +451,17 @@ class Matcher:
         gender, born, status = p.gender, p.born, p.legal.status
         items: list[tuple[int, float, str]] = []
         start = format_date(c.judged_on)
-        if c.family == "integrationskurs" and self._school_age:
+        school = self._law.school
+        if c.family == "integrationskurs" and self._school_age and school is not None:
             if born < 0:
                 items.append((CAVEAT, 0.0, _("Das Geburtsdatum der Person ist nicht erfasst – Schulpflicht prüfen "
-                                             "({paragraph}).").format(paragraph=self._law.school.params["paragraph"])))
+                                             "({paragraph}).").format(paragraph=school.params["paragraph"])))
             elif not self._reached(born, c, self._school_age):
                 items.append((NO, 0.0, _(
                     "Die Person ist bei Kursbeginn ({start}) jünger als {n} Jahre und in {land} schulpflichtig: kein "
                     "Anspruch auf einen Integrationskurs ({paragraph}); ihr Weg ist {route}.").format(
                         start=start, n=self._school_age, land=self._school.get("land", ""),
-                        paragraph=self._law.school.params["paragraph"],
+                        paragraph=school.params["paragraph"],
                         route=self._school.get("route", _("die Schule")))))
         t = c.ctype
         if t and (t.min_age is not None or t.max_age is not None):

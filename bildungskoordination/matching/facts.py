@@ -30,7 +30,7 @@ class CourseFacts:
     municipality: str = ""
     childcare: bool = False
     free_places: int | None = None  # None: unknown
-    target_group: tuple[str, ...] = ()  # codes ("frauen") or provider text
+    target_group: tuple[str, ...] | str = ()  # codes ("frauen") or provider text; a string is split at , and ;
 
     def __post_init__(self) -> None:
         # Lists are accepted for convenience; the facts stay hashable.
