@@ -14,7 +14,7 @@ from bildungskoordination.people.duplicates import DuplicateCandidate, find_dupl
 from bildungskoordination.people.file_numbers import FileNumbers, next_file_number
 from bildungskoordination.people.mapping import person_from_row, person_to_row
 from bildungskoordination.people.records import PersonData, PersonRow
-from bildungskoordination.people.search import ListOrder, current_stamp, matching_ids, search_plan
+from bildungskoordination.people.search import ListOrder, current_stamp, matching_ids, rank_ids, search_plan
 from bildungskoordination.people.status_history import StatusEntry, record_status, status_history
 from bildungskoordination.people.validation import normalise_person, validate_person
 from bildungskoordination.privacy.audit import Action, add_event, changed_fields, count_text, filled_fields
@@ -77,8 +77,9 @@ class PersonService:
             return s.scalar(select(func.count(Person.id))) or 0
 
     def search_ids(self, text: str = "", *, sort: str = "name", descending: bool = False,
-                   limit: int | None = None) -> list[int]:
-        """Ids of matching people in list order; rows are fetched page by page with ``rows``.
+                   limit: int | None = None, ranked: bool = False) -> list[int]:
+        """Ids of matching people in list order; rows are fetched page by page with ``rows``. ``ranked``: the best
+        matches of the typed text first (equal name, prefix, variant spelling, partial), list order within each.
 
         Runs per keystroke: the index and the cached list order are explained in people/search.py."""
         plan = search_plan(text)
@@ -95,6 +96,8 @@ class PersonService:
                     if stamp is not None:
                         self._orders = {k: o for k, o in self._orders.items() if o.stamp == stamp} | {key: order}
                 ids = matching_ids(cursor, plan, order)
+                if ranked and text.strip():
+                    ids = rank_ids(cursor, text, ids)
             finally:
                 cursor.close()
         return ids[:limit] if limit else ids
@@ -132,7 +135,8 @@ class PersonService:
         return [found[i] for i in ids if i in found]
 
     def search(self, text: str, *, limit: int | None = None) -> list[PersonRow]:
-        return self.rows(self.search_ids(text, limit=limit))
+        """Matching people, best matches first (the CLI's ``search``)."""
+        return self.rows(self.search_ids(text, limit=limit, ranked=True))
 
     def resolve(self, ref: str | int) -> int:
         """A person's id from an id or a file number, as typed on the command line."""
