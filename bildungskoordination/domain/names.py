@@ -116,9 +116,10 @@ def _term(folded: str, spelled: str) -> QueryTerm:
 
 
 def query_terms(text: str) -> list[QueryTerm]:
-    """One term per typed word; standalone articles are left out when other words remain."""
+    """One term per typed word; a standalone article before another word is left out ('El Hassan'); the last
+    word always counts (it may be the start of a name being typed: 'Muhamad Al…')."""
     pairs = list(zip(words(text), phonetic_words(text), strict=True))
-    kept = [(w, p) for w, p in pairs if w not in ARTICLES] or pairs
+    kept = [(w, p) for w, p in pairs[:-1] if w not in ARTICLES] + pairs[-1:]
     return [_term(w, p) for w, p in kept]
 
 

@@ -68,6 +68,8 @@ class SearchPlan:
     everyone: bool = False
     match: str | None = None
     file_number_like: str | None = None
+    # File numbers of merged files (person_alias, a small table): ``lower(file_number) LIKE alias_like``.
+    alias_like: str | None = None
 
 
 def _file_number_part(text: str) -> tuple[str | None, str | None]:
@@ -90,7 +92,7 @@ def search_plan(text: str) -> SearchPlan:
     text = text.strip()
     if looks_like_file_number(text):
         match, like = _file_number_part(text.lower())
-        return SearchPlan(match=match, file_number_like=like)
+        return SearchPlan(match=match, file_number_like=like, alias_like=f"%{_like_escape(text.lower())}%")
     raw_words = text.split()
     if not raw_words:
         return SearchPlan(everyone=True)
@@ -105,7 +107,7 @@ def search_plan(text: str) -> SearchPlan:
         match, like = _file_number_part(whole)
         if names is not None:
             match = f"({names}) OR {match}" if match else names
-        return SearchPlan(match=match, file_number_like=like)
+        return SearchPlan(match=match, file_number_like=like, alias_like=f"%{_like_escape(whole)}%")
     if names is None:  # only characters that are no letters or digits: nothing to narrow down by
         return SearchPlan(everyone=True)
     return SearchPlan(match=names)
@@ -169,6 +171,13 @@ def matching_ids(cursor: Any, plan: SearchPlan, order: ListOrder) -> list[int]:
             unwanted -= also
         else:
             wanted |= also
+    if plan.alias_like is not None:
+        aliased = _ids(cursor, "SELECT person_id FROM person_alias WHERE lower(file_number) LIKE ? ESCAPE '\\'",
+                       (plan.alias_like,))
+        if unwanted is not None:
+            unwanted -= aliased
+        else:
+            wanted |= aliased
     return order.without(unwanted) if unwanted is not None else order.pick(wanted)
 
 

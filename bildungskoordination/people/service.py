@@ -10,9 +10,11 @@ from sqlalchemy.dialects import sqlite
 from bildungskoordination.domain.errors import FieldError, NotFound, ValidationError
 from bildungskoordination.events import Change, ChangeBus
 from bildungskoordination.i18n import _
+from bildungskoordination.people.duplicate_pairs import DuplicatePair, import_marks, likely_pairs
 from bildungskoordination.people.duplicates import DuplicateCandidate, find_duplicates
 from bildungskoordination.people.file_numbers import FileNumbers, next_file_number
 from bildungskoordination.people.mapping import person_from_row, person_to_row
+from bildungskoordination.people.merge import MergePlan, alias_owner, merge, plan_merge
 from bildungskoordination.people.records import PersonData, PersonRow
 from bildungskoordination.people.search import ListOrder, current_stamp, matching_ids, rank_ids, search_plan
 from bildungskoordination.people.status_history import StatusEntry, record_status, status_history
@@ -143,6 +145,8 @@ class PersonService:
         text = str(ref).strip()
         with self.store.read() as s:
             pid = s.scalar(select(Person.id).where(Person.file_number == text))
+            if pid is None:  # the file number of a file merged into another one
+                pid = alias_owner(s, text)
             if pid is None and text.isdigit():
                 pid = s.scalar(select(Person.id).where(Person.id == int(text)))
         if pid is None:
@@ -150,10 +154,35 @@ class PersonService:
         return pid
 
     def duplicates_of(self, data: PersonData, *, exclude_id: int | None = None) -> list[DuplicateCandidate]:
+        """People who look like ``data`` (also without a birth date: the name alone), best first, with reasons."""
         with self.store.read() as s:
             return find_duplicates(s, data, exclude_id=exclude_id)
 
+    def duplicate_pairs(self, *, limit: int = 500) -> list[DuplicatePair]:
+        """Likely duplicate pairs among everyone recorded, best first. Nothing is merged."""
+        with self.store.read() as s:
+            return likely_pairs(s, limit=limit)
+
+    def import_duplicates(self, people: list[PersonData]) -> list[list[DuplicateCandidate]]:
+        """Per row of an import preview: the existing files it looks like."""
+        with self.store.read() as s:
+            return import_marks(s, people)
+
+    def merge_plan(self, keep_id: int, other_id: int) -> MergePlan:
+        """What merging ``other_id`` into ``keep_id`` would change (nothing is written)."""
+        with self.store.read() as s:
+            return plan_merge(s, keep_id, other_id)
+
     # --- writing -------------------------------------------------------------------------------
+    def merge(self, keep_id: int, other_id: int, take_from_other: set[str] | frozenset[str] = frozenset()) -> MergePlan:
+        """Merge two files by hand: ``take_from_other`` names the fields whose value comes from ``other_id``;
+        everything linked moves to ``keep_id``; one audit entry (people/merge.py)."""
+        with self.store.unit_of_work() as s:
+            plan = merge(s, keep_id, other_id, set(take_from_other), _now())
+        self.bus.publish(Change("person", "deleted", (other_id,), (other_id,)))
+        self.bus.publish(Change("person", "updated", (keep_id,), (keep_id,)))
+        return plan
+
     def check(self, data: PersonData, *, person_id: int | None = None,
               lookup_file_number: bool = True) -> list[FieldError]:
         """All problems with ``data`` as it would be saved (without saving). ``lookup_file_number=False``
