@@ -126,3 +126,24 @@ def test_cli_merge_dry_run_changes_nothing(tmp_path: Path, capsys: pytest.Captur
         assert s.people.count() == 1 and s.people.get(keep).phone == "0761 2"
     finally:
         s.close()
+
+
+def test_import_preview_marks_rows_that_look_like_existing_files(tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    from bildungskoordination.people.importer import import_persons
+
+    db = tmp_path / "db.sqlite3"
+    s = Services.open(db, unencrypted=True)
+    try:
+        pid = s.people.create(person("Shevchenko", "Kateryna"))
+        number = s.people.get(pid).file_number
+        source = tmp_path / "p.csv"
+        source.write_text("Familienname;Vorname\nSchewtschenko;Katerina\nNovak;Ivo\n", encoding="utf-8")
+        report = import_persons(s, source, dry_run=True)
+        assert report.problems == [] and list(report.duplicates) == [2]
+        assert [c.file_number for c in report.duplicates[2]] == [number]
+    finally:
+        s.close()
+    assert main(["--db", str(db), "import-persons", str(source), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert f"p.csv:2: schon erfasst? {number} Shevchenko, Kateryna (gleicher Name in anderer Schreibweise" in out

@@ -85,3 +85,20 @@ def test_search_ranks_exact_then_prefix_then_variant(tmp_path: Path) -> None:
         assert {r.family_name for r in people.search("Dschafari")} == {"Jafari"}
     finally:
         services.close()
+
+
+def test_the_search_index_finds_exactly_what_match_kind_says(tmp_path: Path) -> None:
+    """The benchmark measures match_kind; the app searches with FTS5 (people/search.py). Same answers on the
+    whole labelled set, so the figures are the search's."""
+    services = Services.open(tmp_path / "db.sqlite3", unencrypted=True)
+    try:
+        people = services.people
+        stored = sorted({s for _g, a, b in VARIANTS for s in (a, b)} | {b for _g, _a, b in NEGATIVES})
+        ids = people.create_many([PersonData(family_name=name, given_name="X") for name in stored])
+        by_name = dict(zip(stored, ids, strict=True))
+        cases = [(q, s) for _g, a, b in VARIANTS for q, s in ((a, b), (b, a))] + [(a, b) for _g, a, b in NEGATIVES]
+        differ = [f"{q} → {s}" for q, s in cases
+                  if (by_name[s] in set(people.search_ids(q))) != (match_kind(q, s) is not None)]
+        assert differ == []
+    finally:
+        services.close()
