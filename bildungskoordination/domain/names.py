@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from enum import IntEnum
+from functools import lru_cache
 
 from anyascii import anyascii
 
@@ -140,7 +141,7 @@ class Kind(IntEnum):
     PARTIAL = 3
 
 
-def _term_kind(term: QueryTerm, folded: list[str], keys: set[str]) -> Kind | None:
+def _term_kind(term: QueryTerm, folded: list[str], keys: frozenset[str]) -> Kind | None:
     if term.folded in folded:
         return Kind.EXACT
     if any(w.startswith(term.folded) for w in folded):
@@ -152,17 +153,27 @@ def _term_kind(term: QueryTerm, folded: list[str], keys: set[str]) -> Kind | Non
     return None
 
 
+@lru_cache(maxsize=16384)
+def _stored(names: tuple[str, ...]) -> tuple[list[str], frozenset[str]]:
+    folded, spelled = _name_words(names)
+    return folded, frozenset(k for w in spelled for k in phonetic_keys(w))
+
+
+@lru_cache(maxsize=1024)
+def _typed(text: str) -> tuple[list[QueryTerm], QueryTerm | None]:
+    return query_terms(text), joined_term(text)
+
+
 def match_kind(text: str, *names: str) -> Kind | None:
     """How ``text`` (as typed in the search) matches a person with these names; None: not found.
 
     The same rule as the search (people/search.py turns it into an FTS query): every typed word must match a
     name word – equal, a prefix, a phonetic key, or a prefix of a key when that has 5 consonants – or the typed
     words joined must."""
-    folded, spelled = _name_words(names)
-    keys = {k for w in spelled for k in phonetic_keys(w)}
-    kinds = [_term_kind(t, folded, keys) for t in query_terms(text)]
+    folded, keys = _stored(names)
+    terms, joined = _typed(text)
+    kinds = [_term_kind(t, folded, keys) for t in terms]
     best = max(kinds) if kinds and None not in kinds else None  # type: ignore[type-var]
-    joined = joined_term(text)
     if joined is not None:
         kind = _term_kind(joined, folded, keys)
         if kind is not None:

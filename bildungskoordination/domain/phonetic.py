@@ -23,6 +23,7 @@ queries these keys.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from itertools import product
 
 MAX_KEYS = 27
@@ -116,6 +117,7 @@ def _vowel_variants(spelled: str) -> list[str]:
     return keys
 
 
+@lru_cache(maxsize=65536)
 def phonetic_keys(word: str) -> tuple[str, ...]:
     """The keys of one folded word (lower-case ASCII letters and digits); empty for an empty word."""
     if not word:

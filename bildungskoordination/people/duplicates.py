@@ -74,10 +74,10 @@ def birth_relation(a: PartialDate | None, b: PartialDate | None) -> str:
 def judge(family: str, given: str, birth: PartialDate | None, other_family: str, other_given: str,
           other_birth: PartialDate | None) -> tuple[float, str] | None:
     """(score, reason) when two people look like the same one, else None."""
-    kind = name_match(family, given, other_family, other_given)
     relation = birth_relation(birth, other_birth)
-    if relation == "different":
+    if relation == "different":  # cheap, and rules out most pairs: first
         return None
+    kind = name_match(family, given, other_family, other_given)
     if kind is None:
         if relation != "same":
             return None
