@@ -3,7 +3,8 @@
 The coordinator keeps one file (KEEP) and chooses per field whether KEEP's or the OTHER file's value stays.
 In one transaction: the chosen values are written to KEEP; the OTHER file's contacts, referrals (with their
 events), residence-status history (person_status) and log entries (audit_event: letters printed, exports,
-changes – so the Art. 15 export of KEEP is complete) move to KEEP; OTHER's file number, and the aliases OTHER
+changes – so the Art. 15 export of KEEP is complete) move to KEEP – every table with a ``person_id`` but the
+erasure ledger, so a table added later moves too; OTHER's file number, and the aliases OTHER
 had, become aliases of KEEP (person_alias: they still find the person, and ``resolve`` accepts them); OTHER is
 deleted (the FTS triggers drop it from the search index); one audit entry ``merge`` names the fields taken from
 OTHER. The erasure of KEEP later also erases OTHER's id (privacy/erasure.py reads the aliases), so a restored
@@ -26,7 +27,16 @@ from bildungskoordination.people.mapping import person_from_row, person_to_row
 from bildungskoordination.people.records import PersonData
 from bildungskoordination.privacy.audit import Action, add_event
 from bildungskoordination.privacy.restriction import ProcessingRestricted
-from bildungskoordination.store.models import AuditEvent, Contact, Person, PersonAlias, PersonStatus, Referral
+from bildungskoordination.store.models import (
+    AuditEvent,
+    Base,
+    Contact,
+    ErasureLedger,
+    Person,
+    PersonAlias,
+    PersonStatus,
+    Referral,
+)
 
 # Fields the coordinator chooses between; the file number is KEEP's (OTHER's becomes an alias), consent
 # withdrawal is changed only by its own action.
@@ -105,10 +115,10 @@ def merge(session: Session, keep_id: int, other_id: int, take_from_other: set[st
     for name in taken:
         setattr(merged, name, getattr(source, name))
     merged.file_number = keep.file_number
-    for model in (Contact, Referral, PersonStatus):
-        session.execute(update(model).where(model.person_id == other_id).values(person_id=keep_id))
-    session.execute(update(AuditEvent).where(AuditEvent.person_id == other_id).values(person_id=keep_id))
-    session.execute(update(PersonAlias).where(PersonAlias.person_id == other_id).values(person_id=keep_id))
+    # Every table that refers to a person (like the erasure: also tables added later), except the ledger.
+    for table in Base.metadata.sorted_tables:
+        if "person_id" in table.c and table.name != ErasureLedger.__tablename__:
+            session.execute(update(table).where(table.c.person_id == other_id).values(person_id=keep_id))
     other_number = other.file_number
     session.delete(other)
     session.flush()  # OTHER's file number is free before it becomes an alias

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bildungskoordination.cli import main
+from bildungskoordination.courses.records import CourseData
 from bildungskoordination.domain.dates import parse_partial_date
 from bildungskoordination.domain.errors import NotFound, ValidationError
 from bildungskoordination.people.records import ContactData, PersonData
@@ -63,22 +64,32 @@ def test_merge_moves_everything_and_leaves_one_audit_entry(services: Services) -
                                           residence_status="25_2"))
     services.contacts.add(other, ContactData(contact_date=date(2026, 1, 5), topics=["sprachkurs"]))
     services.contacts.add(keep, ContactData(contact_date=date(2026, 2, 5), topics=["sprachkurs"]))
+    course = services.courses.create(CourseData(
+        provider="VHS Konz", course_number="IK-1", course_type="ik_allgemein", target_level="B1",
+        start=date(2026, 3, 2), end=date(2026, 12, 18), places=20, status="offen"))
+    referral = services.referrals.refer(other, course, on=date(2026, 1, 10))
+    services.referrals.set_status(referral, "angemeldet", on=date(2026, 1, 15))
     other_number = services.people.get(other).file_number
     before = _audit(services, keep)
+    before_other = _audit(services, other)
     plan = services.people.merge_plan(keep, other)
     assert {"phone", "municipality", "family_name"} <= {c.field for c in plan.differing}
-    assert (plan.contacts, plan.statuses) == (1, 1)
+    assert (plan.contacts, plan.statuses, plan.referrals) == (1, 1, 1)
     services.people.merge(keep, other, {"phone"})
     data = services.people.get(keep)
     assert (data.family_name, data.phone, data.municipality) == ("Shevchenko", "0761 123", "")
     assert len(services.contacts.for_person(keep)) == 2
+    moved = services.referrals.for_person(keep)
+    assert [r.id for r in moved] == [referral] and moved[0].status == "angemeldet"
     with pytest.raises(NotFound):
         services.people.get(other)
     with services.store.read() as s:
         assert s.scalar(select(func.count()).where(PersonStatus.person_id == keep)) == 2
         assert s.scalar(select(func.count()).where(Person.id == other)) == 0
     assert _audit(services, keep).count("merge") == 1
-    assert len(_audit(services, keep)) == len(before) + 3  # other's create + contact, and the one merge entry
+    # Both files' log entries (a letter printed for OTHER would be one too) and exactly one new one: the merge.
+    assert len(_audit(services, keep)) == len(before) + len(before_other) + 1
+    assert _audit(services, other) == []
     # The old file number still finds the person, in the search and on the command line.
     assert [r.id for r in services.people.search(other_number)] == [keep]
     assert services.people.resolve(other_number) == keep
