@@ -191,6 +191,8 @@ def main(argv: list[str] | None = None) -> int:
             monitoring = run_streaming([str(BENCH_DIR / "bench_monitoring.py")])
             print(flush=True)
             letters = run_streaming([str(BENCH_DIR / "bench_letters.py")])
+            print(flush=True)  # name matching on the labelled set (no database; its own report)
+            run_streaming([str(BENCH_DIR / "bench_names.py")])
         results["encrypted" if encrypted else "plain"] = condense(search, startup, monitoring, letters)
 
     if args.profile:  # before the summary, so the summary and the JSON line stay last

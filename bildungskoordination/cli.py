@@ -47,6 +47,16 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--json", action="store_true", help="Ergebnis als JSON")
     search.add_argument("--limit", type=int, default=50)
 
+    merge = sub.add_parser("merge", help="zwei Akten derselben Person von Hand zusammenführen (nie automatisch)")
+    merge.add_argument("keep", metavar="KEEP", help="Id oder Aktenzeichen der Akte, die bleibt")
+    merge.add_argument("other", metavar="OTHER", help="Id oder Aktenzeichen der Akte, die darin aufgeht")
+    merge.add_argument("--take", action="append", default=[], metavar="FELD",
+                       help="Wert dieses Feldes aus OTHER übernehmen (mehrfach möglich; sonst gilt KEEP)")
+    merge.add_argument("--dry-run", action="store_true", help="nur zeigen, was sich ändern würde")
+
+    dups = sub.add_parser("duplicates", help="mögliche Doppelerfassungen auflisten (es wird nichts geändert)")
+    dups.add_argument("--limit", type=int, default=100)
+
     show = sub.add_parser("show", help="eine Person mit ihren Beratungskontakten anzeigen")
     show.add_argument("person", metavar="PERSON", help="Id oder Aktenzeichen")
     show.add_argument("--json", action="store_true")
@@ -221,6 +231,9 @@ def _run_import(args: argparse.Namespace, importer, done_text) -> int:  # type: 
         services.close()
     for warning in report.warnings:
         print(f"Hinweis: {warning}", file=sys.stderr)
+    for row, found in getattr(report, "duplicates", {}).items():  # person import preview: likely duplicates
+        files = "; ".join(f"{c.file_number} {c.family_name}, {c.given_name} ({c.reason})" for c in found)
+        print(f"{args.file}:{row}: schon erfasst? {files}")
     if report.problems:
         for problem in report.problems:
             print(str(problem), file=sys.stderr)
@@ -259,6 +272,54 @@ def _cmd_search(args: argparse.Namespace) -> int:
             print(f"{r.file_number}\t{r.family_name}, {r.given_name}\t{r.birth_date_written}\t{r.name_original}")
         if not rows:
             print("keine Treffer", file=sys.stderr)
+    return EXIT_OK
+
+
+def _shown(value) -> str:  # type: ignore[no-untyped-def]
+    if value in (None, "", [], ()):
+        return "–"
+    if isinstance(value, list):
+        return ", ".join(_shown(v) for v in value)
+    if hasattr(value, "display"):
+        return value.display()
+    if hasattr(value, "code"):
+        return f"{value.code} {value.level}".strip()
+    return str(value)
+
+
+def _cmd_merge(args: argparse.Namespace) -> int:
+    services = _open(args)
+    try:
+        keep, other = services.people.resolve(args.keep), services.people.resolve(args.other)
+        plan = services.people.merge_plan(keep, other)
+        take = set(args.take)
+        if not args.dry_run:
+            plan = services.people.merge(keep, other, take)
+    finally:
+        services.close()
+    head = "Würde zusammenführen" if args.dry_run else "Zusammengeführt"
+    print(f"{head}: {plan.other_file_number} → {plan.keep_file_number}")
+    for choice in plan.differing:
+        mark = "OTHER" if choice.field in take else "KEEP "
+        print(f"  {mark} {choice.field}: {_shown(choice.keep_value)} | {_shown(choice.other_value)}")
+    print(f"  bewegt: {plan.contacts} Kontakte, {plan.referrals} Vermittlungen, {plan.statuses} Statuseinträge, "
+          f"{plan.log_entries} Protokolleinträge")
+    print(f"  findet weiter: {', '.join(plan.aliases)}")
+    if args.dry_run:
+        print("(nichts geschrieben)")
+    return EXIT_OK
+
+
+def _cmd_duplicates(args: argparse.Namespace) -> int:
+    services = _open(args)
+    try:
+        pairs = services.people.duplicate_pairs(limit=args.limit)
+    finally:
+        services.close()
+    for p in pairs:
+        print(f"{p.first_file_number}\t{p.first_name}\t{p.second_file_number}\t{p.second_name}\t{p.reason}")
+    if not pairs:
+        print("keine möglichen Doppelerfassungen", file=sys.stderr)
     return EXIT_OK
 
 
@@ -482,6 +543,8 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "demo": _cmd_demo,
     "import-persons": _cmd_import_persons,
     "search": _cmd_search,
+    "merge": _cmd_merge,
+    "duplicates": _cmd_duplicates,
     "show": _cmd_show,
     "due": _cmd_due,
     "import-courses": _cmd_import_courses,

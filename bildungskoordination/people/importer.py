@@ -21,6 +21,7 @@ from bildungskoordination.domain.tabular import ImportProblem, TableRow, TableSp
 from bildungskoordination.domain.tabular import ImportReport as TableImportReport
 from bildungskoordination.domain.vocab import vocabulary
 from bildungskoordination.i18n import _
+from bildungskoordination.people.duplicates import DuplicateCandidate
 from bildungskoordination.people.records import LanguageSkill, PersonData
 
 if TYPE_CHECKING:  # only for hints: the services module itself imports the people package
@@ -79,6 +80,8 @@ _SHOWN_VALUES = 8  # the allowed values named in a message; long vocabularies en
 @dataclass
 class ImportReport(TableImportReport):
     people: list[PersonData] = field(default_factory=list)  # mapped rows in file order, for a preview
+    # Preview only: row number → existing files the row looks like (people/duplicates), best first.
+    duplicates: dict[int, list[DuplicateCandidate]] = field(default_factory=dict)
 
 
 def import_persons(services: Services, path: Path | str, *, dry_run: bool = False) -> ImportReport:
@@ -97,6 +100,9 @@ def import_persons(services: Services, path: Path | str, *, dry_run: bool = Fals
     report.problems.extend(p for p in _check_all(services, table.file, mapped) if (p.row, p.column) not in reported)
     report.problems.sort(key=lambda p: p.row or 0)  # stable: problems of a row stay in column order
     report.people = [data for _, data in mapped]
+    if dry_run:
+        marks = services.people.import_duplicates(report.people)
+        report.duplicates = {number: found for (number, _data), found in zip(mapped, marks, strict=True) if found}
     if report.problems or dry_run:
         return report
     try:

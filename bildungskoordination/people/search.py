@@ -3,9 +3,11 @@
 What matches (domain.names defines fold, skeleton and query_terms), written as the SQL it is equivalent to:
 
 - input that looks like a file number ('TS-2025-00', '2025-0001', '0001'): ``lower(file_number) LIKE '%input%'``;
-- else, for every typed word w (folded) with skeleton s, all of them ANDed:
-  ``search_folded LIKE '% w%' OR search_skeleton LIKE '% s%' OR lower(file_number) LIKE '%w%'``
-  (the skeleton only when it has at least 2 letters);
+- else, for every typed word w (folded) with phonetic keys k1, k2, … (domain.phonetic), all of them ANDed:
+  ``search_folded LIKE '% w%' OR ' ' || search_skeleton || ' ' LIKE '% k1 %' OR … OR lower(file_number) LIKE
+  '%w%'`` – a key matches a whole key; a key with 5 consonants also as a prefix (``LIKE '% k1%'``); standalone
+  articles ('al', 'el') are left out when other words remain; with several words, the words joined also match
+  on their own (``OR`` the same condition for 'abdulrahman' when 'Abdul Rahman' was typed);
 - a single typed word with '-' or '/' ('Al-Hassan', 'TS-') matches also as a whole: ``OR lower(file_number) LIKE
   '%word%'``; input without any word (empty, or only characters such as '%' or '?') matches everyone.
 
@@ -36,7 +38,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from bildungskoordination.domain.names import query_terms
+from bildungskoordination.domain.names import QueryTerm, joined_term, query_terms
 
 
 def _like_escape(text: str) -> str:
@@ -66,6 +68,8 @@ class SearchPlan:
     everyone: bool = False
     match: str | None = None
     file_number_like: str | None = None
+    # File numbers of merged files (person_alias, a small table): ``lower(file_number) LIKE alias_like``.
+    alias_like: str | None = None
 
 
 def _file_number_part(text: str) -> tuple[str | None, str | None]:
@@ -75,29 +79,35 @@ def _file_number_part(text: str) -> tuple[str | None, str | None]:
     return None, f"%{_like_escape(text)}%"
 
 
+def _term_query(term: QueryTerm) -> str:
+    """FTS5 query for one typed word: [a-z0-9]+ each, so safe inside quotes."""
+    options = [f"folded : {_quoted(term.folded)}*"]
+    options += [f"skeleton : {_quoted(k)}" for k in term.keys if k not in term.prefix_keys]
+    options += [f"skeleton : {_quoted(k)}*" for k in term.prefix_keys]
+    options.append(f"file_number : {_quoted(term.folded)}*")
+    return "(" + " OR ".join(options) + ")"
+
+
 def search_plan(text: str) -> SearchPlan:
     text = text.strip()
     if looks_like_file_number(text):
         match, like = _file_number_part(text.lower())
-        return SearchPlan(match=match, file_number_like=like)
+        return SearchPlan(match=match, file_number_like=like, alias_like=f"%{_like_escape(text.lower())}%")
     raw_words = text.split()
     if not raw_words:
         return SearchPlan(everyone=True)
-    parts = []
-    for folded, skel in query_terms(text):  # [a-z0-9]+ each: safe inside quotes
-        options = [f"folded : {_quoted(folded)}*"]
-        if skel:
-            options.append(f"skeleton : {_quoted(skel)}*")
-        options.append(f"file_number : {_quoted(folded)}*")
-        parts.append("(" + " OR ".join(options) + ")")
+    parts = [_term_query(t) for t in query_terms(text)]
     names = " AND ".join(parts) or None
+    joined = joined_term(text)
+    if names is not None and joined is not None:
+        names = f"({names}) OR {_term_query(joined)}"
     # A file number typed whole ('TS-2025-0001') also matches as one string.
     whole = text.lower()
     if len(raw_words) == 1 and ("-" in whole or "/" in whole):
         match, like = _file_number_part(whole)
         if names is not None:
             match = f"({names}) OR {match}" if match else names
-        return SearchPlan(match=match, file_number_like=like)
+        return SearchPlan(match=match, file_number_like=like, alias_like=f"%{_like_escape(whole)}%")
     if names is None:  # only characters that are no letters or digits: nothing to narrow down by
         return SearchPlan(everyone=True)
     return SearchPlan(match=names)
@@ -161,4 +171,52 @@ def matching_ids(cursor: Any, plan: SearchPlan, order: ListOrder) -> list[int]:
             unwanted -= also
         else:
             wanted |= also
+    if plan.alias_like is not None:
+        aliased = _ids(cursor, "SELECT person_id FROM person_alias WHERE lower(file_number) LIKE ? ESCAPE '\\'",
+                       (plan.alias_like,))
+        if unwanted is not None:
+            unwanted -= aliased
+        else:
+            wanted |= aliased
     return order.without(unwanted) if unwanted is not None else order.pick(wanted)
+
+
+RANK_LIMIT = 5000  # more hits (one or two letters typed): kept in list order, ranking would say little
+
+
+def _tier_queries(text: str) -> list[str]:
+    """FTS queries for the better tiers: every word equal, every word a prefix, every word equal or a key."""
+    terms = query_terms(text)
+    if not terms:
+        return []
+    exact = " AND ".join(f"folded : {_quoted(t.folded)}" for t in terms)
+    prefix = " AND ".join(f"folded : {_quoted(t.folded)}*" for t in terms)
+    variant = " AND ".join(
+        "(" + " OR ".join([f"folded : {_quoted(t.folded)}*"] + [f"skeleton : {_quoted(k)}" for k in t.keys]) + ")"
+        for t in terms)
+    joined = joined_term(text)
+    if joined is not None:
+        variant = f"({variant}) OR " + "(" + " OR ".join(
+            [f"folded : {_quoted(joined.folded)}*"] + [f"skeleton : {_quoted(k)}" for k in joined.keys]) + ")"
+    return [exact, prefix, variant]
+
+
+def rank_ids(cursor: Any, text: str, ids: list[int]) -> list[int]:
+    """``ids`` (the hits of ``text`` in list order) with the best matches first: every typed word equal to a name
+    word, then a prefix of one, then a variant spelling (phonetic key), then the rest (longer key prefixes, file
+    numbers); list order within each. Input that looks like a file number, and more than RANK_LIMIT hits, stay
+    as they are."""
+    text = text.strip()
+    if not ids or len(ids) > RANK_LIMIT or looks_like_file_number(text):
+        return ids
+    remaining = set(ids)
+    tiers: list[set[int]] = []
+    for query in _tier_queries(text):
+        found = _ids(cursor, "SELECT rowid FROM person_fts WHERE person_fts MATCH ?", (query,)) & remaining
+        tiers.append(found)
+        remaining -= found
+    if not tiers:
+        return ids
+    tiers.append(remaining)
+    tier_of = {pid: n for n, tier in enumerate(tiers) for pid in tier}
+    return sorted(ids, key=tier_of.__getitem__)  # stable: list order within a tier

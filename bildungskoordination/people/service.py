@@ -10,11 +10,13 @@ from sqlalchemy.dialects import sqlite
 from bildungskoordination.domain.errors import FieldError, NotFound, ValidationError
 from bildungskoordination.events import Change, ChangeBus
 from bildungskoordination.i18n import _
+from bildungskoordination.people.duplicate_pairs import DuplicatePair, import_marks, likely_pairs
 from bildungskoordination.people.duplicates import DuplicateCandidate, find_duplicates
 from bildungskoordination.people.file_numbers import FileNumbers, next_file_number
 from bildungskoordination.people.mapping import person_from_row, person_to_row
+from bildungskoordination.people.merge import MergePlan, alias_owner, merge, plan_merge
 from bildungskoordination.people.records import PersonData, PersonRow
-from bildungskoordination.people.search import ListOrder, current_stamp, matching_ids, search_plan
+from bildungskoordination.people.search import ListOrder, current_stamp, matching_ids, rank_ids, search_plan
 from bildungskoordination.people.status_history import StatusEntry, record_status, status_history
 from bildungskoordination.people.validation import normalise_person, validate_person
 from bildungskoordination.privacy.audit import Action, add_event, changed_fields, count_text, filled_fields
@@ -77,8 +79,9 @@ class PersonService:
             return s.scalar(select(func.count(Person.id))) or 0
 
     def search_ids(self, text: str = "", *, sort: str = "name", descending: bool = False,
-                   limit: int | None = None) -> list[int]:
-        """Ids of matching people in list order; rows are fetched page by page with ``rows``.
+                   limit: int | None = None, ranked: bool = False) -> list[int]:
+        """Ids of matching people in list order; rows are fetched page by page with ``rows``. ``ranked``: the best
+        matches of the typed text first (equal name, prefix, variant spelling, partial), list order within each.
 
         Runs per keystroke: the index and the cached list order are explained in people/search.py."""
         plan = search_plan(text)
@@ -95,6 +98,8 @@ class PersonService:
                     if stamp is not None:
                         self._orders = {k: o for k, o in self._orders.items() if o.stamp == stamp} | {key: order}
                 ids = matching_ids(cursor, plan, order)
+                if ranked and text.strip():
+                    ids = rank_ids(cursor, text, ids)
             finally:
                 cursor.close()
         return ids[:limit] if limit else ids
@@ -132,13 +137,16 @@ class PersonService:
         return [found[i] for i in ids if i in found]
 
     def search(self, text: str, *, limit: int | None = None) -> list[PersonRow]:
-        return self.rows(self.search_ids(text, limit=limit))
+        """Matching people, best matches first (the CLI's ``search``)."""
+        return self.rows(self.search_ids(text, limit=limit, ranked=True))
 
     def resolve(self, ref: str | int) -> int:
         """A person's id from an id or a file number, as typed on the command line."""
         text = str(ref).strip()
         with self.store.read() as s:
             pid = s.scalar(select(Person.id).where(Person.file_number == text))
+            if pid is None:  # the file number of a file merged into another one
+                pid = alias_owner(s, text)
             if pid is None and text.isdigit():
                 pid = s.scalar(select(Person.id).where(Person.id == int(text)))
         if pid is None:
@@ -146,10 +154,35 @@ class PersonService:
         return pid
 
     def duplicates_of(self, data: PersonData, *, exclude_id: int | None = None) -> list[DuplicateCandidate]:
+        """People who look like ``data`` (also without a birth date: the name alone), best first, with reasons."""
         with self.store.read() as s:
             return find_duplicates(s, data, exclude_id=exclude_id)
 
+    def duplicate_pairs(self, *, limit: int = 500) -> list[DuplicatePair]:
+        """Likely duplicate pairs among everyone recorded, best first. Nothing is merged."""
+        with self.store.read() as s:
+            return likely_pairs(s, limit=limit)
+
+    def import_duplicates(self, people: list[PersonData]) -> list[list[DuplicateCandidate]]:
+        """Per row of an import preview: the existing files it looks like."""
+        with self.store.read() as s:
+            return import_marks(s, people)
+
+    def merge_plan(self, keep_id: int, other_id: int) -> MergePlan:
+        """What merging ``other_id`` into ``keep_id`` would change (nothing is written)."""
+        with self.store.read() as s:
+            return plan_merge(s, keep_id, other_id)
+
     # --- writing -------------------------------------------------------------------------------
+    def merge(self, keep_id: int, other_id: int, take_from_other: set[str] | frozenset[str] = frozenset()) -> MergePlan:
+        """Merge two files by hand: ``take_from_other`` names the fields whose value comes from ``other_id``;
+        everything linked moves to ``keep_id``; one audit entry (people/merge.py)."""
+        with self.store.unit_of_work() as s:
+            plan = merge(s, keep_id, other_id, set(take_from_other), _now())
+        self.bus.publish(Change("person", "deleted", (other_id,), (other_id,)))
+        self.bus.publish(Change("person", "updated", (keep_id,), (keep_id,)))
+        return plan
+
     def check(self, data: PersonData, *, person_id: int | None = None,
               lookup_file_number: bool = True) -> list[FieldError]:
         """All problems with ``data`` as it would be saved (without saving). ``lookup_file_number=False``

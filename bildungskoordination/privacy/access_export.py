@@ -38,7 +38,7 @@ from bildungskoordination.privacy.policy import audit_description
 from bildungskoordination.privacy.retention import RetentionService
 from bildungskoordination.resources import load_toml
 from bildungskoordination.store.engine import Store
-from bildungskoordination.store.models import Contact, Person
+from bildungskoordination.store.models import Contact, Person, PersonAlias
 from bildungskoordination.store.outputs import OutputGuard
 
 EXPORT_DETAIL = "Auskunft Art. 15"
@@ -113,7 +113,13 @@ class AccessExportService:
             data.consent_withdrawn_at = person.consent_withdrawn_at
             technical = {"angelegt_am": _plain(person.created_at), "geaendert_am": _plain(person.updated_at),
                          "interne_nummer": person.id,
-                         "suchschluessel": [person.search_folded, person.search_skeleton, person.sort_name]}
+                         "suchschluessel": [person.search_folded, person.search_skeleton, person.sort_name],
+                         # Files merged into this one (their file numbers still find the person).
+                         "zusammengefuehrte_akten": [
+                             {"aktenzeichen": a.file_number, "interne_nummer": a.merged_person_id,
+                              "am": _plain(a.merged_at)}
+                             for a in s.scalars(select(PersonAlias).where(PersonAlias.person_id == person_id)
+                                                .order_by(PersonAlias.id))]}
             contacts = [(c.id, c.created_at, c.updated_at, contact_from_row(c)) for c in s.scalars(
                 select(Contact).where(Contact.person_id == person_id)
                 .order_by(Contact.contact_date, Contact.id))]

@@ -48,6 +48,7 @@ class Action(StrEnum):
     RESTRICT = "restrict"
     UNRESTRICT = "unrestrict"
     PURGE = "purge"
+    MERGE = "merge"
 
 
 # For the log view; translated where shown.
@@ -58,6 +59,7 @@ ACTION_LABELS = {
     Action.UNLOCK_FAILED: N_("Öffnen fehlgeschlagen (falsche Passphrase)"),
     Action.RESTORE: N_("Sicherung wiederhergestellt"), Action.RESTRICT: N_("Verarbeitung eingeschränkt"),
     Action.UNRESTRICT: N_("Einschränkung aufgehoben"), Action.PURGE: N_("alte Protokolleinträge gelöscht"),
+    Action.MERGE: N_("Akten zusammengeführt"),
 }
 
 

@@ -34,7 +34,7 @@ from bildungskoordination.privacy.ledger import (  # noqa: F401 – read_sidecar
 )
 from bildungskoordination.privacy.policy import ERASURE_REASONS
 from bildungskoordination.store.engine import Store
-from bildungskoordination.store.models import AuditEvent, Base, ErasureLedger, Person
+from bildungskoordination.store.models import AuditEvent, Base, ErasureLedger, Person, PersonAlias
 
 if TYPE_CHECKING:
     from bildungskoordination.services import Services
@@ -92,11 +92,19 @@ class ErasureService:
             raise ValueError(f"unknown erasure reason {reason!r}; one of {sorted(ERASURE_REASONS)}")
         entry = LedgerEntry(person_id, _now())
         with self.store.unit_of_work() as s:
+            # Files merged into this person (people/merge.py): a backup from before the merge still has them, so
+            # their ids go into the ledger too. Read first: the aliases go with the person.
+            merged = [LedgerEntry(pid, entry.erased_at) for pid in s.scalars(
+                select(PersonAlias.merged_person_id).where(PersonAlias.person_id == person_id))]
             self._erase_in(s, entry, reason)
+            for old in merged:
+                if s.scalar(select(ErasureLedger.id).where(ErasureLedger.person_id == old.person_id)) is None:
+                    s.add(ErasureLedger(person_id=old.person_id, erased_at=old.erased_at))
             s.flush()  # any database error surfaces before the sidecar line is written
             # Sidecar before commit: if the commit then fails, the next replay finishes the erasure the user
             # asked for; the other order could leave an erased person without a line, revived by a restore.
-            append_sidecar(self.sidecar, entry, self._key)
+            for line in [entry, *merged]:
+                append_sidecar(self.sidecar, line, self._key)
         self.store.checkpoint()
         self.bus.publish(Change("person", "deleted", (person_id,), (person_id,)))
 

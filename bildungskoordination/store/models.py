@@ -104,6 +104,19 @@ class PersonStatus(Base):
     recorded_at: Mapped[datetime] = mapped_column(DateTime)
 
 
+class PersonAlias(Base):
+    """A file number of a person file merged into this one (issue 11): still finds the person; the merged
+    file's id, so an erasure of this person also erases that id again after a restored backup."""
+
+    __tablename__ = "person_alias"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    file_number: Mapped[str] = mapped_column(String(40), unique=True)
+    merged_person_id: Mapped[int] = mapped_column(Integer)
+    merged_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class Contact(Base):
     """Beratungskontakt."""
 

@@ -44,18 +44,24 @@ class PersonListModel(QAbstractTableModel):
         self._text = ""
         self._sort = "name"
         self._descending = False
+        # While searching, the best matches come first until a column header is clicked (a new search after an
+        # empty field ranks again).
+        self._ranked = True
         self._today = date.today()
         self._loaded = False
 
     # --- loading -----------------------------------------------------------------------------
     def set_filter(self, text: str) -> None:
+        if not self._text.strip() and text.strip():
+            self._ranked = True
         self._text = text
         self.reload()
 
     def reload(self) -> None:
         self._loaded = True
         self.beginResetModel()
-        self._ids = self._services.people.search_ids(self._text, sort=self._sort, descending=self._descending)
+        self._ids = self._services.people.search_ids(self._text, sort=self._sort, descending=self._descending,
+                                                     ranked=self._ranked)
         self._rows.clear()
         self._today = date.today()
         self.endResetModel()
@@ -153,4 +159,5 @@ class PersonListModel(QAbstractTableModel):
             return  # the view re-announces the current order when sorting is switched on
         self._sort = key
         self._descending = descending
+        self._ranked = False
         self.reload()

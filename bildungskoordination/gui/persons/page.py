@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from bildungskoordination.events import Change
 from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.persons.list_model import PersonListModel
+from bildungskoordination.gui.persons.pairs_dialog import DuplicatePairsDialog
 from bildungskoordination.gui.persons.person_file import PersonFile
 from bildungskoordination.gui.table_model import setup_record_table
 from bildungskoordination.i18n import _, ngettext
@@ -46,6 +47,9 @@ class PersonsPage(QWidget):
         self.new_button = QPushButton(_("&Neue Person"))
         self.new_button.setToolTip(_("Strg+N"))
         top.addWidget(self.new_button)
+        self.duplicates_button = QPushButton(_("&Doppelte…"))
+        self.duplicates_button.setToolTip(_("Mögliche Doppelerfassungen anzeigen und von Hand zusammenführen"))
+        top.addWidget(self.duplicates_button)
         left_layout.addLayout(top)
 
         self.model = PersonListModel(ctx.services, self)
@@ -72,11 +76,14 @@ class PersonsPage(QWidget):
         self.search.textChanged.connect(self._on_search_text_changed)
         self.search.returnPressed.connect(self._on_search_return_pressed)
         self.new_button.clicked.connect(self.new_person)
+        self.duplicates_button.clicked.connect(self.show_duplicates)
+        self.pairs_dialog: DuplicatePairsDialog | None = None
         self.table.selectionModel().currentRowChanged.connect(self._on_table_current_row_changed)
         self.person_file.open_person.connect(self.select_person)
         ctx.signal.changed.connect(self._on_signal_changed)
         self.setTabOrder(self.search, self.new_button)
-        self.setTabOrder(self.new_button, self.table)
+        self.setTabOrder(self.new_button, self.duplicates_button)
+        self.setTabOrder(self.duplicates_button, self.table)
         self._update_count()
 
     # --- list ----------------------------------------------------------------------------------
@@ -141,6 +148,11 @@ class PersonsPage(QWidget):
             return
         self.table.clearSelection()
         self.person_file.show_new()
+
+    def show_duplicates(self) -> None:
+        """The list of likely duplicate pairs (non-modal); merging happens only from there, by hand."""
+        self.pairs_dialog = DuplicatePairsDialog(self._ctx.services, self)
+        self.pairs_dialog.open()
 
     def select_person(self, person_id: int) -> None:
         row = self.model.row_of(person_id)

@@ -1,0 +1,75 @@
+"""Likely duplicate pairs among everyone recorded: only a list; merging is a separate, deliberate step."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
+
+from bildungskoordination.gui.persons.merge_dialog import MergeDialog
+from bildungskoordination.gui.table_model import RecordTableModel
+from bildungskoordination.i18n import N_, _
+from bildungskoordination.people.duplicate_pairs import DuplicatePair
+from bildungskoordination.services import Services
+
+COLUMNS = [N_("Aktenzeichen"), N_("Name"), N_("Aktenzeichen"), N_("Name"), N_("Warum ähnlich")]
+
+
+class DuplicatePairModel(RecordTableModel[DuplicatePair]):
+    columns = COLUMNS
+
+    def cell(self, p: DuplicatePair, column: int) -> Any:
+        return [p.first_file_number, p.first_name, p.second_file_number, p.second_name, p.reason][column]
+
+
+class DuplicatePairsDialog(QDialog):
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._services = services
+        self.setWindowTitle(_("Mögliche Doppelerfassungen"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(_("Diese Akten könnten dieselbe Person betreffen. Es wird nichts automatisch "
+                                  "zusammengeführt: „Zusammenführen…“ zeigt beide Akten nebeneinander.")))
+        self.model = DuplicatePairModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.setAccessibleName(_("mögliche Doppelerfassungen"))
+        self.table.horizontalHeader().setStretchLastSection(True)
+        layout.addWidget(self.table, 1)
+        self.count = QLabel()
+        layout.addWidget(self.count)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.merge_button = QPushButton(_("&Zusammenführen…"))
+        buttons.addButton(self.merge_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.merge_button.clicked.connect(self._on_merge_button_clicked)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.merge_dialog: MergeDialog | None = None
+        self.reload()
+        self.resize(820, 420)
+
+    def reload(self) -> None:
+        self.model.set_rows(self._services.people.duplicate_pairs())
+        self.table.resizeColumnsToContents()
+        if self.model.rowCount():
+            self.table.selectRow(0)
+        self.count.setText(_("{n} mögliche Paare").format(n=self.model.rowCount()))
+        self.merge_button.setEnabled(self.model.rowCount() > 0)
+
+    def merge_dialog_for(self, row: int) -> MergeDialog | None:
+        """The merge dialog for a row (the first file stays unless the coordinator chooses otherwise)."""
+        pair = self.model.record(row)
+        if pair is None:
+            return None
+        return MergeDialog(self._services, pair.first_id, pair.second_id, self)
+
+    def _on_merge_button_clicked(self) -> None:
+        self.merge_dialog = self.merge_dialog_for(self.table.currentIndex().row())
+        if self.merge_dialog is not None:
+            self.merge_dialog.finished.connect(self._on_merge_dialog_finished)
+            self.merge_dialog.open()
+
+    def _on_merge_dialog_finished(self, _result: int) -> None:
+        self.reload()
