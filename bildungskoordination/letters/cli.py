@@ -52,6 +52,8 @@ def _cmd_letter(args: argparse.Namespace) -> int:
         return cli._fail(cli._validation_text(exc))
     except OutputRefused as exc:
         return cli._fail(cli.refusal_text(exc))
+    except ValueError as exc:  # an address that does not fit, dates in the past: the message says which
+        return cli._fail(str(exc))
     finally:
         services.close()
     print(f"{out}: {len(ids)} Brief(e) geschrieben", file=sys.stdout)

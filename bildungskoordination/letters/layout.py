@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bildungskoordination.letters.fonts import FontFamily, family_for, printable, register_fonts
+from bildungskoordination.letters.fonts import FAMILIES, FontFamily, family_for, printable, register_fonts
 from bildungskoordination.letters.shaping import bidi_levels, shape, visual_order
 
 # Called with every piece as it is drawn: the tests check fonts, glyphs and positions of real letters through it.
@@ -119,10 +119,49 @@ def _space_piece(family: FontFamily, style: TextStyle, level: int) -> Piece:
     return _piece(" ", family, style, level)
 
 
+def _break_points(text: str) -> list[int]:
+    """Where an e-mail address, URL or compound may break: before "@" and ".", after "-", "/" and "_"."""
+    points = [i for i, c in enumerate(text) if c in "@." and i > 0]
+    points += [i + 1 for i, c in enumerate(text) if c in "-/_" and i + 1 < len(text)]
+    return sorted(set(points))
+
+
+def _split_at_points(word: _Word, style: TextStyle, width: float) -> list[_Word] | None:
+    """A one-piece word cut at its sensible break points, or None when a part would still be too wide."""
+    if len(word.pieces) != 1:
+        return None
+    piece = word.pieces[0]
+    text, result, start = piece.text, [], 0
+    points = [*_break_points(text), len(text)]
+    while start < len(text):
+        best = None
+        for point in points:
+            if point <= start:
+                continue
+            if _piece(text[start:point], _family_of(piece), style, piece.level).width <= width:
+                best = point
+            else:
+                break
+        if best is None:
+            return None
+        part = _piece(text[start:best], _family_of(piece), style, piece.level)
+        result.append(_Word([part], part.width))
+        start = best
+    return result
+
+
+def _family_of(piece: Piece) -> FontFamily:
+    return next(f for f in FAMILIES.values() if piece.font in (f.regular, f.bold))
+
+
 def _split_long(word: _Word, chain: tuple[FontFamily, ...], style: TextStyle, width: float) -> list[_Word]:
-    """A word wider than the line (a 300-character name without spaces) is cut where it has to be."""
+    """A word wider than the line is cut at a sensible point (e-mail addresses, URLs, compounds with "-"), else
+    where it has to be (a 300-character name without spaces)."""
     if word.width <= width:
         return [word]
+    sensible = _split_at_points(word, style, width)
+    if sensible is not None:
+        return sensible
     result: list[_Word] = []
     current: list[Piece] = []
     used = 0.0

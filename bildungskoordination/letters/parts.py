@@ -11,14 +11,10 @@ from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
 
 from bildungskoordination.letters import texts as catalog
+from bildungskoordination.letters.address import short_name
 from bildungskoordination.letters.content import LetterData, LetterTexts
 from bildungskoordination.letters.flowables import BidiParagraph, CheckItem, CutLine, Stack
 from bildungskoordination.letters.style import BAR, BODY_W, TINT, Styles
-
-
-def shorten(text: str, limit: int = 60) -> str:
-    """Names have fixed room on a letter: longer ones end in "…" (the file number identifies the person)."""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def marker(other: LetterTexts, st: Styles, *, short: bool = False) -> Flowable:
@@ -129,7 +125,7 @@ def return_slip(data: LetterData, de: LetterTexts, st: Styles) -> Flowable:
     slip = catalog.return_slip()
     head = data.letterhead
     address = " · ".join(x for x in (head.office, head.department, head.street, head.postcode_city, head.email) if x)
-    values = {"Name": shorten(data.latin_name), "Aktenzeichen": data.file_number,
+    values = {"Name": short_name(data.given_name, data.family_name), "Aktenzeichen": data.file_number,
               "Kurs": f"{de.course_type(data)}, {data.provider}, Nr. {data.course_number}",
               "Kursbeginn": de.date(data.start)}
     fields = [BidiParagraph(f"{name}: {values.get(name, '')}", st.body) for name in slip.fields]

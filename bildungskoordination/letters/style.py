@@ -22,7 +22,12 @@ BODY_BOLD = TextStyle(size=9.5, leading=12.4, bold=True)
 SUBJECT = TextStyle(size=11, leading=14, bold=True)
 SMALL = TextStyle(size=7.5, leading=9.5, color=GREY)
 TINY = TextStyle(size=7, leading=8.5, color=GREY)
+FOOTER = TextStyle(size=7.5, leading=9, color=GREY)
 HEAD = TextStyle(size=12, leading=15, bold=True)
+LABEL = TextStyle(size=7.5, leading=9, color=GREY)       # information block: label …
+VALUE = TextStyle(size=9, leading=11)                    # … and value
+RETURN_LINE = TextStyle(size=7, leading=8.4, color=GREY)
+BODY_TOP = 98.5 * mm  # the first page's body (the subject) starts this far below the top
 MAX_PAGES = 2
 COURSE_TABLE_MIN = 55 * mm  # the course table starts on a new page when less than this is left
 SCALES = (1.0, 0.92, 0.85)  # text size of the body, tried in turn while a letter has more than MAX_PAGES pages

@@ -16,6 +16,7 @@ from tooling import missing_tool
 from bildungskoordination.courses.records import CourseData
 from bildungskoordination.domain.errors import ValidationError
 from bildungskoordination.letters import layout as layout_module
+from bildungskoordination.letters.address import AddressDoesNotFit
 from bildungskoordination.letters.fonts import chain_for
 from bildungskoordination.letters.layout import TextStyle, layout
 from bildungskoordination.letters.shaping import visual_order
@@ -131,9 +132,14 @@ def test_hostile_input_prints_as_written_and_never_raises(services, drawn):
                 address="<img src=x>, 5 & 6 <br/> Straße")
     pdf = services.letters.render([rid], "ar", on=date(2026, 12, 2))
     assert page_count(pdf) <= 2
-    long_name = refer(services, "ar", family="Ü" * 300, given="Ä" * 300, original="ب" * 300, number="IK-2",
-                      address=", ".join(["Sehr lange Straße 1"] * 20))
+    long_name = refer(services, "ar", family="Ü" * 25, given="Ä" * 25, original="ب" * 300, number="IK-2",
+                      address="Am Markt 3, 54329 Konz")
     assert page_count(services.letters.render([long_name], "ar", on=date(2026, 12, 2))) <= 2
+    # What cannot be printed whole is refused, naming the person – never printed with lines left out.
+    too_long = refer(services, "ar", family="Ü" * 300, given="Ä" * 300, number="IK-3",
+                     address=", ".join(["Sehr lange Straße 1"] * 20))
+    with pytest.raises(AddressDoesNotFit, match="Kein Brief für ÄÄÄ.*Aktenzeichen"):
+        services.letters.render([too_long], "ar", on=date(2026, 12, 2))
     printed = " ".join(piece.text for piece, _x, _y in drawn)
     assert "<font" in printed and "color=red>Evil</font>" in printed and "<b>Co</b>" in printed
     assert "<img" in printed and "&" in printed
