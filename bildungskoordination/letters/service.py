@@ -22,6 +22,7 @@ from bildungskoordination.domain.names import clean_text
 from bildungskoordination.events import Change, ChangeBus
 from bildungskoordination.i18n import _
 from bildungskoordination.letters import texts as catalog
+from bildungskoordination.letters.checks import describe, ensure_not_past
 from bildungskoordination.letters.content import LetterData, Letterhead, LetterTexts
 from bildungskoordination.privacy.audit import Action, add_event
 from bildungskoordination.privacy.restriction import ensure_not_restricted
@@ -150,11 +151,19 @@ class LetterService:
         with self.store.read() as s:
             return self._data(s, referral_id, on or date.today(), head)
 
+    def past_dates(self, referral_ids: Sequence[int], on: date | None = None) -> list[str]:
+        """One line per referral whose registration deadline or course start lies before ``on`` (today): what
+        the GUI names when it asks before producing such a letter."""
+        head = self.letterhead()
+        with self.store.read() as s:
+            return describe([self._data(s, rid, on or date.today(), head) for rid in referral_ids])
+
     def render(self, referral_ids: Sequence[int], language: str | None = None, *, on: date | None = None,
-               action: str | None = Action.PRINT) -> bytes:
+               action: str | None = Action.PRINT, allow_past: bool = False) -> bytes:
         """One PDF with a letter per referral; ``language`` None = each person's letter language. Logged as
         ``action`` (print or export) per referral – None only for the on-screen preview, which shows what is
-        already on screen elsewhere; refused for a restricted person (ProcessingRestricted)."""
+        already on screen elsewhere; refused for a restricted person (ProcessingRestricted), and refused
+        (DatesInPast) when a registration deadline or course start lies in the past unless ``allow_past``."""
         from bildungskoordination.letters.document import render_letters
 
         if not referral_ids:
@@ -169,6 +178,8 @@ class LetterService:
                 data = self._data(s, referral_id, on, head)
                 ensure_not_restricted(s, _referral(s, referral_id).person_id)
                 items.append((data, language or self._person_language(s, referral_id)))
+        if not allow_past:
+            ensure_not_past([data for data, _lang in items])
         german = self.letter_texts("de")
         per_language = {lang: self.letter_texts(lang) for lang in {lang for _d, lang in items}}
         with _render_lock:
@@ -184,12 +195,12 @@ class LetterService:
         return pdf
 
     def save(self, referral_ids: Sequence[int], path: Path, language: str | None = None, *,
-             on: date | None = None, overwrite: bool = False) -> None:
+             on: date | None = None, overwrite: bool = False, allow_past: bool = False) -> None:
         """Write the letters as a PDF file (atomically) – the user's deliberate export. The target is checked
         before anything is rendered or logged (OutputRefused: an app file, a device, an existing file
         without ``overwrite``, …)."""
         self.outputs.check(path, overwrite=overwrite)
-        pdf = self.render(referral_ids, language, on=on, action=Action.EXPORT)
+        pdf = self.render(referral_ids, language, on=on, action=Action.EXPORT, allow_past=allow_past)
         self.outputs.write_bytes(path, pdf, overwrite=overwrite)
 
     # --- helpers ------------------------------------------------------------------------------------

@@ -155,3 +155,31 @@ def test_the_address_column_is_imported_with_its_lines(tmp_path):
         assert person.address == "c/o GU Trier-Nord, Zimmer 214, Dasbachstraße 15, 54292 Trier"
     finally:
         services.close()
+
+
+def test_past_deadline_or_start_needs_an_explicit_override(tmp_path):
+    from bildungskoordination.cli import main
+    from bildungskoordination.letters.checks import DatesInPast
+
+    db = tmp_path / "db.sqlite3"
+    services = Services.open(db, unencrypted=True)
+    try:
+        course = services.courses.create(CourseData(
+            provider="VHS Trier", course_number="IK-2024-07", course_type="ik_allgemein", entry_level="A1",
+            target_level="B1", start=date(2026, 11, 2), end=date(2027, 6, 30), registration_deadline=date(2026, 10, 15),
+            days=["mo"], time_from="09:00", time_to="12:15", places=20, status="laufend"))
+        person = services.people.create(PersonData(given_name="Amina", family_name="Yusuf", letter_language="ar",
+                                                   address="Am Markt 3, 54329 Konz", consent_date=date(2026, 1, 5)))
+        referral = services.referrals.refer(person, course, on=date(2026, 10, 1))
+        with pytest.raises(DatesInPast, match=r"Amina Yusuf .*Anmeldeschluss 15\.10\.2026, Kursbeginn 02\.11\.2026"):
+            services.letters.render([referral], "ar", on=date(2026, 12, 2))
+        assert services.letters.render([referral], "ar", on=date(2026, 10, 2), action=None)  # before: fine
+        assert services.letters.render([referral], "ar", on=date(2026, 12, 2), allow_past=True, action=None)
+        assert services.letters.past_dates([referral], on=date(2026, 11, 1)) == [
+            "Amina Yusuf (TS-2026-0001, IK-2024-07): Anmeldeschluss 15.10.2026"]
+    finally:
+        services.close()
+    out = tmp_path / "brief.pdf"
+    args = ["--db", str(db), "letter", str(referral), "--out", str(out), "--date", "2026-12-02"]
+    assert main(args) == 1 and not out.exists()
+    assert main([*args, "--allow-past-dates"]) == 0 and out.exists()

@@ -257,3 +257,39 @@ def test_settings_say_that_a_replaced_german_text_withdraws_its_translations(qtb
     assert editor.model.data(editor.model.index(row, 3)) == "یک دوره جدید برای شما داریم."
     editor.select_key("closing")
     assert not editor.outdated.isVisible()
+
+
+def test_past_dates_are_named_and_printing_needs_a_confirmation(qtbot, ctx, services, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    today = date.today()
+    course_id = services.courses.create(CourseData(
+        provider="VHS Konz", course_number="IK-ALT-1", course_type="ik_allgemein", entry_level="A1",
+        target_level="B1", start=today - timedelta(days=3), end=today + timedelta(days=200),
+        registration_deadline=today - timedelta(days=10), days=["mo"], time_from="08:30", time_to="12:45",
+        municipality="Konz", places=10, status="laufend"))
+    pid = services.people.create(PersonData(family_name="Haddad", given_name="Rana", consent_date=today,
+                                            letter_language="de", address="Hauptstraße 1, 54329 Konz"))
+    rid = services.referrals.refer(pid, course_id)
+    dialog = open_dialog(qtbot, ctx, [rid])
+    assert dialog.preview.pages, "the preview shows the letter"
+    assert "Termine in der Vergangenheit" in dialog.status.text() and "Anmeldeschluss" in dialog.status.text()
+    target = tmp_path / "gedruckt.pdf"
+    dialog.printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    dialog.printer.setOutputFileName(str(target))
+    monkeypatch.setattr(QPrintDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
+    asked: list[str] = []
+
+    def answer(reply):
+        def question(parent, title, text, *args):
+            asked.append(text)
+            return reply
+        return question
+
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.No))
+    dialog._on_print_button_clicked()
+    assert not target.exists() and "Kursbeginn" in asked[0]
+    assert f"{today - timedelta(days=10):%d.%m.%Y}" in asked[0]
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Yes))
+    dialog._on_print_button_clicked()
+    assert target.exists()
