@@ -22,6 +22,7 @@ from bildungskoordination.letters.fonts import chain_for, fully_covered, registe
 from bildungskoordination.letters.head import draw_first_page, first_page
 from bildungskoordination.letters.layout import TextStyle, draw_lines, layout
 from bildungskoordination.letters.parts import course_table, documents_table, marker, return_slip, same_script
+from bildungskoordination.letters.pdfa import make_pdfa
 from bildungskoordination.letters.style import (
     BAR,
     BODY_W,
@@ -53,7 +54,7 @@ def render_letters(letters: Sequence[tuple[LetterData, LetterTexts, LetterTexts]
         pdf, pages = _build(letters, [SCALES[step] for step in steps])
         again = [i for i, count in enumerate(pages) if count > MAX_PAGES and steps[i] < len(SCALES) - 1]
         if not again:
-            return pdf
+            return make_pdfa(pdf, title="Vermittlungsschreiben", author=letters[0][0].letterhead.office)
         for i in again:
             steps[i] += 1
 
@@ -120,7 +121,7 @@ class _LetterDoc(BaseDocTemplate):
     def __init__(self, buffer: io.BytesIO) -> None:
         super().__init__(buffer, pagesize=A4, leftMargin=LEFT, rightMargin=RIGHT, topMargin=20 * mm,
                          bottomMargin=22 * mm, title="Vermittlungsschreiben", author="Bildungskoordination",
-                         creator="Bildungskoordination", invariant=1)
+                         creator="Bildungskoordination")
         first = Frame(LEFT, 22 * mm, BODY_W, PAGE_H - 98.5 * mm - 22 * mm, id="first", leftPadding=0, rightPadding=0,
                       topPadding=0, bottomPadding=0)
         later = Frame(LEFT, 22 * mm, BODY_W, PAGE_H - 42 * mm, id="later", leftPadding=0, rightPadding=0,

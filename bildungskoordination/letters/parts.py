@@ -16,6 +16,10 @@ from bildungskoordination.letters.content import LetterData, LetterTexts
 from bildungskoordination.letters.flowables import BidiParagraph, CheckItem, CutLine, Stack
 from bildungskoordination.letters.style import BAR, BODY_W, TINT, Styles
 
+# A table's own font for string cells (ReportLab's default is Helvetica, which would be declared in the PDF
+# without being embedded – not allowed in PDF/A); our cells are flowables or "".
+CELL_FONT = ("FONTNAME", (0, 0), (-1, -1), "NotoSans")
+
 
 def marker(other: LetterTexts, st: Styles, *, short: bool = False) -> Flowable:
     """One line above each translated part: what it is, in both languages, and that it is not binding."""
@@ -61,7 +65,7 @@ def documents_table(de: LetterTexts, other: LetterTexts, doc_ids: list[str], bil
         rows.append(row)
     widths = [BODY_W / 2, BODY_W / 2] if bilingual else [BODY_W]
     table = Table(rows, colWidths=widths, hAlign="LEFT")
-    style = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 1),
+    style = [CELL_FONT, ("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 1),
              ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5), ("LEFTPADDING", (0, 0), (-1, -1), 0),
              ("RIGHTPADDING", (0, 0), (-1, -1), 5)]
     if bilingual:
@@ -108,7 +112,7 @@ def course_table(data: LetterData, de: LetterTexts, other: LetterTexts, bilingua
     # One table, the heading its first row: a long table may go on on the next page between two rows, with the
     # heading repeated, instead of leaving half of page 1 empty (_body asks for room for a few rows first).
     table = Table(body, colWidths=widths, hAlign="LEFT", repeatRows=1)
-    style = [("SPAN", (0, 0), (1, 0)), ("VALIGN", (0, 0), (-1, 0), "BOTTOM"), ("VALIGN", (0, 1), (-1, -1), "TOP"),
+    style = [CELL_FONT, ("SPAN", (0, 0), (1, 0)), ("VALIGN", (0, 0), (-1, 0), "BOTTOM"), ("VALIGN", (0, 1), (-1, -1), "TOP"),
              ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.Color(0.8, 0.8, 0.8)),
              ("TOPPADDING", (0, 1), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 1), (-1, -1), 2),
              ("LEFTPADDING", (0, 1), (-1, -1), 2), ("RIGHTPADDING", (0, 1), (-1, -1), 4),
@@ -136,11 +140,12 @@ def return_slip(data: LetterData, de: LetterTexts, st: Styles) -> Flowable:
                                for o in slip.options if o.reason]
     grid = Table([[Stack(fields, gap=0.5), Stack([*answers, Spacer(1, 1), *reasons[:0]], gap=0.5)]],
                  colWidths=[BODY_W * 0.52, BODY_W * 0.48], hAlign="LEFT",
-                 style=[("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)])
+                 style=[CELL_FONT, ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)])
     reason_grid = Table([[Stack(reasons[: (len(reasons) + 1) // 2], gap=0.5),
                           Stack(reasons[(len(reasons) + 1) // 2:], gap=0.5)]],
                         colWidths=[BODY_W * 0.5, BODY_W * 0.5], hAlign="LEFT",
-                        style=[("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (0, -1), 6 * mm)])
+                        style=[CELL_FONT, ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("LEFTPADDING", (0, 0), (0, -1), 6 * mm)])
     signature = BidiParagraph("      ".join(f"{name}: ____________________" for name in slip.signature_fields), st.body)
     return KeepTogether([CutLine(), BidiParagraph(slip.title, st.subject), BidiParagraph(f"{slip.intro}: {address}", st.small,
                                                                                      space_after=3),

@@ -69,6 +69,38 @@ def overlaps(words: list[Word]) -> list[tuple[str, str]]:
     return found
 
 
+def assert_pdfa(path) -> None:
+    """What can be checked of PDF/A-2b without a validator: every font embedded, XMP with pdfaid part 2 /
+    conformance B and the same title, producer and dates as the document information, an sRGB output intent,
+    /Lang – and qpdf finds nothing wrong with the file's structure."""
+    import pikepdf
+
+    if shutil.which("qpdf") is None:
+        missing_tool("qpdf not installed")
+    check = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
+    assert check.returncode == 0 and "No syntax or stream encoding errors" in check.stdout, check.stdout
+    with pikepdf.open(path) as pdf:
+        assert str(pdf.Root.Lang) == "de-DE"
+        for page in pdf.pages:
+            for name, font in page.Resources.Font.items():
+                descriptor = font.get("/FontDescriptor")
+                assert descriptor is not None and any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), \
+                    f"{name} ({font.get('/BaseFont')}) is not embedded"
+        intent = pdf.Root.OutputIntents[0]
+        assert intent.S == "/GTS_PDFA1" and str(intent.OutputConditionIdentifier) == "sRGB IEC61966-2.1"
+        assert intent.DestOutputProfile.N == 3 and intent.DestOutputProfile.read_bytes()[36:40] == b"acsp"
+        meta = pdf.open_metadata()
+        assert meta["pdfaid:part"] == "2" and meta["pdfaid:conformance"] == "B"
+        info = pdf.docinfo
+        assert meta["dc:title"] == str(info.Title) and meta["pdf:Producer"] == str(info.Producer)
+        assert "de-DE" in meta["dc:language"]
+        created = str(info.CreationDate)  # D:YYYYMMDDHHmmSS+hh'mm'
+        assert not created.startswith("D:2000"), "a real date, not ReportLab's invariant one"
+        assert meta["xmp:CreateDate"].startswith(f"{created[2:6]}-{created[6:8]}-{created[8:10]}T{created[10:12]}:")
+        assert meta["xmp:ModifyDate"] == meta["xmp:CreateDate"]
+    assert b"Helvetica" not in path.read_bytes()
+
+
 @pytest.fixture(scope="module")
 def realistic(tmp_path_factory):
     folder = tmp_path_factory.mktemp("letters")
@@ -94,6 +126,7 @@ def test_realistic_letters_have_no_overlap_and_the_whole_address(realistic, lang
     referrals = [services.referrals.refer(person, course, on=date(2026, 12, 1)) for course in courses]
     out = folder / f"{language}.pdf"
     out.write_bytes(services.letters.render(referrals, language, on=date(2026, 12, 2), action=None))
+    assert_pdfa(out)
     pages = words_per_page(out)
     assert len(pages) == 2 * len(courses), "every letter has two pages"
     for number, words in enumerate(pages, 1):
