@@ -97,6 +97,9 @@ class LetterTexts:
             # … and does not break across a line either (no-break spaces inside it).
             cleaned = {k: v if not v or _has_rtl(v) else f"{_LRE}{v.replace(' ', NBSP)}{_PDF}"
                        for k, v in cleaned.items()}
+        for key, value in cleaned.items():  # "… 15 лютого 2027 р." ends the sentence itself: no second "."
+            if value.rstrip(_PDF).endswith("."):
+                text = text.replace(f"{{{key}}}.", f"{{{key}}}")
         try:
             return text.format(**cleaned)
         except (KeyError, IndexError, ValueError):

@@ -51,7 +51,7 @@ def render_letters(letters: Sequence[tuple[LetterData, LetterTexts, LetterTexts]
         address_of(data)  # refused before anything is drawn: AddressDoesNotFit names the person
     steps = [0] * len(letters)  # index into SCALES per letter
     while True:
-        pdf, pages = _build(letters, [SCALES[step] for step in steps])
+        pdf, pages = _build(letters, [SCALES[step] for step in steps])  # body pages, without the return slip
         again = [i for i, count in enumerate(pages) if count > MAX_PAGES and steps[i] < len(SCALES) - 1]
         if not again:
             return make_pdfa(pdf, title="Vermittlungsschreiben", author=letters[0][0].letterhead.office)
@@ -74,8 +74,7 @@ def _build(letters: Sequence[tuple[LetterData, LetterTexts, LetterTexts]], scale
             story.append(Spacer(1, overflow))
         story.extend(_body(data, german, other, styles_at(scale)))
     doc.build(story, canvasmaker=_paged_canvas(doc))
-    firsts = [*doc.first_pages, doc.page + 1]
-    return buffer.getvalue(), [b - a for a, b in zip(firsts, firsts[1:], strict=False)]
+    return buffer.getvalue(), doc.body_pages
 
 
 def _paged_canvas(doc: _LetterDoc) -> type[Canvas]:
@@ -117,6 +116,14 @@ class _LetterStart(Flowable):
         pass
 
 
+class _SlipStart(_LetterStart):
+    """Zero-size marker: the return slip starts a page of its own (its back stays empty, so cutting it off
+    loses nothing of the letter, also when printed on both sides)."""
+
+    def __init__(self) -> None:
+        Flowable.__init__(self)
+
+
 class _LetterDoc(BaseDocTemplate):
     def __init__(self, buffer: io.BytesIO) -> None:
         super().__init__(buffer, pagesize=A4, leftMargin=LEFT, rightMargin=RIGHT, topMargin=20 * mm,
@@ -127,16 +134,27 @@ class _LetterDoc(BaseDocTemplate):
         later = Frame(LEFT, 22 * mm, BODY_W, PAGE_H - 42 * mm, id="later", leftPadding=0, rightPadding=0,
                       topPadding=0, bottomPadding=0)
         self.addPageTemplates([PageTemplate("first", [first], onPage=self._first_page, autoNextPageTemplate="later"),
-                               PageTemplate("later", [later], onPage=self._later_page)])
+                               PageTemplate("later", [later], onPage=self._later_page),
+                               PageTemplate("blank", [later], autoNextPageTemplate="first")])
         self.current: _LetterStart | None = None
         self.letter_first_page = 1
         self.first_pages: list[int] = []  # page number of each letter's first page
-        self.numbers: list[tuple[int, int]] = []  # per page: its number and its letter's first page
+        self.numbers: dict[int, int] = {}  # page number → its letter's first page (blank pages have none)
+        self.body_pages: list[int] = []  # per letter: pages before the return slip
 
     def handle_flowable(self, flowables: list[Flowable]) -> None:  # noqa: D102 – ReportLab hook
-        if flowables and isinstance(flowables[0], _LetterStart):
+        if flowables and isinstance(flowables[0], _SlipStart):
+            self.body_pages.append(self.page - self.letter_first_page + 1)
+            self.handle_nextPageTemplate("later")
+            self.handle_pageBreak()
+        elif flowables and isinstance(flowables[0], _LetterStart):
             start = flowables[0]
             if not start.first:
+                if (self.page - self.letter_first_page + 1) % 2:  # each letter starts on the front of a sheet
+                    self.handle_nextPageTemplate("blank")
+                    self.handle_pageBreak()
+                    self.clean_hanging()  # begin the empty back of the slip …
+                    super().handle_flowable([Spacer(1, 1)])  # … and give it content, so it is a page
                 self.handle_nextPageTemplate("first")
                 self.handle_pageBreak()
             self.current = start
@@ -162,13 +180,15 @@ class _LetterDoc(BaseDocTemplate):
         head = self.current.data.letterhead
         line = " · ".join(p for p in (head.office, head.street, head.postcode_city) if p)
         _text(c, line, LEFT, 14 * mm, FOOTER, BODY_W - 28 * mm)
-        self.numbers.append((self.page, self.letter_first_page))
+        self.numbers[self.page] = self.letter_first_page
 
     def finish_page(self, c: object, index: int) -> None:
         """Called by _PagedCanvas when the whole document is laid out: "Seite n von m" per letter."""
-        page, first = self.numbers[index]
-        following = [p for p in self.first_pages if p > first]
-        total = (following[0] if following else self.page + 1) - first
+        page = index + 1
+        if page not in self.numbers:
+            return
+        first = self.numbers[page]
+        total = sum(1 for letter_first in self.numbers.values() if letter_first == first)
         _text(c, f"Seite {page - first + 1} von {total}", LEFT, 14 * mm, FOOTER, BODY_W, align="end")
 
 
@@ -263,6 +283,6 @@ def _body(data: LetterData, de: LetterTexts, other: LetterTexts, st: Styles) -> 
     story.append(part(p(de, "closing") + signed + notes,
                       p(other, "closing") + p(other, "binding_note", st.small) + p(other, "interpreter_hint", st.small),
                       space=3))
-    story.append(CondPageBreak(75 * mm))
+    story.append(_SlipStart())
     story.append(return_slip(data, de, st))
     return story

@@ -29,6 +29,7 @@ class TextStyle:
     bold: bool = False
     color: tuple[float, float, float] = (0, 0, 0)
     align: str = "start"       # start | end | center (start = left for LTR, right for RTL)
+    optical: bool = False      # Arabic-script and Ethiopic pieces at their family's optical size (fonts.py)
 
 
 @dataclass
@@ -111,8 +112,9 @@ def _make_word(text: str, start: int, end: int, levels: list[int], families: lis
 
 def _piece(text: str, family: FontFamily, style: TextStyle, level: int) -> Piece:
     font = family.name(style.bold)
-    shaped = shape(text, font, style.size, bool(level % 2))
-    return Piece(text, font, style.size, level, shaped.text, shaped.width, shaped.glyph_ids)
+    size = round(style.size * family.optical, 2) if style.optical else style.size
+    shaped = shape(text, font, size, bool(level % 2))
+    return Piece(text, font, size, level, shaped.text, shaped.width, shaped.glyph_ids)
 
 
 def _space_piece(family: FontFamily, style: TextStyle, level: int) -> Piece:
@@ -185,8 +187,8 @@ def _merge(word: _Word, style: TextStyle) -> _Word:
     for piece in word.pieces:
         if merged and merged[-1].font == piece.font and merged[-1].level == piece.level:
             text = merged[-1].text + piece.text
-            shaped = shape(text, piece.font, style.size, bool(piece.level % 2))
-            merged[-1] = Piece(text, piece.font, style.size, piece.level, shaped.text, shaped.width, shaped.glyph_ids)
+            shaped = shape(text, piece.font, piece.size, bool(piece.level % 2))
+            merged[-1] = Piece(text, piece.font, piece.size, piece.level, shaped.text, shaped.width, shaped.glyph_ids)
         else:
             merged.append(piece)
     return _Word(merged, sum(p.width for p in merged))
@@ -220,7 +222,7 @@ def draw_lines(canvas: object, lines: list[Line], x: float, y_top: float, style:
     c = canvas
     c.saveState()  # type: ignore[attr-defined]
     c.setFillColorRGB(*style.color)  # type: ignore[attr-defined]
-    baseline = y_top - style.size
+    baseline = y_top - max((p.size for p in lines[0].pieces), default=style.size) if lines else y_top
     for line in lines:
         for piece in line.pieces:
             for observer in DRAW_OBSERVERS:

@@ -128,12 +128,14 @@ def test_realistic_letters_have_no_overlap_and_the_whole_address(realistic, lang
     out.write_bytes(services.letters.render(referrals, language, on=date(2026, 12, 2), action=None))
     assert_pdfa(out)
     pages = words_per_page(out)
-    assert len(pages) == 2 * len(courses), "every letter has two pages"
+    # Each letter: two pages and the return slip on a page of its own; the next letter starts on the front of
+    # a new sheet (an empty page after the slip).
+    assert len(pages) == 4 * len(courses) - 1
     for number, words in enumerate(pages, 1):
         assert not overlaps(words), f"{language}, page {number}: {overlaps(words)[:5]}"
         footer = " ".join(w.text for w in words if w.y0 > 800)
-        assert f"Seite {2 - number % 2} von 2" in footer
-    for first in pages[::2]:
+        assert footer.endswith(f"Seite {(number - 1) % 4 + 1} von 3") if number % 4 else not words
+    for first in pages[::4]:
         window = [w for w in first if 20 * mm <= w.x0 and w.x1 <= 105 * mm and 60 * mm <= w.y0 and w.y1 <= 91 * mm]
         printed = " ".join(w.text.rstrip(",") for w in window)
         for expected in ["Mohammed", "Al-Hussein", "Al-Khatib", *" ".join(SHELTER_LINES).split()]:
@@ -216,3 +218,43 @@ def test_past_deadline_or_start_needs_an_explicit_override(tmp_path):
     args = ["--db", str(db), "letter", str(referral), "--out", str(out), "--date", "2026-12-02"]
     assert main(args) == 1 and not out.exists()
     assert main([*args, "--allow-past-dates"]) == 0 and out.exists()
+
+
+@pytest.mark.parametrize("language", ["uk", "ru"])
+def test_no_double_full_stop_after_a_date_that_ends_in_one(language):
+    from bildungskoordination.letters.content import LetterTexts
+
+    texts = LetterTexts(language)
+    day = texts.date(date(2027, 2, 15))
+    assert day.endswith(".")
+    sentence = texts.get("register_by", date=day)
+    assert sentence.endswith(day) and ".." not in sentence
+
+
+@pytest.mark.parametrize("language", ["en", "ar", "ti"])
+def test_translations_are_readable(realistic, language):
+    """Translation body at least 10 pt, Arabic script and Ethiopic optically as large as the German."""
+    from collections import Counter
+
+    from bildungskoordination.letters import layout as layout_module
+    from bildungskoordination.letters.content import LetterTexts
+
+    services, courses, _folder = realistic
+    person = services.people.create(PersonData(given_name="Amina", family_name="Yusuf", address="Am Markt 3, 54329 Konz",
+                                               letter_language=language, consent_date=date(2026, 11, 3)))
+    referral = services.referrals.refer(person, courses[0], on=date(2026, 12, 1))
+    drawn: list = []
+    observer = lambda piece, x, y: drawn.append(piece)  # noqa: E731
+    layout_module.DRAW_OBSERVERS.append(observer)
+    try:
+        services.letters.render([referral], language, on=date(2026, 12, 2), action=None)
+    finally:
+        layout_module.DRAW_OBSERVERS.remove(observer)
+    intro = set(LetterTexts(language).get("intro").split())
+    german_intro = set(LetterTexts("de").get("intro").split())
+    translated = Counter(p.size for p in drawn if p.text in intro and p.text not in german_intro).most_common(1)[0][0]
+    german = Counter(p.size for p in drawn if p.text in german_intro).most_common(1)[0][0]
+    assert translated >= 10
+    if language != "en":
+        assert translated >= german * 1.1 and translated >= 10 * 1.1
+    assert min(p.size for p in drawn) >= 6  # the return line of the address field is the smallest text
