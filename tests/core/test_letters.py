@@ -295,6 +295,9 @@ def test_ligatures_and_contextual_forms_copy_out_as_their_letters(services, tmp_
     services.letters.save([rid], out, "fa", on=date(2026, 12, 2))
     plain = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
     assert "Fiona" in plain  # "fi" is a ligature glyph in Noto Sans
+    assert "Verpflichtung" in plain.replace("\n", " ") or "Verpflichtung" not in services.letters.letter_texts(
+        "de").get("doc.bamf_berechtigung")  # "fl" is one too, with a code point of its own (U+FB02)
+    assert "\ufb02" not in plain and "\ufb01" not in plain
     assert not any("\ue000" <= c <= "\uf8ff" or "\ufb50" <= c <= "\ufeff" and c != "\ufeff" for c in plain)
 
 

@@ -258,3 +258,38 @@ def test_translations_are_readable(realistic, language):
     if language != "en":
         assert translated >= german * 1.1 and translated >= 10 * 1.1
     assert min(p.size for p in drawn) >= 6  # the return line of the address field is the smallest text
+
+
+REPLACED_AR = ("اتصلوا بنا على 0651 715-4321 أو عبر www.example.org/kurse أو info@kreis.example.org قبل "
+               "15.02.2027 للدورة IK-2703-01 (Aufenthaltsgestattung) من 09:00–12:15.")
+
+
+def test_numbers_addresses_and_dates_in_a_replaced_rtl_text_keep_their_order_and_never_wrap():
+    from bildungskoordination.letters.content import LetterTexts
+    from bildungskoordination.letters.fonts import chain_for
+    from bildungskoordination.letters.layout import TextStyle, layout
+
+    text = LetterTexts("ar", {"intro": REPLACED_AR}).get("intro")
+    tokens = ["0651\u00a0715-4321", "www.example.org/kurse", "info@kreis.example.org", "15.02.2027", "IK-2703-01",
+              "09:00–12:15"]
+    for width in range(150, 420, 9):
+        lines = layout(text, chain_for("ar"), TextStyle(size=10, leading=13), width, rtl=True)
+        drawn = ["".join(p.text for p in line.pieces) for line in lines]  # each line left to right
+        for token in tokens:
+            assert sum(token in line for line in drawn) == 1, (width, token, drawn)
+        # Brackets point the right way: what the reader sees, left to right, is "(Aufenthaltsgestattung)".
+        seen = ["".join(p.text if p.level % 2 == 0 else p.text[::-1].translate(_MIRROR) for p in line.pieces)
+                for line in lines]
+        assert any("(Aufenthaltsgestattung)" in line for line in seen), (width, seen)
+
+
+_MIRROR = str.maketrans("()[]", ")(][")
+
+
+def test_phone_numbers_do_not_break_in_ltr_translations_either():
+    from bildungskoordination.letters.content import LetterTexts
+
+    for language in ("en", "fr", "tr", "uk"):
+        text = LetterTexts(language).get("contact_text", name="Dr. Johanna Müller", phone="0651 715-4321",
+                                         email="a@b.example.org")
+        assert "0651\u00a0715-4321" in text
