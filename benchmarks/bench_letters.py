@@ -54,6 +54,7 @@ def main() -> None:
 
     folder = Path(tempfile.mkdtemp())
     services = Services.open(folder / "bench.sqlite3", unencrypted=True)
+    services.settings.set("demo_database", True)  # the demo's invented letterhead (cli.DEMO_MARKER)
     try:
         generate_demo(services, max(400, args.letters * 4), seed=3, today=date(2026, 12, 2))
         with services.store.read() as s:

@@ -33,7 +33,12 @@ from bildungskoordination.store.models import Course, LetterText, Person, Provid
 from bildungskoordination.store.outputs import OutputGuard
 
 LETTERHEAD_KEY = "letters.letterhead"
+DEMO_MARKER = "demo_database"  # the app setting the demo command sets (cli.DEMO_MARKER)
 _render_lock = threading.Lock()  # ReportLab's font objects are shared: one letter is drawn at a time
+
+
+class LetterheadMissing(ValueError):
+    """A real database without a letterhead: no letter until it is entered."""
 
 
 @dataclass(frozen=True)
@@ -128,8 +133,15 @@ class LetterService:
         return LetterTexts(language, self._overrides(language), withdrawn=self._outdated(language))
 
     # --- letterhead ---------------------------------------------------------------------------------
+    def needs_letterhead(self) -> bool:
+        """True on a real (non-demo) database whose letterhead was never entered: there is no default with an
+        authority's contact data, so the first letter asks for it (LetterheadMissing until then)."""
+        return not self.settings.get(LETTERHEAD_KEY) and not self.settings.get(DEMO_MARKER)
+
     def letterhead(self) -> Letterhead:
-        defaults = load_toml("letters", "letterhead.toml")
+        """The stored letterhead; on a demo database the invented one of resources/letters/letterhead.toml; on a
+        real database without one, an empty letterhead (needs_letterhead)."""
+        defaults = load_toml("letters", "letterhead.toml") if self.settings.get(DEMO_MARKER) else {}
         stored = self.settings.get(LETTERHEAD_KEY) or {}
         known = {f.name for f in dataclasses.fields(Letterhead)}
         values = {k: str(v) for k, v in {**defaults, **stored}.items() if k in known}
@@ -168,6 +180,9 @@ class LetterService:
 
         if not referral_ids:
             raise ValueError(_("Keine Vermittlung ausgewählt."))
+        if self.needs_letterhead():
+            raise LetterheadMissing(_("Noch kein Briefkopf eingerichtet: bitte unter „Briefe einrichten …“ → "
+                                      "Briefkopf Behörde, Anschrift, Telefon, E-Mail und Ansprechperson eintragen."))
         if language is not None:
             self._check_language(language)
         on = on or date.today()

@@ -17,6 +17,7 @@ from bildungskoordination.courses.records import CourseData
 from bildungskoordination.domain.errors import ValidationError
 from bildungskoordination.letters import layout as layout_module
 from bildungskoordination.letters.address import AddressDoesNotFit
+from bildungskoordination.letters.content import Letterhead
 from bildungskoordination.letters.fonts import chain_for
 from bildungskoordination.letters.layout import TextStyle, layout
 from bildungskoordination.letters.shaping import visual_order
@@ -27,12 +28,15 @@ from bildungskoordination.services import Services
 
 ORIGINAL_NAMES = {"ar": "أمينة يوسف", "fa": "امینه یوسفی", "fa_AF": "امینه یوسفی", "ps": "امينه ګل", "ckb": "ئامینە یوسف",
                   "ti": "ኣሚና ዮሴፍ", "uk": "Аміна Юсуф", "ru": "Амина Юсуф"}
+TEST_HEAD = Letterhead(office="Kreisverwaltung Beispielkreis", street="Musterstraße 1", postcode_city="12345 Beispielstadt",
+                       phone="01234 567-0", email="bildung@beispielkreis.example.org", coordinator="Bildungskoordination")
 HOSTILE_NAME = "<font color=red>Evil</font> & <b>Co</b> \u202eRLO\u202c <para>"
 
 
 @pytest.fixture
 def services(tmp_path):
     sv = Services.open(tmp_path / "db.sqlite3", unencrypted=True)
+    sv.letters.set_letterhead(TEST_HEAD)
     yield sv
     sv.close()
 
@@ -193,6 +197,7 @@ def test_cli_writes_the_letter_and_refuses_unknown_languages(tmp_path):
 
     db = tmp_path / "db.sqlite3"
     sv = Services.open(db, unencrypted=True)
+    sv.letters.set_letterhead(TEST_HEAD)
     rid = refer(sv, "ps")
     sv.close()
     out = tmp_path / "brief.pdf"

@@ -198,6 +198,7 @@ def test_past_deadline_or_start_needs_an_explicit_override(tmp_path):
 
     db = tmp_path / "db.sqlite3"
     services = Services.open(db, unencrypted=True)
+    services.letters.set_letterhead(REALISTIC_HEAD)
     try:
         course = services.courses.create(CourseData(
             provider="VHS Trier", course_number="IK-2024-07", course_type="ik_allgemein", entry_level="A1",
@@ -293,3 +294,30 @@ def test_phone_numbers_do_not_break_in_ltr_translations_either():
         text = LetterTexts(language).get("contact_text", name="Dr. Johanna Müller", phone="0651 715-4321",
                                          email="a@b.example.org")
         assert "0651\u00a0715-4321" in text
+
+
+def test_no_authority_contact_data_as_a_silent_default(tmp_path):
+    from bildungskoordination.letters.service import LetterheadMissing
+    from bildungskoordination.resources import load_toml
+
+    defaults = load_toml("letters", "letterhead.toml")
+    assert all(value.endswith("example.org") for key, value in defaults.items() if key == "email")
+    assert "Trier" not in " ".join(defaults.values())  # invented, not a real district's
+    services = Services.open(tmp_path / "db.sqlite3", unencrypted=True)
+    try:
+        course = services.courses.create(CourseData(
+            provider="VHS Trier", course_number="IK-1", course_type="ik_allgemein", entry_level="A1", target_level="B1",
+            start=date(2027, 3, 1), end=date(2027, 9, 30), days=["mo"], time_from="09:00", time_to="12:15",
+            places=20, status="offen"))
+        person = services.people.create(PersonData(given_name="Amina", family_name="Yusuf", address="Am Markt 3, 54329 Konz",
+                                                   consent_date=date(2026, 1, 5)))
+        referral = services.referrals.refer(person, course, on=date(2026, 12, 1))
+        assert services.letters.needs_letterhead()
+        with pytest.raises(LetterheadMissing, match="Briefkopf"):
+            services.letters.render([referral], "de", on=date(2026, 12, 2), action=None)
+        services.settings.set("demo_database", True)  # a demo database prints its invented letterhead
+        assert not services.letters.needs_letterhead()
+        assert services.letters.letterhead().email.endswith("example.org")
+        assert services.letters.render([referral], "de", on=date(2026, 12, 2), action=None)
+    finally:
+        services.close()

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtCore import QStandardPaths, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QPageSize
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -120,6 +120,19 @@ class LetterDialog(QDialog):
         self.save_button.clicked.connect(self._on_save_button_clicked)
         self.close_button.clicked.connect(self.reject)
         self.language.setFocus()
+        self.refresh()
+        if self._letters.needs_letterhead():  # the first letter on a real database: no silent default
+            QTimer.singleShot(0, self.ask_for_letterhead)
+
+    def ask_for_letterhead(self) -> None:
+        """Open „Briefe einrichten“ on the letterhead, saying why; show the letter once it is entered."""
+        from bildungskoordination.gui.letters.settings_page import LetterSettingsDialog
+
+        dialog = LetterSettingsDialog(self._ctx, self, intro=_(
+            "Vor dem ersten Brief: bitte den Briefkopf Ihrer Behörde eintragen (Behörde, Abteilung, Anschrift, "
+            "Telefon, E-Mail, Sprechzeiten, Ansprechperson) und speichern. Er steht dann auf jedem Brief."))
+        self.letterhead_dialog = dialog
+        dialog.exec()
         self.refresh()
 
     # --- state -----------------------------------------------------------------------------------
