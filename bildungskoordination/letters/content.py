@@ -3,6 +3,7 @@ with placeholders filled and dates, weekdays and numbers formatted for each lang
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,6 +17,7 @@ from bildungskoordination.letters.protect import protect
 _WEEKDAYS = ("mo", "di", "mi", "do", "fr", "sa", "so")
 _LRE, _PDF = "\u202a", "\u202c"
 NBSP = "\u00a0"
+_HOURS_WORD = re.compile(r"\b(Mo|Di|Mi|Do|Fr|Sa|So|und|geschlossen|Uhr)\b")
 
 
 def _has_rtl(text: str) -> bool:
@@ -116,6 +118,19 @@ class LetterTexts:
         else:
             text = format_date(day, "long", locale=_babel_locale(self.language))
         return text.replace(" ", NBSP)  # a date never wraps
+
+    def office_hours(self, hours: str) -> str:
+        """The letterhead's office hours (German, "Mo 8:30–12:00 Uhr, Mi geschlossen") in this language: weekday
+        abbreviations from CLDR, "und" and "geschlossen" from the catalog (hours_and, hours_closed), "Uhr"
+        left out (the times say it). Words it does not know stay as written."""
+        if self.language == "de" or not hours:
+            return hours
+        days = get_day_names("abbreviated", locale=_babel_locale(self.language))
+        words = {code.capitalize(): days[i] for i, code in enumerate(_WEEKDAYS)}
+        words |= {"und": self.get("hours_and") or "und", "geschlossen": self.get("hours_closed") or "geschlossen",
+                  "Uhr": ""}
+        out = " ".join(_HOURS_WORD.sub(lambda m: words.get(m.group(0), m.group(0)), hours).split()).replace(" ,", ",")
+        return out.replace(", ", "، ") if self.language in catalog.RTL_LANGUAGES else out
 
     def weekdays(self, days: tuple[str, ...]) -> str:
         names = get_day_names("wide", locale=_babel_locale(self.language))

@@ -277,7 +277,7 @@ def _body(data: LetterData, de: LetterTexts, other: LetterTexts, st: Styles) -> 
         p(de, "contact_heading", st.body_bold) + p(de, "contact_text", **contact)
         + p(de, "office_hours", hours=head.office_hours),
         p(other, "contact_heading", st.body_bold) + p(other, "contact_text", **contact)
-        + p(other, "office_hours", hours=head.office_hours)))
+        + p(other, "office_hours", hours=other.office_hours(head.office_hours))))
     notes = (p(de, "binding_note", st.small) if bilingual else [])
     signed = [Spacer(1, 5 * mm * st.scale), BidiParagraph(head.coordinator, st.body, space_after=2)]
     story.append(part(p(de, "closing") + signed + notes,

@@ -321,3 +321,15 @@ def test_no_authority_contact_data_as_a_silent_default(tmp_path):
         assert services.letters.render([referral], "de", on=date(2026, 12, 2), action=None)
     finally:
         services.close()
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("en", "Mon 8:30–12:00, Tue 8:30–12:00 and 14:00–16:00, Wed closed"),
+    ("ar", "الاثنين 8:30–12:00، الثلاثاء 8:30–12:00 و 14:00–16:00، الأربعاء مغلق"),
+    ("uk", "пн 8:30–12:00, вт 8:30–12:00 та 14:00–16:00, ср зачинено")])
+def test_office_hours_are_translated(language, expected):
+    from bildungskoordination.letters.content import LetterTexts
+
+    hours = "Mo 8:30–12:00 Uhr, Di 8:30–12:00 und 14:00–16:00 Uhr, Mi geschlossen"
+    assert LetterTexts(language).office_hours(hours) == expected
+    assert LetterTexts("de").office_hours(hours) == hours
