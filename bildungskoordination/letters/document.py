@@ -11,31 +11,25 @@ from collections.abc import Sequence
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, CondPageBreak, Frame, KeepTogether, PageTemplate, Spacer
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Spacer
 from reportlab.platypus.flowables import Flowable
 
-from bildungskoordination.letters import texts as catalog
 from bildungskoordination.letters.address import AddressBlock, address_block, short_name
+from bildungskoordination.letters.body import SlipStart, body
 from bildungskoordination.letters.content import LetterData, LetterTexts
-from bildungskoordination.letters.flowables import BidiParagraph, Stack
-from bildungskoordination.letters.fonts import chain_for, fully_covered, register_fonts
+from bildungskoordination.letters.fonts import chain_for, register_fonts
 from bildungskoordination.letters.head import draw_first_page, first_page
 from bildungskoordination.letters.layout import TextStyle, draw_lines, layout
-from bildungskoordination.letters.parts import course_table, documents_table, marker, return_slip, same_script
 from bildungskoordination.letters.pdfa import make_pdfa
 from bildungskoordination.letters.style import (
-    BAR,
     BODY_W,
-    COURSE_TABLE_MIN,
     FOOTER,
     LEFT,
     MAX_PAGES,
     PAGE_H,
     RIGHT,
     SCALES,
-    TINT,
     TINY,
-    Styles,
     styles_at,
 )
 
@@ -72,7 +66,7 @@ def _build(letters: Sequence[tuple[LetterData, LetterTexts, LetterTexts]], scale
         overflow = first_page(data, german).overflow
         if overflow:  # a long information block: the subject starts below it
             story.append(Spacer(1, overflow))
-        story.extend(_body(data, german, other, styles_at(scale)))
+        story.extend(body(data, german, other, styles_at(scale)))
     doc.build(story, canvasmaker=_paged_canvas(doc))
     return buffer.getvalue(), doc.body_pages
 
@@ -116,14 +110,6 @@ class _LetterStart(Flowable):
         pass
 
 
-class _SlipStart(_LetterStart):
-    """Zero-size marker: the return slip starts a page of its own (its back stays empty, so cutting it off
-    loses nothing of the letter, also when printed on both sides)."""
-
-    def __init__(self) -> None:
-        Flowable.__init__(self)
-
-
 class _LetterDoc(BaseDocTemplate):
     def __init__(self, buffer: io.BytesIO) -> None:
         super().__init__(buffer, pagesize=A4, leftMargin=LEFT, rightMargin=RIGHT, topMargin=20 * mm,
@@ -143,7 +129,7 @@ class _LetterDoc(BaseDocTemplate):
         self.body_pages: list[int] = []  # per letter: pages before the return slip
 
     def handle_flowable(self, flowables: list[Flowable]) -> None:  # noqa: D102 – ReportLab hook
-        if flowables and isinstance(flowables[0], _SlipStart):
+        if flowables and isinstance(flowables[0], SlipStart):
             self.body_pages.append(self.page - self.letter_first_page + 1)
             self.handle_nextPageTemplate("later")
             self.handle_pageBreak()
@@ -229,60 +215,3 @@ def _draw_later_header(c: object, start: _LetterStart | None) -> None:
 def address_of(data: LetterData) -> AddressBlock:
     return address_block(data.given_name, data.family_name, data.name_original, data.address, data.municipality,
                          data.file_number)
-
-
-# --- the body -------------------------------------------------------------------------------------------------
-
-def _body(data: LetterData, de: LetterTexts, other: LetterTexts, st: Styles) -> list[Flowable]:
-    lang = other.language
-    bilingual = lang != "de"
-    rtl = catalog.is_rtl(lang)
-    name_local = data.name_original if (data.name_original and same_script(data.name_original, lang)
-                                        and fully_covered(data.name_original, chain_for(lang))) else data.latin_name
-
-    def part(german: list[Flowable], translated: list[Flowable], space: float = 5) -> Flowable:
-        items: list[Flowable] = list(german)
-        if bilingual and translated:
-            items += [Spacer(1, 1.2 * mm), Stack([marker(other, st), *translated], tint=TINT, bar=BAR, rtl=rtl,
-                                                  padding=1.8 * mm, gap=1)]
-        return KeepTogether([*items, Spacer(1, space * mm * st.scale)])
-
-    def p(texts: LetterTexts, key: str, style: TextStyle | None = None, **values: object) -> list[Flowable]:  # noqa: E306
-        text = texts.get(key, **values)
-        if not text:
-            return []
-        language = texts.language
-        return [BidiParagraph(text, style or st.body, language, rtl=catalog.is_rtl(language), space_after=1.5)]
-
-    course_de, course_tr = de.course_type(data), other.course_type(data)
-    story: list[Flowable] = [
-        part(p(de, "subject", st.subject, course_type=course_de), p(other, "subject", st.subject, course_type=course_tr)),
-    ]
-    register = "register_by" if data.registration_deadline else "register_soon"
-    story.append(part(
-        p(de, "salutation", name=short_name(data.given_name, data.family_name)) + p(de, "intro")
-        + p(de, register, date=de.date(data.registration_deadline)),
-        p(other, "salutation", name=name_local if name_local != data.latin_name
-                                        else short_name(data.given_name, data.family_name)) + p(other, "intro")
-        + p(other, register, date=other.date(data.registration_deadline))))
-    # The course table may continue on the next page between two rows (not a half-empty page), once there is
-    # room here for its heading and a few rows.
-    story += [CondPageBreak(COURSE_TABLE_MIN), course_table(data, de, other, bilingual, rtl, st),
-              Spacer(1, 5 * mm * st.scale)]
-    docs = catalog.documents_for(data.course_type)
-    story.append(part([documents_table(de, other, docs, bilingual, rtl, st)], [], space=4))
-    head = data.letterhead
-    contact = {"name": head.coordinator, "phone": head.phone, "email": head.email}
-    story.append(part(
-        p(de, "contact_heading", st.body_bold) + p(de, "contact_text", **contact)
-        + p(de, "office_hours", hours=head.office_hours),
-        p(other, "contact_heading", st.body_bold) + p(other, "contact_text", **contact)
-        + p(other, "office_hours", hours=other.office_hours(head.office_hours))))
-    notes = (p(de, "binding_note", st.small) if bilingual else [])
-    signed = [Spacer(1, 5 * mm * st.scale), BidiParagraph(head.coordinator, st.body, space_after=2)]
-    story.append(part(p(de, "closing") + signed + notes,
-                      p(other, "closing") + p(other, "binding_note", st.small) + p(other, "interpreter_hint", st.small),
-                      space=3))
-    story.append(_SlipStart())
-    story.append(return_slip(data, de, st))
-    return story

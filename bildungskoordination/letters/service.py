@@ -15,21 +15,20 @@ from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
 
-from bildungskoordination.domain.errors import FieldError, NotFound, ValidationError
-from bildungskoordination.domain.names import clean_text
+from bildungskoordination.domain.errors import FieldError, ValidationError
 from bildungskoordination.events import Change, ChangeBus
 from bildungskoordination.i18n import _
 from bildungskoordination.letters import texts as catalog
 from bildungskoordination.letters.checks import describe, ensure_not_past
 from bildungskoordination.letters.content import LetterData, Letterhead, LetterTexts
+from bildungskoordination.letters.facts import letter_data, person_language, referral
 from bildungskoordination.privacy.audit import Action, add_event
 from bildungskoordination.privacy.restriction import ensure_not_restricted
 from bildungskoordination.privacy.settings import SettingsService
 from bildungskoordination.resources import load_toml
 from bildungskoordination.store.engine import Store
-from bildungskoordination.store.models import Course, LetterText, Person, Provider, Referral
+from bildungskoordination.store.models import LetterText
 from bildungskoordination.store.outputs import OutputGuard
 
 LETTERHEAD_KEY = "letters.letterhead"
@@ -156,19 +155,19 @@ class LetterService:
     def default_language(self, referral_id: int) -> str:
         """The person's letter language when we have a catalog for it, else German."""
         with self.store.read() as s:
-            return self._person_language(s, referral_id)
+            return person_language(s, referral_id)
 
     def letter_data(self, referral_id: int, on: date | None = None) -> LetterData:
         head = self.letterhead()
         with self.store.read() as s:
-            return self._data(s, referral_id, on or date.today(), head)
+            return letter_data(s, referral_id, on or date.today(), head)
 
     def past_dates(self, referral_ids: Sequence[int], on: date | None = None) -> list[str]:
         """One line per referral whose registration deadline or course start lies before ``on`` (today): what
         the GUI names when it asks before producing such a letter."""
         head = self.letterhead()
         with self.store.read() as s:
-            return describe([self._data(s, rid, on or date.today(), head) for rid in referral_ids])
+            return describe([letter_data(s, rid, on or date.today(), head) for rid in referral_ids])
 
     def render(self, referral_ids: Sequence[int], language: str | None = None, *, on: date | None = None,
                action: str | None = Action.PRINT, allow_past: bool = False) -> bytes:
@@ -190,9 +189,9 @@ class LetterService:
         with self.store.read() as s:
             items = []
             for referral_id in referral_ids:
-                data = self._data(s, referral_id, on, head)
-                ensure_not_restricted(s, _referral(s, referral_id).person_id)
-                items.append((data, language or self._person_language(s, referral_id)))
+                data = letter_data(s, referral_id, on, head)
+                ensure_not_restricted(s, referral(s, referral_id).person_id)
+                items.append((data, language or person_language(s, referral_id)))
         if not allow_past:
             ensure_not_past([data for data, _lang in items])
         german = self.letter_texts("de")
@@ -203,7 +202,7 @@ class LetterService:
             return pdf
         with self.store.unit_of_work() as s:
             for data, lang in items:
-                person_id = _referral(s, data.referral_id).person_id
+                person_id = referral(s, data.referral_id).person_id
                 ensure_not_restricted(s, person_id)  # consent may have been withdrawn meanwhile
                 add_event(s, action, "letter", data.referral_id, person_id, detail=lang)
         self.bus.publish(Change("letter", "printed" if action == Action.PRINT else "exported"))
@@ -224,40 +223,3 @@ class LetterService:
         if language not in catalog.LETTER_LANGUAGES:
             raise ValueError(_("Briefsprache „{code}“ gibt es nicht; möglich: {codes}.").format(
                 code=language, codes=", ".join(catalog.LETTER_LANGUAGES)))
-
-    @staticmethod
-    def _person_language(s: Session, referral_id: int) -> str:
-        person_id = _referral(s, referral_id).person_id
-        language = s.scalar(select(Person.letter_language).where(Person.id == person_id)) or "de"
-        return language if language in catalog.LETTER_LANGUAGES else "de"
-
-    @staticmethod
-    def _data(s: Session, referral_id: int, on: date, head: Letterhead) -> LetterData:
-        referral = _referral(s, referral_id)
-        person = s.get(Person, referral.person_id)
-        course = s.get(Course, referral.course_id)
-        assert person is not None and course is not None  # foreign keys
-        provider = s.get(Provider, course.provider_id)
-        assert provider is not None
-        data = LetterData(
-            referral_id=referral.id, file_number=person.file_number, family_name=person.family_name,
-            given_name=person.given_name, name_original=person.name_original, address=person.address,
-            municipality=person.municipality, course_type=course.course_type, course_number=course.course_number,
-            provider=provider.name, provider_address=provider.address, course_address=course.address,
-            start=course.start, end=course.end, registration_deadline=course.registration_deadline,
-            days=tuple(course.days or ()), time_from=course.time_from, time_to=course.time_to,
-            entry_level=course.entry_level, target_level=course.target_level, mode=course.mode,
-            childcare=course.childcare, provider_contact=course.contact_person or provider.contact_person,
-            provider_phone=course.phone or provider.phone, provider_email=course.email or provider.email,
-            letterhead=head, on=on)
-        # Every text field without control and bidi format characters (hostile or pasted input).
-        texts = {f.name: getattr(data, f.name) for f in dataclasses.fields(data)}
-        return dataclasses.replace(data, **{name: clean_text(value, multiline=True) for name, value in texts.items()
-                                            if isinstance(value, str)})
-
-
-def _referral(s: Session, referral_id: int) -> Referral:
-    referral = s.get(Referral, referral_id)
-    if referral is None:
-        raise NotFound(_("Vermittlung {ref} nicht gefunden").format(ref=referral_id))
-    return referral
