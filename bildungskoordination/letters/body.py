@@ -43,12 +43,15 @@ def body(data: LetterData, de: LetterTexts, other: LetterTexts, st: Styles) -> l
                                                   padding=1.8 * mm, gap=1)]
         return KeepTogether([*items, Spacer(1, space * mm * st.scale)])
 
-    def p(texts: LetterTexts, key: str, style: TextStyle | None = None, **values: object) -> list[Flowable]:  # noqa: E306
+    def p(texts: LetterTexts, key: str, style: TextStyle | None = None, *, after: float = 1.5,  # noqa: E306
+          **values: object) -> list[Flowable]:
         text = texts.get(key, **values)
         if not text:
             return []
         language = texts.language
-        return [BidiParagraph(text, style or st.body, language, rtl=catalog.is_rtl(language), space_after=1.5)]
+        return [BidiParagraph(text, style or st.body, language, rtl=catalog.is_rtl(language), space_after=after)]
+
+    line = st.body.leading  # DIN 5008: one empty line after the salutation, three for the signature
 
     course_de, course_tr = de.course_type(data), other.course_type(data)
     story: list[Flowable] = [
@@ -56,9 +59,9 @@ def body(data: LetterData, de: LetterTexts, other: LetterTexts, st: Styles) -> l
     ]
     register = "register_by" if data.registration_deadline else "register_soon"
     story.append(part(
-        p(de, "salutation", name=short_name(data.given_name, data.family_name)) + p(de, "intro")
+        p(de, "salutation", after=line, name=short_name(data.given_name, data.family_name)) + p(de, "intro")
         + p(de, register, date=de.date(data.registration_deadline)),
-        p(other, "salutation", name=name_local if name_local != data.latin_name
+        p(other, "salutation", after=line, name=name_local if name_local != data.latin_name
                                         else short_name(data.given_name, data.family_name)) + p(other, "intro")
         + p(other, register, date=other.date(data.registration_deadline))))
     # The course table may continue on the next page between two rows (not a half-empty page), once there is
@@ -75,7 +78,7 @@ def body(data: LetterData, de: LetterTexts, other: LetterTexts, st: Styles) -> l
         p(other, "contact_heading", st.body_bold) + p(other, "contact_text", **contact)
         + p(other, "office_hours", hours=other.office_hours(head.office_hours))))
     notes = (p(de, "binding_note", st.small) if bilingual else [])
-    signed = [Spacer(1, 5 * mm * st.scale), BidiParagraph(head.coordinator, st.body, space_after=2)]
+    signed = [Spacer(1, 3 * line), BidiParagraph(head.coordinator, st.body, space_after=2)]
     story.append(part(p(de, "closing") + signed + notes,
                       p(other, "closing") + p(other, "binding_note", st.small) + p(other, "interpreter_hint", st.small),
                       space=3))
