@@ -69,6 +69,14 @@ def overlaps(words: list[Word]) -> list[tuple[str, str]]:
     return found
 
 
+def _cmap_subtables(font: bytes) -> int:
+    import struct
+
+    tables = {font[12 + 16 * i:16 + 16 * i]: struct.unpack(">I", font[20 + 16 * i:24 + 16 * i])[0]
+              for i in range(struct.unpack(">H", font[4:6])[0])}
+    return struct.unpack(">H", font[tables[b"cmap"] + 2:tables[b"cmap"] + 4])[0]
+
+
 def assert_pdfa(path) -> None:
     """What can be checked of PDF/A-2b without a validator: every font embedded, XMP with pdfaid part 2 /
     conformance B and the same title, producer and dates as the document information, an sRGB output intent,
@@ -86,6 +94,8 @@ def assert_pdfa(path) -> None:
                 descriptor = font.get("/FontDescriptor")
                 assert descriptor is not None and any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), \
                     f"{name} ({font.get('/BaseFont')}) is not embedded"
+                if int(descriptor.Flags) & 4:  # symbolic TrueType (6.2.11.6): no /Encoding, one cmap subtable
+                    assert "/Encoding" not in font and _cmap_subtables(descriptor.FontFile2.read_bytes()) == 1
         intent = pdf.Root.OutputIntents[0]
         assert intent.S == "/GTS_PDFA1" and str(intent.OutputConditionIdentifier) == "sRGB IEC61966-2.1"
         assert intent.DestOutputProfile.N == 3 and intent.DestOutputProfile.read_bytes()[36:40] == b"acsp"
