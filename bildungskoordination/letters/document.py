@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from functools import lru_cache
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -212,6 +213,7 @@ def _draw_later_header(c: object, start: _LetterStart | None) -> None:
     _text(c, line, LEFT, PAGE_H - 12 * mm, TINY, BODY_W)
 
 
+@lru_cache(maxsize=128)
 def address_of(data: LetterData) -> AddressBlock:
     return address_block(data.given_name, data.family_name, data.name_original, data.address, data.municipality,
                          data.file_number)

@@ -7,6 +7,7 @@ needs (``FirstPage.overflow``), so the date never overprints the subject."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
@@ -54,6 +55,7 @@ def info_rows(data: LetterData, german: LetterTexts) -> list[tuple[str, str]]:
     return [(label, value) for label, value in rows if value]
 
 
+@lru_cache(maxsize=128)  # measured once per letter, though a letter may be built up to three times
 def first_page(data: LetterData, german: LetterTexts) -> FirstPage:
     head = data.letterhead
     placed: list[Placed] = []
