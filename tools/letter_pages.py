@@ -2,8 +2,10 @@
 
     python tools/letter_pages.py docs/ [ar ti …]      # default: ar ti → docs/brief-ar.png, docs/brief-ti.png
 
-A throw-away database with one invented person per language (original-script name where the script is not
-Latin), one course and one referral each. Needs pypdfium2 and Pillow.
+A throw-away database with a realistic letterhead (tests/letter_fixtures.py: long department line, office hours,
+invented contact data), one invented person per language – for Arabic the long multi-part name in a shelter
+address – one course and one referral each. Pages side by side: the letter's two pages and the return slip.
+Needs pypdfium2 and Pillow.
 """
 
 from __future__ import annotations
@@ -14,6 +16,9 @@ from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+from letter_fixtures import LONG_NAME, REALISTIC_HEAD, SHELTER  # noqa: E402
 
 from bildungskoordination.courses.records import CourseData  # noqa: E402
 from bildungskoordination.people.records import PersonData  # noqa: E402
@@ -33,6 +38,7 @@ def main(out: Path, languages: list[str]) -> None:
 
     out.mkdir(parents=True, exist_ok=True)
     services = Services.open(Path(tempfile.mkdtemp()) / "letters.sqlite3", unencrypted=True)
+    services.letters.set_letterhead(REALISTIC_HEAD)
     try:
         course = services.courses.create(CourseData(
             provider="Kreisvolkshochschule Beispielkreis", course_number="IK-2703-01", course_type="ik_allgemein",
@@ -42,9 +48,12 @@ def main(out: Path, languages: list[str]) -> None:
             contact_person="Frau Demir-Schneider", phone="06501 1234-0", email="integration@kvhs-beispiel.example"))
         for language in languages:
             family, given, original = PEOPLE.get(language, ("Muster", "Alex", ""))
+            address = "Am Markt 3, 54329 Konz"
+            if language == "ar":
+                (given, family, original), address = LONG_NAME, SHELTER
             person = services.people.create(PersonData(
                 family_name=family, given_name=given, name_original=original, letter_language=language,
-                address="Am Markt 3, 54329 Konz", consent_date=date(2026, 11, 3)))
+                address=address, consent_date=date(2026, 11, 3)))
             referral = services.referrals.refer(person, course, on=date(2026, 12, 1))
             pdf = pypdfium2.PdfDocument(services.letters.render([referral], language, on=date(2026, 12, 2)))
             pages = [pdf[i].render(scale=90 / 72).to_pil() for i in range(len(pdf))]

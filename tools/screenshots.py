@@ -242,6 +242,7 @@ def letters_main(out: Path) -> None:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     i18n.set_language("de")
     services = Services.open(Path(tempfile.mkdtemp()) / "demo.sqlite3", unencrypted=True)
+    services.settings.set("demo_database", True)  # the demo's invented letterhead (cli.DEMO_MARKER)
     today = date.today()
     generate_demo(services, 120, seed=7, today=today)
     start = today + timedelta(weeks=3)

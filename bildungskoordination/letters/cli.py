@@ -20,6 +20,8 @@ def register(sub: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
     letter.add_argument("--out", required=True, type=Path, metavar="DATEI.pdf", help="Ziel-Datei")
     letter.add_argument("--date", metavar="JJJJ-MM-TT", help="Briefdatum (Standard: heute)")
     letter.add_argument("--overwrite", action="store_true", help="eine vorhandene Datei ersetzen")
+    letter.add_argument("--allow-past-dates", action="store_true",
+                        help="auch schreiben, wenn Anmeldeschluss oder Kursbeginn vor dem Briefdatum liegen")
     return {"letter": _cmd_letter}
 
 
@@ -27,6 +29,7 @@ def _cmd_letter(args: argparse.Namespace) -> int:
     from bildungskoordination import cli
     from bildungskoordination.domain.errors import ValidationError
     from bildungskoordination.domain.output_target import OutputRefused
+    from bildungskoordination.letters.checks import DatesInPast
     from bildungskoordination.letters.texts import LETTER_LANGUAGES
 
     if args.lang is not None and args.lang not in LETTER_LANGUAGES:
@@ -47,11 +50,16 @@ def _cmd_letter(args: argparse.Namespace) -> int:
         return cli._fail(str(exc))
     services = cli._open(args)
     try:
-        services.letters.save(ids, out, args.lang, on=on, overwrite=args.overwrite)
+        services.letters.save(ids, out, args.lang, on=on, overwrite=args.overwrite,
+                              allow_past=args.allow_past_dates)
     except ValidationError as exc:
         return cli._fail(cli._validation_text(exc))
     except OutputRefused as exc:
         return cli._fail(cli.refusal_text(exc))
+    except DatesInPast as exc:
+        return cli._fail(f"{exc} – mit --allow-past-dates trotzdem schreiben")
+    except ValueError as exc:  # an address that does not fit: the message names the person and what
+        return cli._fail(str(exc))
     finally:
         services.close()
     print(f"{out}: {len(ids)} Brief(e) geschrieben", file=sys.stdout)

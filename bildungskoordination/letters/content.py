@@ -3,6 +3,7 @@ with placeholders filled and dates, weekdays and numbers formatted for each lang
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
@@ -11,10 +12,12 @@ from babel.dates import format_date, get_day_names
 
 from bildungskoordination.domain.names import clean_text
 from bildungskoordination.letters import texts as catalog
+from bildungskoordination.letters.protect import protect
 
 _WEEKDAYS = ("mo", "di", "mi", "do", "fr", "sa", "so")
 _LRE, _PDF = "\u202a", "\u202c"
 NBSP = "\u00a0"
+_HOURS_WORD = re.compile(r"\b(Mo|Di|Mi|Do|Fr|Sa|So|und|geschlossen|Uhr)\b")
 
 
 def _has_rtl(text: str) -> bool:
@@ -93,21 +96,41 @@ class LetterTexts:
             return ""
         rtl = self.language in catalog.RTL_LANGUAGES
         cleaned = {k: clean_text(str(v), multiline=True) for k, v in values.items()}
-        if rtl:  # a phone number or an e-mail address inside Arabic keeps its own left-to-right order
-            # … and does not break across a line either (no-break spaces inside it).
-            cleaned = {k: v if not v or _has_rtl(v) else f"{_LRE}{v.replace(' ', NBSP)}{_PDF}"
+        if rtl:  # a left-to-right value (a name, a phone number) inside Arabic keeps its own order
+            cleaned = {k: v if not v or _has_rtl(v) else f"{_LRE}{protect(v, False)}{_PDF}"
                        for k, v in cleaned.items()}
+        for key, value in cleaned.items():  # "… 15 лютого 2027 р." ends the sentence itself: no second "."
+            if value.rstrip(_PDF).endswith("."):
+                text = text.replace(f"{{{key}}}.", f"{{{key}}}")
         try:
-            return text.format(**cleaned)
+            text = text.format(**cleaned)
         except (KeyError, IndexError, ValueError):
-            return text  # a replacement text checked before saving cannot get here; print rather than fail
+            pass  # a replacement text checked before saving cannot get here; print rather than fail
+        # Phone numbers, e-mail addresses, dates … in the text itself (also a replaced one) never wrap and, in
+        # right-to-left text, keep their order.
+        return protect(text, rtl)
 
     def date(self, day: date | None) -> str:
         if day is None:
             return ""
         if self.language == "de":
-            return f"{day.day}. {format_date(day, 'MMMM yyyy', locale='de')}"
-        return format_date(day, "long", locale=_babel_locale(self.language))
+            text = f"{day.day}. {format_date(day, 'MMMM yyyy', locale='de')}"
+        else:
+            text = format_date(day, "long", locale=_babel_locale(self.language))
+        return text.replace(" ", NBSP)  # a date never wraps
+
+    def office_hours(self, hours: str) -> str:
+        """The letterhead's office hours (German, "Mo 8:30–12:00 Uhr, Mi geschlossen") in this language: weekday
+        abbreviations from CLDR, "und" and "geschlossen" from the catalog (hours_and, hours_closed), "Uhr"
+        left out (the times say it). Words it does not know stay as written."""
+        if self.language == "de" or not hours:
+            return hours
+        days = get_day_names("abbreviated", locale=_babel_locale(self.language))
+        words = {code.capitalize(): days[i] for i, code in enumerate(_WEEKDAYS)}
+        words |= {"und": self.get("hours_and") or "und", "geschlossen": self.get("hours_closed") or "geschlossen",
+                  "Uhr": ""}
+        out = " ".join(_HOURS_WORD.sub(lambda m: words.get(m.group(0), m.group(0)), hours).split()).replace(" ,", ",")
+        return out.replace(", ", "، ") if self.language in catalog.RTL_LANGUAGES else out
 
     def weekdays(self, days: tuple[str, ...]) -> str:
         names = get_day_names("wide", locale=_babel_locale(self.language))

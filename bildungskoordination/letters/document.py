@@ -6,36 +6,31 @@ may go on on the next page between two rows (heading repeated) rather than leave
 from __future__ import annotations
 
 import io
-import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
 
-from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import BaseDocTemplate, CondPageBreak, Frame, KeepTogether, PageTemplate, Spacer
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Spacer
 from reportlab.platypus.flowables import Flowable
 
-from bildungskoordination.letters import texts as catalog
+from bildungskoordination.letters.address import AddressBlock, address_block, short_name
+from bildungskoordination.letters.body import SlipStart, body
 from bildungskoordination.letters.content import LetterData, LetterTexts
-from bildungskoordination.letters.flowables import BidiParagraph, Stack
-from bildungskoordination.letters.fonts import chain_for, fully_covered, register_fonts
+from bildungskoordination.letters.fonts import chain_for, register_fonts
+from bildungskoordination.letters.head import draw_first_page, first_page
 from bildungskoordination.letters.layout import TextStyle, draw_lines, layout
-from bildungskoordination.letters.parts import course_table, documents_table, marker, return_slip, same_script, shorten
+from bildungskoordination.letters.pdfa import make_pdfa
 from bildungskoordination.letters.style import (
-    BAR,
-    BODY,
     BODY_W,
-    COURSE_TABLE_MIN,
-    HEAD,
+    FOOTER,
     LEFT,
     MAX_PAGES,
     PAGE_H,
     RIGHT,
     SCALES,
-    SMALL,
-    TINT,
     TINY,
-    Styles,
     styles_at,
 )
 
@@ -47,12 +42,14 @@ def render_letters(letters: Sequence[tuple[LetterData, LetterTexts, LetterTexts]
     if not letters:
         raise ValueError("keine Vermittlung für einen Brief ausgewählt")
     register_fonts()
+    for data, _german, _other in letters:
+        address_of(data)  # refused before anything is drawn: AddressDoesNotFit names the person
     steps = [0] * len(letters)  # index into SCALES per letter
     while True:
-        pdf, pages = _build(letters, [SCALES[step] for step in steps])
+        pdf, pages = _build(letters, [SCALES[step] for step in steps])  # body pages, without the return slip
         again = [i for i, count in enumerate(pages) if count > MAX_PAGES and steps[i] < len(SCALES) - 1]
         if not again:
-            return pdf
+            return make_pdfa(pdf, title="Vermittlungsschreiben", author=letters[0][0].letterhead.office)
         for i in again:
             steps[i] += 1
 
@@ -63,22 +60,49 @@ def _build(letters: Sequence[tuple[LetterData, LetterTexts, LetterTexts]], scale
     doc = _LetterDoc(buffer)
     story: list[Flowable] = []
     for index, ((data, german, other), scale) in enumerate(zip(letters, scales, strict=True)):
-        start = _LetterStart(data, german, other, first=index == 0)
+        start = _LetterStart(data, german, other, address_of(data), first=index == 0)
         if index == 0:
             doc.current = start  # the first page begins before the first flowable is handled
         story.append(start)
-        story.extend(_body(data, german, other, styles_at(scale)))
-    doc.build(story)
-    firsts = [*doc.first_pages, doc.page + 1]
-    return buffer.getvalue(), [b - a for a, b in zip(firsts, firsts[1:], strict=False)]
+        overflow = first_page(data, german).overflow
+        if overflow:  # a long information block: the subject starts below it
+            story.append(Spacer(1, overflow))
+        story.extend(body(data, german, other, styles_at(scale)))
+    doc.build(story, canvasmaker=_paged_canvas(doc))
+    return buffer.getvalue(), doc.body_pages
+
+
+def _paged_canvas(doc: _LetterDoc) -> type[Canvas]:
+    class _PagedCanvas(Canvas):
+        """Keeps every page until the end, then lets the document draw "Seite n von m" on each."""
+
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            # ReportLab's initial font would be Helvetica – declared in the PDF without being embedded (no PDF/A).
+            super().__init__(*args, **{**kwargs, "initialFontName": "NotoSans"})  # type: ignore[arg-type]
+            self._kept: list[dict[str, object]] = []
+
+        def showPage(self) -> None:  # noqa: N802 – ReportLab API
+            self._kept.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            for index, state in enumerate(self._kept):
+                self.__dict__.update(state)
+                doc.finish_page(self, index)
+                Canvas.showPage(self)
+            Canvas.save(self)
+
+    return _PagedCanvas
 
 
 class _LetterStart(Flowable):
     """Zero-size marker: switches the page template to this letter's first page and remembers its data."""
 
-    def __init__(self, data: LetterData, german: LetterTexts, other: LetterTexts, *, first: bool) -> None:
+    def __init__(self, data: LetterData, german: LetterTexts, other: LetterTexts, address: AddressBlock, *,
+                 first: bool) -> None:
         super().__init__()
         self.data, self.german, self.other, self.first = data, german, other, first
+        self.address = address
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         return 0, 0
@@ -91,21 +115,33 @@ class _LetterDoc(BaseDocTemplate):
     def __init__(self, buffer: io.BytesIO) -> None:
         super().__init__(buffer, pagesize=A4, leftMargin=LEFT, rightMargin=RIGHT, topMargin=20 * mm,
                          bottomMargin=22 * mm, title="Vermittlungsschreiben", author="Bildungskoordination",
-                         creator="Bildungskoordination", invariant=1)
+                         creator="Bildungskoordination")
         first = Frame(LEFT, 22 * mm, BODY_W, PAGE_H - 98.5 * mm - 22 * mm, id="first", leftPadding=0, rightPadding=0,
                       topPadding=0, bottomPadding=0)
         later = Frame(LEFT, 22 * mm, BODY_W, PAGE_H - 42 * mm, id="later", leftPadding=0, rightPadding=0,
                       topPadding=0, bottomPadding=0)
         self.addPageTemplates([PageTemplate("first", [first], onPage=self._first_page, autoNextPageTemplate="later"),
-                               PageTemplate("later", [later], onPage=self._later_page)])
+                               PageTemplate("later", [later], onPage=self._later_page),
+                               PageTemplate("blank", [later], autoNextPageTemplate="first")])
         self.current: _LetterStart | None = None
         self.letter_first_page = 1
         self.first_pages: list[int] = []  # page number of each letter's first page
+        self.numbers: dict[int, int] = {}  # page number → its letter's first page (blank pages have none)
+        self.body_pages: list[int] = []  # per letter: pages before the return slip
 
     def handle_flowable(self, flowables: list[Flowable]) -> None:  # noqa: D102 – ReportLab hook
-        if flowables and isinstance(flowables[0], _LetterStart):
+        if flowables and isinstance(flowables[0], SlipStart):
+            self.body_pages.append(self.page - self.letter_first_page + 1)
+            self.handle_nextPageTemplate("later")
+            self.handle_pageBreak()
+        elif flowables and isinstance(flowables[0], _LetterStart):
             start = flowables[0]
             if not start.first:
+                if (self.page - self.letter_first_page + 1) % 2:  # each letter starts on the front of a sheet
+                    self.handle_nextPageTemplate("blank")
+                    self.handle_pageBreak()
+                    self.clean_hanging()  # begin the empty back of the slip …
+                    super().handle_flowable([Spacer(1, 1)])  # … and give it content, so it is a page
                 self.handle_nextPageTemplate("first")
                 self.handle_pageBreak()
             self.current = start
@@ -117,7 +153,9 @@ class _LetterDoc(BaseDocTemplate):
     def _first_page(self, canvas: object, doc: object) -> None:
         self.letter_first_page = self.page
         self.first_pages.append(self.page)
-        _draw_first_page(canvas, self.current)
+        assert self.current is not None
+        _draw_logo(canvas, self.current.data.letterhead.logo, PAGE_H)
+        draw_first_page(canvas, self.current.data, self.current.german, self.current.address)
         self._footer(canvas)
 
     def _later_page(self, canvas: object, doc: object) -> None:
@@ -127,10 +165,18 @@ class _LetterDoc(BaseDocTemplate):
     def _footer(self, c: object) -> None:
         assert self.current is not None
         head = self.current.data.letterhead
-        number = self.page - self.letter_first_page + 1
-        line = " · ".join(p for p in (head.office, head.department, head.street, head.postcode_city) if p)
-        _text(c, line, LEFT, 14 * mm, TINY, BODY_W)
-        _text(c, f"Seite {number}", LEFT, 14 * mm, TINY, BODY_W, align="end")
+        line = " · ".join(p for p in (head.office, head.street, head.postcode_city) if p)
+        _text(c, line, LEFT, 14 * mm, FOOTER, BODY_W - 28 * mm)
+        self.numbers[self.page] = self.letter_first_page
+
+    def finish_page(self, c: object, index: int) -> None:
+        """Called by _PagedCanvas when the whole document is laid out: "Seite n von m" per letter."""
+        page = index + 1
+        if page not in self.numbers:
+            return
+        first = self.numbers[page]
+        total = sum(1 for letter_first in self.numbers.values() if letter_first == first)
+        _text(c, f"Seite {page - first + 1} von {total}", LEFT, 14 * mm, FOOTER, BODY_W, align="end")
 
 
 def _text(c: object, text: str, x: float, y_top: float, style: TextStyle, width: float, *, align: str = "start",
@@ -141,47 +187,6 @@ def _text(c: object, text: str, x: float, y_top: float, style: TextStyle, width:
     lines = layout(text, chain_for(language), styled, width, rtl)[:max_lines]
     draw_lines(c, lines, x, y_top, styled)
     return len(lines) * style.leading
-
-
-def _draw_first_page(c: object, start: _LetterStart | None) -> None:
-    assert start is not None
-    data, head = start.data, start.data.letterhead
-    top = PAGE_H
-    _draw_logo(c, head.logo, top)
-    # Letterhead, top right (DIN 5008: the upper 45 mm).
-    y = top - 15 * mm
-    y -= _text(c, head.office, 110 * mm, y, HEAD, 80 * mm)
-    y -= _text(c, head.department, 110 * mm, y, BODY, 80 * mm)
-    # Fold marks (105 mm, 210 mm) and hole mark (148.5 mm) of form B, at the left edge.
-    c.setStrokeColor(colors.Color(0.6, 0.6, 0.6))  # type: ignore[attr-defined]
-    c.setLineWidth(0.3)  # type: ignore[attr-defined]
-    for from_top, length in ((105 * mm, 4 * mm), (210 * mm, 4 * mm), (148.5 * mm, 6 * mm)):
-        c.line(3 * mm, top - from_top, 3 * mm + length, top - from_top)  # type: ignore[attr-defined]
-    # Address field: 20 mm from the left, 45 mm from the top, 85 × 45 mm; the first 17.7 mm are the return line.
-    ax, ay = 20 * mm, top - 45 * mm
-    _text(c, head.return_address(), ax + 5 * mm, ay - 10 * mm, TINY, 80 * mm)
-    c.line(ax + 5 * mm, ay - 13 * mm, ax + 80 * mm, ay - 13 * mm)  # type: ignore[attr-defined]
-    y = ay - 17.7 * mm
-    # Six lines in all (DIN 5008 address zone): name, original-script name, up to four address lines.
-    used = 0
-    for text, language in [(shorten(data.latin_name), "de"), (shorten(data.name_original), "ar"),
-                           *[(line, "de") for line in _address_lines(data.address, data.municipality)]]:
-        if not text or used >= 6 or (language == "ar" and not fully_covered(text, chain_for("ar"))):
-            continue
-        rtl = _is_rtl_text(text)
-        y -= _text(c, text, ax + 5 * mm, y, BODY, 80 * mm, language=language, rtl=rtl, align="left", max_lines=1)
-        used += 1
-    # Information block: 125 mm from the left, from 50 mm below the top.
-    bx, by = 125 * mm, top - 50 * mm
-    rows = [("Ihr Zeichen / Aktenzeichen", data.file_number), ("Ansprechperson", head.coordinator),
-            ("Telefon", head.phone), ("E-Mail", head.email), ("Sprechzeiten", head.office_hours),
-            ("Datum", start.german.date(data.on))]
-    for label, value in rows:
-        if not value:
-            continue
-        _text(c, label, bx, by, TINY, 65 * mm)
-        by -= TINY.leading
-        by -= _text(c, value, bx, by, SMALL, 65 * mm) + 1.5
 
 
 def _draw_logo(c: object, path: str, top: float) -> None:
@@ -204,79 +209,11 @@ def _draw_logo(c: object, path: str, top: float) -> None:
 def _draw_later_header(c: object, start: _LetterStart | None) -> None:
     assert start is not None
     data = start.data
-    line = f"{shorten(data.latin_name)} · {data.file_number} · {start.german.date(data.on)}"
+    line = f"{short_name(data.given_name, data.family_name)} · {data.file_number} · {start.german.date(data.on)}"
     _text(c, line, LEFT, PAGE_H - 12 * mm, TINY, BODY_W)
 
 
-def _is_rtl_text(text: str) -> bool:
-    for char in text:
-        kind = unicodedata.bidirectional(char)
-        if kind in ("R", "AL"):
-            return True
-        if kind == "L":
-            return False
-    return False
-
-
-def _address_lines(address: str, municipality: str) -> list[str]:
-    lines = [part.strip() for chunk in address.replace("\r", "\n").split("\n") for part in chunk.split(",")]
-    lines = [line for line in lines if line]
-    if not lines and municipality:
-        lines = [municipality]
-    return lines
-
-
-# --- the body -------------------------------------------------------------------------------------------------
-
-def _body(data: LetterData, de: LetterTexts, other: LetterTexts, st: Styles) -> list[Flowable]:
-    lang = other.language
-    bilingual = lang != "de"
-    rtl = catalog.is_rtl(lang)
-    name_local = data.name_original if (data.name_original and same_script(data.name_original, lang)
-                                        and fully_covered(data.name_original, chain_for(lang))) else data.latin_name
-
-    def part(german: list[Flowable], translated: list[Flowable], space: float = 5) -> Flowable:
-        items: list[Flowable] = list(german)
-        if bilingual and translated:
-            items += [Spacer(1, 1.2 * mm), Stack([marker(other, st), *translated], tint=TINT, bar=BAR, rtl=rtl,
-                                                  padding=1.8 * mm, gap=1)]
-        return KeepTogether([*items, Spacer(1, space * mm * st.scale)])
-
-    def p(texts: LetterTexts, key: str, style: TextStyle | None = None, **values: object) -> list[Flowable]:  # noqa: E306
-        text = texts.get(key, **values)
-        if not text:
-            return []
-        language = texts.language
-        return [BidiParagraph(text, style or st.body, language, rtl=catalog.is_rtl(language), space_after=1.5)]
-
-    course_de, course_tr = de.course_type(data), other.course_type(data)
-    story: list[Flowable] = [
-        part(p(de, "subject", st.subject, course_type=course_de), p(other, "subject", st.subject, course_type=course_tr)),
-    ]
-    register = "register_by" if data.registration_deadline else "register_soon"
-    story.append(part(
-        p(de, "salutation", name=shorten(data.latin_name)) + p(de, "intro")
-        + p(de, register, date=de.date(data.registration_deadline)),
-        p(other, "salutation", name=shorten(name_local)) + p(other, "intro")
-        + p(other, register, date=other.date(data.registration_deadline))))
-    # The course table may continue on the next page between two rows (not a half-empty page), once there is
-    # room here for its heading and a few rows.
-    story += [CondPageBreak(COURSE_TABLE_MIN), course_table(data, de, other, bilingual, rtl, st),
-              Spacer(1, 5 * mm * st.scale)]
-    docs = catalog.documents_for(data.course_type)
-    story.append(part([documents_table(de, other, docs, bilingual, rtl, st)], [], space=4))
-    head = data.letterhead
-    contact = {"name": head.coordinator, "phone": head.phone, "email": head.email}
-    story.append(part(
-        p(de, "contact_heading", st.body_bold) + p(de, "contact_text", **contact)
-        + p(de, "office_hours", hours=head.office_hours),
-        p(other, "contact_heading", st.body_bold) + p(other, "contact_text", **contact)
-        + p(other, "office_hours", hours=head.office_hours)))
-    notes = (p(de, "binding_note", st.small) if bilingual else [])
-    signed = [Spacer(1, 5 * mm * st.scale), BidiParagraph(head.coordinator, st.body, space_after=2)]
-    story.append(part(p(de, "closing") + signed + notes,
-                      p(other, "closing") + p(other, "binding_note", st.small) + p(other, "interpreter_hint", st.small),
-                      space=3))
-    story.append(CondPageBreak(75 * mm))
-    story.append(return_slip(data, de, st))
-    return story
+@lru_cache(maxsize=128)
+def address_of(data: LetterData) -> AddressBlock:
+    return address_block(data.given_name, data.family_name, data.name_original, data.address, data.municipality,
+                         data.file_number)

@@ -8,6 +8,7 @@ from reportlab.platypus import Flowable
 
 from bildungskoordination.letters.fonts import chain_for
 from bildungskoordination.letters.layout import Line, TextStyle, draw_lines, layout
+from bildungskoordination.letters.style import readable
 
 
 class BidiParagraph(Flowable):
@@ -17,7 +18,7 @@ class BidiParagraph(Flowable):
                  space_after: float = 0.0, lines: list[Line] | None = None, width: float = 0.0) -> None:
         super().__init__()
         self.text = text
-        self.style = style
+        self.style = readable(style, language)
         self.language = language
         self.rtl = rtl
         self.space_after = space_after

@@ -26,6 +26,10 @@ class FontFamily:
     regular: str        # ReportLab font names
     bold: str
     files: tuple[str, ...]  # regular[, bold]
+    # Optical size against Noto Sans: Naskh's letter bodies are lower than Latin's x-height (the body of "ه" is
+    # 408 units against "x" 536, both 1000/em – measured with HarfBuzz's glyph extents), Ethiopic's detailed
+    # letters read small at the same size. Text in a translation is set this much larger (layout.TextStyle.optical).
+    optical: float = 1.0
 
     def name(self, bold: bool) -> str:
         return self.bold if bold else self.regular
@@ -34,9 +38,9 @@ class FontFamily:
 FAMILIES: dict[str, FontFamily] = {
     "latin": FontFamily("latin", "NotoSans", "NotoSans-Bold", ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf")),
     "arabic": FontFamily("arabic", "NotoNaskhArabic", "NotoNaskhArabic-Bold",
-                         ("NotoNaskhArabic-Regular.ttf", "NotoNaskhArabic-Bold.ttf")),
+                         ("NotoNaskhArabic-Regular.ttf", "NotoNaskhArabic-Bold.ttf"), 1.2),
     "ethiopic": FontFamily("ethiopic", "NotoSansEthiopic", "NotoSansEthiopic-Bold",
-                           ("NotoSansEthiopic-Regular.ttf", "NotoSansEthiopic-Bold.ttf")),
+                           ("NotoSansEthiopic-Regular.ttf", "NotoSansEthiopic-Bold.ttf"), 1.1),
     # Last resort for arrows, check boxes and other signs (→ in course type names); regular weight only.
     "symbols": FontFamily("symbols", "NotoSansSymbols", "NotoSansSymbols", ("NotoSansSymbols-Regular.ttf",)),
     "symbols2": FontFamily("symbols2", "NotoSansSymbols2", "NotoSansSymbols2", ("NotoSansSymbols2-Regular.ttf",)),

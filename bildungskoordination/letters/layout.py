@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bildungskoordination.letters.fonts import FontFamily, family_for, printable, register_fonts
+from bildungskoordination.letters.fonts import FAMILIES, FontFamily, family_for, printable, register_fonts
 from bildungskoordination.letters.shaping import bidi_levels, shape, visual_order
 
 # Called with every piece as it is drawn: the tests check fonts, glyphs and positions of real letters through it.
@@ -29,6 +29,7 @@ class TextStyle:
     bold: bool = False
     color: tuple[float, float, float] = (0, 0, 0)
     align: str = "start"       # start | end | center (start = left for LTR, right for RTL)
+    optical: bool = False      # Arabic-script and Ethiopic pieces at their family's optical size (fonts.py)
 
 
 @dataclass
@@ -111,18 +112,58 @@ def _make_word(text: str, start: int, end: int, levels: list[int], families: lis
 
 def _piece(text: str, family: FontFamily, style: TextStyle, level: int) -> Piece:
     font = family.name(style.bold)
-    shaped = shape(text, font, style.size, bool(level % 2))
-    return Piece(text, font, style.size, level, shaped.text, shaped.width, shaped.glyph_ids)
+    size = round(style.size * family.optical, 2) if style.optical else style.size
+    shaped = shape(text, font, size, bool(level % 2))
+    return Piece(text, font, size, level, shaped.text, shaped.width, shaped.glyph_ids)
 
 
 def _space_piece(family: FontFamily, style: TextStyle, level: int) -> Piece:
     return _piece(" ", family, style, level)
 
 
+def _break_points(text: str) -> list[int]:
+    """Where an e-mail address, URL or compound may break: before "@" and ".", after "-", "/" and "_"."""
+    points = [i for i, c in enumerate(text) if c in "@." and i > 0]
+    points += [i + 1 for i, c in enumerate(text) if c in "-/_" and i + 1 < len(text)]
+    return sorted(set(points))
+
+
+def _split_at_points(word: _Word, style: TextStyle, width: float) -> list[_Word] | None:
+    """A one-piece word cut at its sensible break points, or None when a part would still be too wide."""
+    if len(word.pieces) != 1:
+        return None
+    piece = word.pieces[0]
+    text, result, start = piece.text, [], 0
+    points = [*_break_points(text), len(text)]
+    while start < len(text):
+        best = None
+        for point in points:
+            if point <= start:
+                continue
+            if _piece(text[start:point], _family_of(piece), style, piece.level).width <= width:
+                best = point
+            else:
+                break
+        if best is None:
+            return None
+        part = _piece(text[start:best], _family_of(piece), style, piece.level)
+        result.append(_Word([part], part.width))
+        start = best
+    return result
+
+
+def _family_of(piece: Piece) -> FontFamily:
+    return next(f for f in FAMILIES.values() if piece.font in (f.regular, f.bold))
+
+
 def _split_long(word: _Word, chain: tuple[FontFamily, ...], style: TextStyle, width: float) -> list[_Word]:
-    """A word wider than the line (a 300-character name without spaces) is cut where it has to be."""
+    """A word wider than the line is cut at a sensible point (e-mail addresses, URLs, compounds with "-"), else
+    where it has to be (a 300-character name without spaces)."""
     if word.width <= width:
         return [word]
+    sensible = _split_at_points(word, style, width)
+    if sensible is not None:
+        return sensible
     result: list[_Word] = []
     current: list[Piece] = []
     used = 0.0
@@ -146,8 +187,8 @@ def _merge(word: _Word, style: TextStyle) -> _Word:
     for piece in word.pieces:
         if merged and merged[-1].font == piece.font and merged[-1].level == piece.level:
             text = merged[-1].text + piece.text
-            shaped = shape(text, piece.font, style.size, bool(piece.level % 2))
-            merged[-1] = Piece(text, piece.font, style.size, piece.level, shaped.text, shaped.width, shaped.glyph_ids)
+            shaped = shape(text, piece.font, piece.size, bool(piece.level % 2))
+            merged[-1] = Piece(text, piece.font, piece.size, piece.level, shaped.text, shaped.width, shaped.glyph_ids)
         else:
             merged.append(piece)
     return _Word(merged, sum(p.width for p in merged))
@@ -181,7 +222,7 @@ def draw_lines(canvas: object, lines: list[Line], x: float, y_top: float, style:
     c = canvas
     c.saveState()  # type: ignore[attr-defined]
     c.setFillColorRGB(*style.color)  # type: ignore[attr-defined]
-    baseline = y_top - style.size
+    baseline = y_top - max((p.size for p in lines[0].pieces), default=style.size) if lines else y_top
     for line in lines:
         for piece in line.pieces:
             for observer in DRAW_OBSERVERS:

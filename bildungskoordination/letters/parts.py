@@ -11,14 +11,14 @@ from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
 
 from bildungskoordination.letters import texts as catalog
+from bildungskoordination.letters.address import short_name
 from bildungskoordination.letters.content import LetterData, LetterTexts
 from bildungskoordination.letters.flowables import BidiParagraph, CheckItem, CutLine, Stack
 from bildungskoordination.letters.style import BAR, BODY_W, TINT, Styles
 
-
-def shorten(text: str, limit: int = 60) -> str:
-    """Names have fixed room on a letter: longer ones end in "…" (the file number identifies the person)."""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+# A table's own font for string cells (ReportLab's default is Helvetica, which would be declared in the PDF
+# without being embedded – not allowed in PDF/A); our cells are flowables or "".
+CELL_FONT = ("FONTNAME", (0, 0), (-1, -1), "NotoSans")
 
 
 def marker(other: LetterTexts, st: Styles, *, short: bool = False) -> Flowable:
@@ -65,7 +65,7 @@ def documents_table(de: LetterTexts, other: LetterTexts, doc_ids: list[str], bil
         rows.append(row)
     widths = [BODY_W / 2, BODY_W / 2] if bilingual else [BODY_W]
     table = Table(rows, colWidths=widths, hAlign="LEFT")
-    style = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 1),
+    style = [CELL_FONT, ("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 1),
              ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5), ("LEFTPADDING", (0, 0), (-1, -1), 0),
              ("RIGHTPADDING", (0, 0), (-1, -1), 5)]
     if bilingual:
@@ -112,7 +112,7 @@ def course_table(data: LetterData, de: LetterTexts, other: LetterTexts, bilingua
     # One table, the heading its first row: a long table may go on on the next page between two rows, with the
     # heading repeated, instead of leaving half of page 1 empty (_body asks for room for a few rows first).
     table = Table(body, colWidths=widths, hAlign="LEFT", repeatRows=1)
-    style = [("SPAN", (0, 0), (1, 0)), ("VALIGN", (0, 0), (-1, 0), "BOTTOM"), ("VALIGN", (0, 1), (-1, -1), "TOP"),
+    style = [CELL_FONT, ("SPAN", (0, 0), (1, 0)), ("VALIGN", (0, 0), (-1, 0), "BOTTOM"), ("VALIGN", (0, 1), (-1, -1), "TOP"),
              ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.Color(0.8, 0.8, 0.8)),
              ("TOPPADDING", (0, 1), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 1), (-1, -1), 2),
              ("LEFTPADDING", (0, 1), (-1, -1), 2), ("RIGHTPADDING", (0, 1), (-1, -1), 4),
@@ -129,7 +129,7 @@ def return_slip(data: LetterData, de: LetterTexts, st: Styles) -> Flowable:
     slip = catalog.return_slip()
     head = data.letterhead
     address = " · ".join(x for x in (head.office, head.department, head.street, head.postcode_city, head.email) if x)
-    values = {"Name": shorten(data.latin_name), "Aktenzeichen": data.file_number,
+    values = {"Name": short_name(data.given_name, data.family_name), "Aktenzeichen": data.file_number,
               "Kurs": f"{de.course_type(data)}, {data.provider}, Nr. {data.course_number}",
               "Kursbeginn": de.date(data.start)}
     fields = [BidiParagraph(f"{name}: {values.get(name, '')}", st.body) for name in slip.fields]
@@ -140,11 +140,12 @@ def return_slip(data: LetterData, de: LetterTexts, st: Styles) -> Flowable:
                                for o in slip.options if o.reason]
     grid = Table([[Stack(fields, gap=0.5), Stack([*answers, Spacer(1, 1), *reasons[:0]], gap=0.5)]],
                  colWidths=[BODY_W * 0.52, BODY_W * 0.48], hAlign="LEFT",
-                 style=[("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)])
+                 style=[CELL_FONT, ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)])
     reason_grid = Table([[Stack(reasons[: (len(reasons) + 1) // 2], gap=0.5),
                           Stack(reasons[(len(reasons) + 1) // 2:], gap=0.5)]],
                         colWidths=[BODY_W * 0.5, BODY_W * 0.5], hAlign="LEFT",
-                        style=[("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (0, -1), 6 * mm)])
+                        style=[CELL_FONT, ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("LEFTPADDING", (0, 0), (0, -1), 6 * mm)])
     signature = BidiParagraph("      ".join(f"{name}: ____________________" for name in slip.signature_fields), st.body)
     return KeepTogether([CutLine(), BidiParagraph(slip.title, st.subject), BidiParagraph(f"{slip.intro}: {address}", st.small,
                                                                                      space_after=3),

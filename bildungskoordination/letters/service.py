@@ -15,24 +15,29 @@ from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
 
-from bildungskoordination.domain.errors import FieldError, NotFound, ValidationError
-from bildungskoordination.domain.names import clean_text
+from bildungskoordination.domain.errors import FieldError, ValidationError
 from bildungskoordination.events import Change, ChangeBus
 from bildungskoordination.i18n import _
 from bildungskoordination.letters import texts as catalog
+from bildungskoordination.letters.checks import describe, ensure_not_past
 from bildungskoordination.letters.content import LetterData, Letterhead, LetterTexts
+from bildungskoordination.letters.facts import letter_data, person_language, referral
 from bildungskoordination.privacy.audit import Action, add_event
 from bildungskoordination.privacy.restriction import ensure_not_restricted
 from bildungskoordination.privacy.settings import SettingsService
 from bildungskoordination.resources import load_toml
 from bildungskoordination.store.engine import Store
-from bildungskoordination.store.models import Course, LetterText, Person, Provider, Referral
+from bildungskoordination.store.models import LetterText
 from bildungskoordination.store.outputs import OutputGuard
 
 LETTERHEAD_KEY = "letters.letterhead"
+DEMO_MARKER = "demo_database"  # the app setting the demo command sets (cli.DEMO_MARKER)
 _render_lock = threading.Lock()  # ReportLab's font objects are shared: one letter is drawn at a time
+
+
+class LetterheadMissing(ValueError):
+    """A real database without a letterhead: no letter until it is entered."""
 
 
 @dataclass(frozen=True)
@@ -127,8 +132,15 @@ class LetterService:
         return LetterTexts(language, self._overrides(language), withdrawn=self._outdated(language))
 
     # --- letterhead ---------------------------------------------------------------------------------
+    def needs_letterhead(self) -> bool:
+        """True on a real (non-demo) database whose letterhead was never entered: there is no default with an
+        authority's contact data, so the first letter asks for it (LetterheadMissing until then)."""
+        return not self.settings.get(LETTERHEAD_KEY) and not self.settings.get(DEMO_MARKER)
+
     def letterhead(self) -> Letterhead:
-        defaults = load_toml("letters", "letterhead.toml")
+        """The stored letterhead; on a demo database the invented one of resources/letters/letterhead.toml; on a
+        real database without one, an empty letterhead (needs_letterhead)."""
+        defaults = load_toml("letters", "letterhead.toml") if self.settings.get(DEMO_MARKER) else {}
         stored = self.settings.get(LETTERHEAD_KEY) or {}
         known = {f.name for f in dataclasses.fields(Letterhead)}
         values = {k: str(v) for k, v in {**defaults, **stored}.items() if k in known}
@@ -143,22 +155,33 @@ class LetterService:
     def default_language(self, referral_id: int) -> str:
         """The person's letter language when we have a catalog for it, else German."""
         with self.store.read() as s:
-            return self._person_language(s, referral_id)
+            return person_language(s, referral_id)
 
     def letter_data(self, referral_id: int, on: date | None = None) -> LetterData:
         head = self.letterhead()
         with self.store.read() as s:
-            return self._data(s, referral_id, on or date.today(), head)
+            return letter_data(s, referral_id, on or date.today(), head)
+
+    def past_dates(self, referral_ids: Sequence[int], on: date | None = None) -> list[str]:
+        """One line per referral whose registration deadline or course start lies before ``on`` (today): what
+        the GUI names when it asks before producing such a letter."""
+        head = self.letterhead()
+        with self.store.read() as s:
+            return describe([letter_data(s, rid, on or date.today(), head) for rid in referral_ids])
 
     def render(self, referral_ids: Sequence[int], language: str | None = None, *, on: date | None = None,
-               action: str | None = Action.PRINT) -> bytes:
+               action: str | None = Action.PRINT, allow_past: bool = False) -> bytes:
         """One PDF with a letter per referral; ``language`` None = each person's letter language. Logged as
         ``action`` (print or export) per referral – None only for the on-screen preview, which shows what is
-        already on screen elsewhere; refused for a restricted person (ProcessingRestricted)."""
+        already on screen elsewhere; refused for a restricted person (ProcessingRestricted), and refused
+        (DatesInPast) when a registration deadline or course start lies in the past unless ``allow_past``."""
         from bildungskoordination.letters.document import render_letters
 
         if not referral_ids:
             raise ValueError(_("Keine Vermittlung ausgewählt."))
+        if self.needs_letterhead():
+            raise LetterheadMissing(_("Noch kein Briefkopf eingerichtet: bitte unter „Briefe einrichten …“ → "
+                                      "Briefkopf Behörde, Anschrift, Telefon, E-Mail und Ansprechperson eintragen."))
         if language is not None:
             self._check_language(language)
         on = on or date.today()
@@ -166,9 +189,11 @@ class LetterService:
         with self.store.read() as s:
             items = []
             for referral_id in referral_ids:
-                data = self._data(s, referral_id, on, head)
-                ensure_not_restricted(s, _referral(s, referral_id).person_id)
-                items.append((data, language or self._person_language(s, referral_id)))
+                data = letter_data(s, referral_id, on, head)
+                ensure_not_restricted(s, referral(s, referral_id).person_id)
+                items.append((data, language or person_language(s, referral_id)))
+        if not allow_past:
+            ensure_not_past([data for data, _lang in items])
         german = self.letter_texts("de")
         per_language = {lang: self.letter_texts(lang) for lang in {lang for _d, lang in items}}
         with _render_lock:
@@ -177,19 +202,19 @@ class LetterService:
             return pdf
         with self.store.unit_of_work() as s:
             for data, lang in items:
-                person_id = _referral(s, data.referral_id).person_id
+                person_id = referral(s, data.referral_id).person_id
                 ensure_not_restricted(s, person_id)  # consent may have been withdrawn meanwhile
                 add_event(s, action, "letter", data.referral_id, person_id, detail=lang)
         self.bus.publish(Change("letter", "printed" if action == Action.PRINT else "exported"))
         return pdf
 
     def save(self, referral_ids: Sequence[int], path: Path, language: str | None = None, *,
-             on: date | None = None, overwrite: bool = False) -> None:
+             on: date | None = None, overwrite: bool = False, allow_past: bool = False) -> None:
         """Write the letters as a PDF file (atomically) – the user's deliberate export. The target is checked
         before anything is rendered or logged (OutputRefused: an app file, a device, an existing file
         without ``overwrite``, …)."""
         self.outputs.check(path, overwrite=overwrite)
-        pdf = self.render(referral_ids, language, on=on, action=Action.EXPORT)
+        pdf = self.render(referral_ids, language, on=on, action=Action.EXPORT, allow_past=allow_past)
         self.outputs.write_bytes(path, pdf, overwrite=overwrite)
 
     # --- helpers ------------------------------------------------------------------------------------
@@ -198,40 +223,3 @@ class LetterService:
         if language not in catalog.LETTER_LANGUAGES:
             raise ValueError(_("Briefsprache „{code}“ gibt es nicht; möglich: {codes}.").format(
                 code=language, codes=", ".join(catalog.LETTER_LANGUAGES)))
-
-    @staticmethod
-    def _person_language(s: Session, referral_id: int) -> str:
-        person_id = _referral(s, referral_id).person_id
-        language = s.scalar(select(Person.letter_language).where(Person.id == person_id)) or "de"
-        return language if language in catalog.LETTER_LANGUAGES else "de"
-
-    @staticmethod
-    def _data(s: Session, referral_id: int, on: date, head: Letterhead) -> LetterData:
-        referral = _referral(s, referral_id)
-        person = s.get(Person, referral.person_id)
-        course = s.get(Course, referral.course_id)
-        assert person is not None and course is not None  # foreign keys
-        provider = s.get(Provider, course.provider_id)
-        assert provider is not None
-        data = LetterData(
-            referral_id=referral.id, file_number=person.file_number, family_name=person.family_name,
-            given_name=person.given_name, name_original=person.name_original, address=person.address,
-            municipality=person.municipality, course_type=course.course_type, course_number=course.course_number,
-            provider=provider.name, provider_address=provider.address, course_address=course.address,
-            start=course.start, end=course.end, registration_deadline=course.registration_deadline,
-            days=tuple(course.days or ()), time_from=course.time_from, time_to=course.time_to,
-            entry_level=course.entry_level, target_level=course.target_level, mode=course.mode,
-            childcare=course.childcare, provider_contact=course.contact_person or provider.contact_person,
-            provider_phone=course.phone or provider.phone, provider_email=course.email or provider.email,
-            letterhead=head, on=on)
-        # Every text field without control and bidi format characters (hostile or pasted input).
-        texts = {f.name: getattr(data, f.name) for f in dataclasses.fields(data)}
-        return dataclasses.replace(data, **{name: clean_text(value, multiline=True) for name, value in texts.items()
-                                            if isinstance(value, str)})
-
-
-def _referral(s: Session, referral_id: int) -> Referral:
-    referral = s.get(Referral, referral_id)
-    if referral is None:
-        raise NotFound(_("Vermittlung {ref} nicht gefunden").format(ref=referral_id))
-    return referral

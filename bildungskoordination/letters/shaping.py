@@ -8,6 +8,7 @@ Unicode bidi algorithm, and each run is shaped with an explicit direction and dr
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -84,9 +85,10 @@ def _cluster_texts(text: str, clusters: list[int]) -> list[str]:
 
 
 def _stands_for_other_text(code: int) -> bool:
-    """A private code point (contextual form, ligature) or an Arabic presentation form: copying the text out
-    of the PDF must give the letters the glyph stands for, not this code."""
-    return 0xE000 <= code <= 0xF8FF or 0xFB50 <= code <= 0xFDFF or 0xFE70 <= code <= 0xFEFF
+    """A private code point (contextual form, ligature), a Latin ligature with a code point of its own ("ﬂ"
+    U+FB02 in "Verpﬂichtung") or an Arabic presentation form: copying the text out of the PDF must give the
+    letters the glyph stands for, not this code."""
+    return 0xE000 <= code <= 0xF8FF or 0xFB00 <= code <= 0xFDFF or 0xFE70 <= code <= 0xFEFF
 
 
 def bidi_levels(text: str, rtl: bool) -> tuple[str, list[int]]:
@@ -125,7 +127,44 @@ def bidi_levels(text: str, rtl: bool) -> tuple[str, list[int]]:
             levels.extend([int(item["level"])] * (pending + 1))
             pending = 0
     levels.extend([1 if rtl else 0] * pending)
-    return "".join(chars), levels
+    text = "".join(chars)
+    return text, _pair_brackets(text, levels, rtl)
+
+
+_OPENING = {"(": ")", "[": "]", "{": "}"}
+_STRONG = ("L", "R", "AL", "EN", "AN")
+
+
+def _pair_brackets(text: str, levels: list[int], rtl: bool) -> list[int]:
+    """Rule N0 of UAX #9 (python-bidi's algorithm stops before it): both brackets of a pair get one direction –
+    the paragraph's when the enclosed text has a letter of it, else the enclosed text's when the text before
+    the pair runs that way too ("IK-2703-01 (Aufenthaltsgestattung)" in Arabic: one left-to-right run), else
+    the paragraph's. Without it, "(" joins the Latin word and ")" the Arabic text, and both point the wrong way."""
+    base = 1 if rtl else 0
+
+    def direction(index: int) -> int | None:  # 0 = left to right, 1 = right to left, None = neutral
+        if unicodedata.bidirectional(text[index]) in _STRONG or levels[index] > base + 1:
+            return levels[index] % 2
+        return None
+
+    stack: list[int] = []
+    for close, char in enumerate(text):
+        if char in _OPENING:
+            stack.append(close)
+            continue
+        if not stack or char != _OPENING.get(text[stack[-1]]):
+            continue
+        open_ = stack.pop()
+        inside = {direction(k) for k in range(open_ + 1, close)} - {None}
+        if not inside:
+            continue
+        if base in inside:
+            level = base
+        else:
+            before = next((d for k in range(open_ - 1, -1, -1) if (d := direction(k)) is not None), base)
+            level = base + 1 if before != base else base
+        levels[open_] = levels[close] = level
+    return levels
 
 
 def visual_order(levels: list[int]) -> list[int]:

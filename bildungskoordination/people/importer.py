@@ -38,6 +38,7 @@ STATUS = "Aufenthaltsstatus"
 ARRIVAL = "Einreise"
 MUNICIPALITY = "Wohnort"
 PHONE = "Telefon"
+ADDRESS = "Adresse"  # free text; lines separated by line breaks (in the cell) or ", "
 GERMAN = "Deutschniveau"
 LITERACY = "Alphabetisierung"
 LANGUAGES = "Sprachen"
@@ -55,7 +56,7 @@ IK_LEVEL = "Abschlussniveau"
 
 PERSON_TABLE = TableSpec(
     required=(FAMILY, GIVEN),
-    optional=(NR, ORIGINAL, BIRTH, GENDER, NATIONALITY, STATUS, ARRIVAL, MUNICIPALITY, PHONE, GERMAN,
+    optional=(NR, ORIGINAL, BIRTH, GENDER, NATIONALITY, STATUS, ARRIVAL, MUNICIPALITY, ADDRESS, PHONE, GERMAN,
               LITERACY, LANGUAGES, CHILDCARE, AVAILABILITY, LETTER, CONSENT, STATUS_SINCE, OBLIGATION, OBLIGED_ON,
               ADMISSION, IK_COMPLETED, IK_LEVEL),
 )
@@ -64,7 +65,7 @@ PERSON_TABLE = TableSpec(
 FIELD_COLUMNS = {
     "file_number": NR, "family_name": FAMILY, "given_name": GIVEN, "name_original": ORIGINAL,
     "birth": BIRTH, "gender": GENDER, "nationalities": NATIONALITY, "residence_status": STATUS,
-    "arrival_date": ARRIVAL, "municipality": MUNICIPALITY, "phone": PHONE, "german_level": GERMAN,
+    "arrival_date": ARRIVAL, "municipality": MUNICIPALITY, "address": ADDRESS, "phone": PHONE, "german_level": GERMAN,
     "literacy": LITERACY, "languages": LANGUAGES, "needs_childcare": CHILDCARE,
     "childcare_children": CHILDCARE, "availability": AVAILABILITY, "letter_language": LETTER,
     "consent_date": CONSENT, "residence_issued": STATUS_SINCE, "obligation": OBLIGATION, "obliged_on": OBLIGED_ON,
@@ -163,6 +164,7 @@ def person_from_row(file: str, row: TableRow) -> tuple[PersonData, list[ImportPr
         given_name=row.get(GIVEN),
         name_original=row.get(ORIGINAL),
         municipality=row.get(MUNICIPALITY),
+        address=row.get(ADDRESS),
         phone=row.get(PHONE),
     )
     if text := row.get(BIRTH):

@@ -18,6 +18,9 @@ _FILE_NUMBER = re.compile(r"^[\w./\-]{1,40}$")
 
 def normalise_person(data: PersonData) -> PersonData:
     """Clean every text field in place (NFC, no bidi/zero-width controls) and return it."""
+    # An address keeps its lines as ", " (a cell or a pasted address may bring line breaks; letters split at both).
+    lines = [line.strip(" ,") for line in clean_text(data.address, multiline=True).split("\n")]
+    data.address = ", ".join(line for line in lines if line)
     for name in ("family_name", "given_name", "file_number", "name_original", "municipality", "address",
                  "phone", "email"):
         setattr(data, name, clean_text(getattr(data, name)))

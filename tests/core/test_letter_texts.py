@@ -13,13 +13,16 @@ import pytest
 from babel.messages.pofile import read_po
 
 from bildungskoordination.letters import texts
+from bildungskoordination.letters.glossary import glossary
 from bildungskoordination.resources import load_toml
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATED = [language for language in texts.LETTER_LANGUAGES if language != "de"]
 RTL = ["ar", "fa", "fa_AF", "ps", "ckb"]
-# Latin words allowed inside an Arabic-script or Ethiopic text: the agency's name and CEFR levels (B1 → B2).
-_ALLOWED_LATIN = re.compile(r"^(BAMF|[ABC][12])$")
+# Latin words allowed inside an Arabic-script or Ethiopic text: the agency's name, CEFR levels (B1 → B2) and
+# the German official terms that stand in brackets beside their translation (resources/letters/glossary.toml).
+_TERMS = "|".join(t.german for t in glossary() if t.german_in_brackets)
+_ALLOWED_LATIN = re.compile(rf"^(BAMF|[ABC][12]|{_TERMS})$")
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 
 
@@ -205,7 +208,7 @@ def test_tool_marks_a_changed_german_text_fuzzy_keeps_it_stable_and_keeps_review
     data = tool.updated("fr", po_file, template)
     catalog = read_po(io.BytesIO(data), locale="fr")
     closing = next(m for m in catalog if m.context == "closing")
-    assert closing.fuzzy and closing.string == "Cordialement"
+    assert closing.fuzzy and closing.string == "Veuillez agréer nos salutations distinguées"
     assert b'#| msgid "Mit freundlichen Gr\xc3\xbc\xc3\x9fen"\nmsgctxt "closing"' in data
     assert b'"X-Review-State: machine-translated\\n"' in data
     subject = next(m for m in catalog if m.context == "subject")

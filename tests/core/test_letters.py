@@ -16,6 +16,8 @@ from tooling import missing_tool
 from bildungskoordination.courses.records import CourseData
 from bildungskoordination.domain.errors import ValidationError
 from bildungskoordination.letters import layout as layout_module
+from bildungskoordination.letters.address import AddressDoesNotFit
+from bildungskoordination.letters.content import Letterhead
 from bildungskoordination.letters.fonts import chain_for
 from bildungskoordination.letters.layout import TextStyle, layout
 from bildungskoordination.letters.shaping import visual_order
@@ -26,12 +28,15 @@ from bildungskoordination.services import Services
 
 ORIGINAL_NAMES = {"ar": "أمينة يوسف", "fa": "امینه یوسفی", "fa_AF": "امینه یوسفی", "ps": "امينه ګل", "ckb": "ئامینە یوسف",
                   "ti": "ኣሚና ዮሴፍ", "uk": "Аміна Юсуф", "ru": "Амина Юсуф"}
+TEST_HEAD = Letterhead(office="Kreisverwaltung Beispielkreis", street="Musterstraße 1", postcode_city="12345 Beispielstadt",
+                       phone="01234 567-0", email="bildung@beispielkreis.example.org", coordinator="Bildungskoordination")
 HOSTILE_NAME = "<font color=red>Evil</font> & <b>Co</b> \u202eRLO\u202c <para>"
 
 
 @pytest.fixture
 def services(tmp_path):
     sv = Services.open(tmp_path / "db.sqlite3", unencrypted=True)
+    sv.letters.set_letterhead(TEST_HEAD)
     yield sv
     sv.close()
 
@@ -65,7 +70,7 @@ def page_count(pdf: bytes) -> int:
 def test_every_language_prints_every_character_with_a_real_glyph(services, drawn, language):
     rid = refer(services, language, original=ORIGINAL_NAMES.get(language, ""))
     pdf = services.letters.render([rid], language, on=date(2026, 12, 2))
-    assert 1 <= page_count(pdf) <= 2
+    assert 1 <= page_count(pdf) <= 3  # two pages and the return slip
     texts = [piece.text for piece, _x, _y in drawn]
     assert texts, "nothing drawn"
     for piece, _x, _y in drawn:
@@ -130,10 +135,15 @@ def test_hostile_input_prints_as_written_and_never_raises(services, drawn):
     rid = refer(services, "ar", family=HOSTILE_NAME, given="Amina", original="<b>&amp;</b>\u202e",
                 address="<img src=x>, 5 & 6 <br/> Straße")
     pdf = services.letters.render([rid], "ar", on=date(2026, 12, 2))
-    assert page_count(pdf) <= 2
-    long_name = refer(services, "ar", family="Ü" * 300, given="Ä" * 300, original="ب" * 300, number="IK-2",
-                      address=", ".join(["Sehr lange Straße 1"] * 20))
-    assert page_count(services.letters.render([long_name], "ar", on=date(2026, 12, 2))) <= 2
+    assert page_count(pdf) <= 3
+    long_name = refer(services, "ar", family="Ü" * 25, given="Ä" * 25, original="ب" * 300, number="IK-2",
+                      address="Am Markt 3, 54329 Konz")
+    assert page_count(services.letters.render([long_name], "ar", on=date(2026, 12, 2))) <= 3
+    # What cannot be printed whole is refused, naming the person – never printed with lines left out.
+    too_long = refer(services, "ar", family="Ü" * 300, given="Ä" * 300, number="IK-3",
+                     address=", ".join(["Sehr lange Straße 1"] * 20))
+    with pytest.raises(AddressDoesNotFit, match="Kein Brief für ÄÄÄ.*Aktenzeichen"):
+        services.letters.render([too_long], "ar", on=date(2026, 12, 2))
     printed = " ".join(piece.text for piece, _x, _y in drawn)
     assert "<font" in printed and "color=red>Evil</font>" in printed and "<b>Co</b>" in printed
     assert "<img" in printed and "&" in printed
@@ -187,11 +197,12 @@ def test_cli_writes_the_letter_and_refuses_unknown_languages(tmp_path):
 
     db = tmp_path / "db.sqlite3"
     sv = Services.open(db, unencrypted=True)
+    sv.letters.set_letterhead(TEST_HEAD)
     rid = refer(sv, "ps")
     sv.close()
     out = tmp_path / "brief.pdf"
     assert main(["--db", str(db), "letter", str(rid), "--out", str(out)]) == 0
-    assert out.read_bytes().startswith(b"%PDF") and page_count(out.read_bytes()) <= 2
+    assert out.read_bytes().startswith(b"%PDF") and page_count(out.read_bytes()) <= 3
     bad = tmp_path / "nein.pdf"
     assert main(["--db", str(db), "letter", str(rid), "--lang", "xx", "--out", str(bad)]) == 1
     assert main(["--db", str(db), "letter", "999", "--out", str(bad)]) == 1
@@ -201,7 +212,7 @@ def test_cli_writes_the_letter_and_refuses_unknown_languages(tmp_path):
 def test_the_preview_is_not_logged_but_still_refused_for_restricted_persons(services):
     rid = refer(services, "ar")
     before = len(services.audit.list())
-    assert page_count(services.letters.render([rid], "ar", action=None)) <= 2
+    assert page_count(services.letters.render([rid], "ar", action=None)) <= 3
     assert len(services.audit.list()) == before
     services.people.withdraw_consent(services.referrals.get(rid).person_id, on=date(2026, 12, 1))
     with pytest.raises(ProcessingRestricted):
@@ -275,8 +286,10 @@ def test_long_provider_address_and_contact_still_fit_on_two_pages(services, lang
     pdf = services.letters.render([rid, refer(services, language)], language, on=date(2026, 12, 2), action=None)
     document = pypdfium2.PdfDocument(pdf)
     footers = [document[i].get_textpage().get_text_range() for i in range(len(document))]
-    assert len(footers) == 4, "each letter of the batch must stay within two pages"
-    assert ["Seite 1" in t for t in footers] == [True, False, True, False]
+    # Two pages each and the return slip on a page of its own; the second letter starts on a new sheet.
+    assert len(footers) == 7, "each letter of the batch must stay within two pages (and its slip)"
+    assert [t.strip()[-13:] for t in footers] == ["Seite 1 von 3", "Seite 2 von 3", "Seite 3 von 3", "",
+                                                  "Seite 1 von 3", "Seite 2 von 3", "Seite 3 von 3"]
 
 
 def test_ligatures_and_contextual_forms_copy_out_as_their_letters(services, tmp_path):
@@ -287,6 +300,9 @@ def test_ligatures_and_contextual_forms_copy_out_as_their_letters(services, tmp_
     services.letters.save([rid], out, "fa", on=date(2026, 12, 2))
     plain = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
     assert "Fiona" in plain  # "fi" is a ligature glyph in Noto Sans
+    assert "Verpflichtung" in plain.replace("\n", " ") or "Verpflichtung" not in services.letters.letter_texts(
+        "de").get("doc.bamf_berechtigung")  # "fl" is one too, with a code point of its own (U+FB02)
+    assert "\ufb02" not in plain and "\ufb01" not in plain
     assert not any("\ue000" <= c <= "\uf8ff" or "\ufb50" <= c <= "\ufeff" and c != "\ufeff" for c in plain)
 
 

@@ -19,7 +19,11 @@ from bildungskoordination.gui.letters.letter_dialog import LetterDialog
 from bildungskoordination.gui.letters.pdf_pages import render_pages
 from bildungskoordination.gui.letters.settings_page import LetterSettingsDialog
 from bildungskoordination.gui.letters.texts_editor import TextEntryModel
+from bildungskoordination.letters.content import Letterhead
 from bildungskoordination.people.records import PersonData
+
+HEAD = Letterhead(office="Kreisverwaltung Beispielkreis", street="Musterstraße 1", postcode_city="12345 Beispielstadt",
+                  email="bildung@beispielkreis.example.org")
 
 
 @pytest.fixture
@@ -30,6 +34,7 @@ def ctx(services):
 @pytest.fixture
 def referrals(services):
     """Two referrals to one course: Rana (letters in Arabic) and Yonas (Tigrinya)."""
+    services.letters.set_letterhead(HEAD)
     today = date.today()
     course_id = services.courses.create(CourseData(
         provider="VHS Konz", course_number="IK-26-1", course_type="ik_allgemein", entry_level="keine",
@@ -257,3 +262,69 @@ def test_settings_say_that_a_replaced_german_text_withdraws_its_translations(qtb
     assert editor.model.data(editor.model.index(row, 3)) == "یک دوره جدید برای شما داریم."
     editor.select_key("closing")
     assert not editor.outdated.isVisible()
+
+
+def test_past_dates_are_named_and_printing_needs_a_confirmation(qtbot, ctx, services, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    services.letters.set_letterhead(HEAD)
+    today = date.today()
+    course_id = services.courses.create(CourseData(
+        provider="VHS Konz", course_number="IK-ALT-1", course_type="ik_allgemein", entry_level="A1",
+        target_level="B1", start=today - timedelta(days=3), end=today + timedelta(days=200),
+        registration_deadline=today - timedelta(days=10), days=["mo"], time_from="08:30", time_to="12:45",
+        municipality="Konz", places=10, status="laufend"))
+    pid = services.people.create(PersonData(family_name="Haddad", given_name="Rana", consent_date=today,
+                                            letter_language="de", address="Hauptstraße 1, 54329 Konz"))
+    rid = services.referrals.refer(pid, course_id)
+    dialog = open_dialog(qtbot, ctx, [rid])
+    assert dialog.preview.pages, "the preview shows the letter"
+    assert "Termine in der Vergangenheit" in dialog.status.text() and "Anmeldeschluss" in dialog.status.text()
+    target = tmp_path / "gedruckt.pdf"
+    dialog.printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    dialog.printer.setOutputFileName(str(target))
+    monkeypatch.setattr(QPrintDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
+    asked: list[str] = []
+
+    def answer(reply):
+        def question(parent, title, text, *args):
+            asked.append(text)
+            return reply
+        return question
+
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.No))
+    dialog._on_print_button_clicked()
+    assert not target.exists() and "Kursbeginn" in asked[0]
+    assert f"{today - timedelta(days=10):%d.%m.%Y}" in asked[0]
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Yes))
+    dialog._on_print_button_clicked()
+    assert target.exists()
+
+
+def test_the_first_letter_on_a_real_database_asks_for_the_letterhead(qtbot, ctx, services, monkeypatch):
+    from bildungskoordination.gui.letters.settings_page import LetterSettingsDialog
+
+    today = date.today()
+    course_id = services.courses.create(CourseData(
+        provider="VHS Konz", course_number="IK-26-9", course_type="ik_allgemein", entry_level="A1", target_level="B1",
+        start=today + timedelta(days=30), end=today + timedelta(days=300), days=["mo"], time_from="08:30",
+        time_to="12:45", municipality="Konz", places=10, status="offen"))
+    pid = services.people.create(PersonData(family_name="Haddad", given_name="Rana", consent_date=today,
+                                            letter_language="de", address="Hauptstraße 1, 54329 Konz"))
+    rid = services.referrals.refer(pid, course_id)
+    assert services.letters.needs_letterhead() and services.letters.letterhead().office == ""
+
+    def enter(dialog):
+        form = dialog.page.letterhead
+        form.fields["office"].setText("Kreisverwaltung Beispielkreis")
+        form.fields["postcode_city"].setText("12345 Beispielstadt")
+        form._on_save_button_clicked()
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(LetterSettingsDialog, "exec", enter)
+    dialog = LetterDialog(ctx, [rid])
+    qtbot.addWidget(dialog)
+    assert not dialog.preview.pages and "Briefkopf" in dialog.error.text()  # no letter with a silent default
+    qtbot.waitUntil(lambda: bool(dialog.preview.pages))
+    assert not services.letters.needs_letterhead()
+    assert services.letters.letterhead().office == "Kreisverwaltung Beispielkreis"

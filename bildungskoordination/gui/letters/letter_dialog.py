@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtCore import QStandardPaths, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QPageSize
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -120,6 +121,19 @@ class LetterDialog(QDialog):
         self.close_button.clicked.connect(self.reject)
         self.language.setFocus()
         self.refresh()
+        if self._letters.needs_letterhead():  # the first letter on a real database: no silent default
+            QTimer.singleShot(0, self.ask_for_letterhead)
+
+    def ask_for_letterhead(self) -> None:
+        """Open „Briefe einrichten“ on the letterhead, saying why; show the letter once it is entered."""
+        from bildungskoordination.gui.letters.settings_page import LetterSettingsDialog
+
+        dialog = LetterSettingsDialog(self._ctx, self, intro=_(
+            "Vor dem ersten Brief: bitte den Briefkopf Ihrer Behörde eintragen (Behörde, Abteilung, Anschrift, "
+            "Telefon, E-Mail, Sprechzeiten, Ansprechperson) und speichern. Er steht dann auf jedem Brief."))
+        self.letterhead_dialog = dialog
+        dialog.exec()
+        self.refresh()
 
     # --- state -----------------------------------------------------------------------------------
     def language_code(self) -> str | None:
@@ -132,6 +146,12 @@ class LetterDialog(QDialog):
         self._show_review_state()
         self.status.setText("")
         pdf = self._render(None)  # the preview is not logged; printing and saving are
+        try:
+            past = self._letters.past_dates(self._ids)
+        except NotFound:
+            past = []
+        if pdf is not None and past:
+            self.status.setText(_("Achtung, Termine in der Vergangenheit: {dates}").format(dates="; ".join(past)))
         images = []
         if pdf is not None:
             with busy_cursor():
@@ -171,8 +191,26 @@ class LetterDialog(QDialog):
         self.review.style().polish(self.review)
         self.review.setAccessibleDescription(_("Warnung: nicht geprüfte Übersetzung") if warn else "")
 
-    def _render(self, action: str | None) -> bytes | None:
-        return self._attempt(lambda: self._letters.render(self._ids, self.language_code(), action=action))
+    def _render(self, action: str | None, *, allow_past: bool = True) -> bytes | None:
+        """The preview always shows the letter (its dates are named above it); printing and saving pass the
+        answer of confirm_past_dates."""
+        return self._attempt(lambda: self._letters.render(self._ids, self.language_code(), action=action,
+                                                          allow_past=allow_past))
+
+    def confirm_past_dates(self) -> bool | None:
+        """None: nothing in the past; True: the user confirmed the named dates; False: cancelled."""
+        try:
+            lines = self._letters.past_dates(self._ids)
+        except NotFound:
+            return None
+        if not lines:
+            return None
+        answer = QMessageBox.question(
+            self, _("Termine in der Vergangenheit"),
+            _("Anmeldeschluss oder Kursbeginn liegen in der Vergangenheit:\n\n{dates}\n\n"
+              "Den Brief trotzdem erstellen?").format(dates="\n".join(lines)),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
 
     def _attempt(self, work: Callable[[], bytes | None]) -> bytes | None:
         """Run ``work`` under a busy cursor; a refusal is shown in the dialog and gives None."""
@@ -216,7 +254,10 @@ class LetterDialog(QDialog):
         dialog.setWindowTitle(_("Brief drucken"))
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        pdf = self._render("print")
+        confirmed = self.confirm_past_dates()
+        if confirmed is False:
+            return
+        pdf = self._render("print", allow_past=bool(confirmed))
         if pdf is None:
             return
         with busy_cursor():
@@ -236,10 +277,14 @@ class LetterDialog(QDialog):
         overwrite = may_replace(self, path, target)
         if overwrite is None:
             return
+        confirmed = self.confirm_past_dates()
+        if confirmed is False:
+            return
 
         def save() -> bytes:
             try:
-                self._letters.save(self._ids, target, self.language_code(), overwrite=overwrite)
+                self._letters.save(self._ids, target, self.language_code(), overwrite=overwrite,
+                                   allow_past=bool(confirmed))
             except OSError as exc:  # the folder is read-only, the stick was pulled, …
                 raise ValueError(_("Die Datei {path} ließ sich nicht schreiben: {error}").format(
                     path=target, error=exc.strerror or exc)) from exc

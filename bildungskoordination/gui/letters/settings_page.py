@@ -3,7 +3,7 @@ dialog the menu opens."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.letters.letterhead_form import LetterheadForm
@@ -25,11 +25,16 @@ class LetterSettingsPage(QWidget):
 
 
 class LetterSettingsDialog(QDialog):
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None, *, intro: str = "") -> None:
+        """``intro``: why the dialog opened by itself (the first letter asks for the letterhead)."""
         super().__init__(parent)
         self.setWindowTitle(_("Briefe einrichten"))
         self.resize(900, 680)
         layout = QVBoxLayout(self)
+        if intro:
+            hint = QLabel(intro)
+            hint.setWordWrap(True)
+            layout.addWidget(hint)
         self.page = LetterSettingsPage(ctx)
         layout.addWidget(self.page, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
