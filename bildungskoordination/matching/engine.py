@@ -10,84 +10,37 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import repeat
 from operator import add, mul, sub
 
 from bildungskoordination import i18n
 from bildungskoordination.domain.dates import format_date
-from bildungskoordination.domain.vocab import district, vocabulary
+from bildungskoordination.domain.vocab import district
 from bildungskoordination.i18n import _
-from bildungskoordination.matching.facts import VERDICTS, CourseFacts, Match, Reason
+from bildungskoordination.matching import practical
+from bildungskoordination.matching.facts import VERDICTS, CourseFacts, Match
 from bildungskoordination.matching.legal import CAVEAT, NO, OK, Law, LegalFacts
-from bildungskoordination.matching.rules import CourseType, RuleSet, default_rules
+from bildungskoordination.matching.parts import (
+    NOTHING,
+    SLOTS,
+    Column,
+    Part,
+    PersonKey,
+    Prepared,
+    entry_text,
+    level_text,
+    literacy_text,
+    make_part,
+    minutes_of,
+    validity_text,
+    years_before,
+)
+from bildungskoordination.matching.rules import RuleSet, default_rules
 from bildungskoordination.people.records import PersonData
 
-_KIND = ("ok", "caveat", "no")
-NOT_ELIGIBLE_MALUS = 100.0
-Part = tuple[int, float, tuple[Reason, ...]]  # severity, score, reasons
-_Column = tuple[list[int], list[float], list[tuple[Reason, ...]]]
-_NOTHING: Part = (OK, 0.0, ())
-_SLOTS = (("vormittags", 0, 12 * 60), ("nachmittags", 12 * 60, 17 * 60), ("abends", 17 * 60, 24 * 60))
-_WEEKDAY_ORDER = ("mo", "di", "mi", "do", "fr", "sa", "so")
-
-
-def _part(items: list[tuple[int, float, str]]) -> Part:
-    """Severity, score and reasons of one rule; every excluding reason costs NOT_ELIGIBLE_MALUS points."""
-    if not items:
-        return _NOTHING
-    severity = 0
-    score = 0.0
-    for s, sc, _t in items:
-        severity = s if s > severity else severity
-        score += sc - (NOT_ELIGIBLE_MALUS if s == NO else 0.0)
-    return (severity, score, tuple(Reason(_KIND[s], t) for s, _sc, t in items))
-
-
-def _minutes(hhmm: str) -> int | None:
-    try:
-        h, m = hhmm.strip().split(":")
-        return int(h) * 60 + int(m)
-    except (ValueError, AttributeError):
-        return None
-
-
-@dataclass(frozen=True)
-class _Prepared:
-    """Per-course facts computed once per Matcher."""
-
-    course: CourseFacts
-    ctype: CourseType | None
-    label: str
-    family: str
-    entry: int | None  # index in the level order; None: no requirement
-    target: int | None
-    entry_from_type: bool  # the provider left the entry level empty; the course type's rule applies
-    target_from_type: bool
-    slots: frozenset[str]
-    days: frozenset[str]
-    groups: tuple[str, ...]  # target groups: codes, or the provider's text when unknown
-    judged_on: date  # ages and course types are judged at the course start (or today, if it is unknown)
-    legal: Part  # what does not depend on the person: course type valid at the start, ended, review
-    schedule: Part  # start, registration deadline, free places, costs
-
-
-@dataclass(frozen=True)
-class _Person:
-    level: str  # the best of the recorded level and the integration course's result
-    literacy: str
-    legal: LegalFacts
-    gender: str
-    born: int  # the birth date's place among the course's age limits (see Matcher._born); -1: unknown
-    availability: frozenset[str]
-    weekdays: frozenset[str]
-    childcare: bool
-    municipality: str
-
-
-# Prepared courses per (rules, date): facts that do not depend on the person are worked out once.
-_PREPARED: dict[tuple[int, date, str], tuple[RuleSet, dict[CourseFacts, _Prepared]]] = {}
+# Prepared courses per (rules, date, language): facts that do not depend on the person are worked out once.
+_PREPARED: dict[tuple[int, date, str], tuple[RuleSet, dict[CourseFacts, Prepared]]] = {}
 _FINAL_AS_LEVEL = {"A2": "A2", "B1": "B1"}
 
 
@@ -128,12 +81,12 @@ class Matcher:
         cutoffs: set[date] = set()
         for p in self._courses:
             for years in self._age_limits(p):
-                cutoffs.add(_years_before(p.judged_on, years))
+                cutoffs.add(years_before(p.judged_on, years))
         self._cutoffs = sorted(cutoffs)
         self._course_list = [p.course for p in self._courses]
         self._families = [p.family for p in self._courses]
         self._type_codes = [p.ctype.code if p.ctype else "" for p in self._courses]
-        self._memo: dict[tuple, _Column] = {}
+        self._memo: dict[tuple, Column] = {}
         self._legal_column = self._constant_column(lambda c: c.legal)
         self._schedule_column = self._constant_column(lambda c: c.schedule)
 
@@ -163,12 +116,12 @@ class Matcher:
         return result
 
     # --- person -------------------------------------------------------------------------------------------
-    def _person(self, person: PersonData) -> _Person:
+    def _person(self, person: PersonData) -> PersonKey:
         level = person.german_level or ""
         final = _FINAL_AS_LEVEL.get(person.ik_final_level or "")
         if final and (level not in self._levels or self._levels[final] > self._levels[level]):
             level = final
-        return _Person(
+        return PersonKey(
             level=level,
             literacy=person.literacy or "",
             legal=LegalFacts(
@@ -184,7 +137,7 @@ class Matcher:
             municipality=person.municipality or "",
         )
 
-    def _column(self, key: tuple, build: Callable[[_Prepared], Part]) -> _Column:
+    def _column(self, key: tuple, build: Callable[[Prepared], Part]) -> Column:
         """One rule's outcome for every course, as three lists (severity, score, reasons); memoised by key."""
         col = self._memo.get(key)
         if col is None:
@@ -192,7 +145,7 @@ class Matcher:
             col = self._memo[key] = ([x[0] for x in parts], [x[1] for x in parts], [x[2] for x in parts])
         return col
 
-    def _kind_column(self, key: tuple, kinds: list[str], build: Callable[[str], Part]) -> _Column:
+    def _kind_column(self, key: tuple, kinds: list[str], build: Callable[[str], Part]) -> Column:
         """A rule that depends on the course only through its family or type: evaluated once per kind."""
         col = self._memo.get(key)
         if col is None:
@@ -201,11 +154,11 @@ class Matcher:
             col = self._memo[key] = ([x[0] for x in parts], [x[1] for x in parts], [x[2] for x in parts])
         return col
 
-    def _constant_column(self, pick: Callable[[_Prepared], Part]) -> _Column:
+    def _constant_column(self, pick: Callable[[Prepared], Part]) -> Column:
         parts = [pick(c) for c in self._courses]
         return ([x[0] for x in parts], [x[1] for x in parts], [x[2] for x in parts])
 
-    def _eligibility(self, p: _Person) -> list[_Column]:
+    def _eligibility(self, p: PersonKey) -> list[Column]:
         """The course in law, age, access, DeuFöV, first orientation, level, literacy and the dates – in the order
         the reasons are read. Each column is memoised by the few facts it depends on; a rule that depends on the
         course only through its family or type is evaluated once per family or type."""
@@ -221,25 +174,26 @@ class Matcher:
             self._schedule_column,
         ]
 
-    def _person_parts(self, p: _Person) -> list[_Column]:
+    def _person_parts(self, p: PersonKey) -> list[Column]:
         """The practical fit: times, weekdays, childcare, place."""
         return [
-            self._column(("time", p.availability), lambda c: self._times(p.availability, c)),
-            self._column(("days", p.weekdays), lambda c: self._days(p.weekdays, c)),
-            self._column(("child", p.childcare), lambda c: self._childcare(p.childcare, c)),
-            self._column(("place", p.municipality), lambda c: self._place(p.municipality, c)),
+            self._column(("time", p.availability), lambda c: practical.times(self._practical, p.availability, c)),
+            self._column(("days", p.weekdays), lambda c: practical.weekdays_fit(self._practical, p.weekdays, c)),
+            self._column(("child", p.childcare), lambda c: practical.childcare(self._practical, p.childcare, c)),
+            self._column(("place", p.municipality),
+                         lambda c: practical.place(self._practical, self.rules, p.municipality, c)),
         ]
 
     # --- per course, independent of the person ------------------------------------------------------------
-    def _prepare(self, c: CourseFacts) -> _Prepared:
+    def _prepare(self, c: CourseFacts) -> Prepared:
         ctype = self.rules.course_type(c.course_type)
         label = ctype.label if ctype else (c.course_type or _("Kurs"))
         slots: frozenset[str] = frozenset()
-        t0, t1 = _minutes(c.time_from), _minutes(c.time_to)
+        t0, t1 = minutes_of(c.time_from), minutes_of(c.time_to)
         if t0 is not None:
             t1 = t1 if t1 is not None and t1 > t0 else t0 + 1
             # the slot the course starts in, and any other it fills for at least an hour
-            slots = frozenset(name for name, lo, hi in _SLOTS
+            slots = frozenset(name for name, lo, hi in SLOTS
                               if lo <= t0 < hi or min(t1, hi) - max(t0, lo) >= 60)
         groups = []
         for g in c.target_group:
@@ -253,28 +207,28 @@ class Matcher:
         entry = self._levels.get(entry_text) if entry_text else None
         if ctype and ctype.min_level and (entry is None or entry < self._levels[ctype.min_level]):
             entry = self._levels[ctype.min_level]
-        prep = _Prepared(
+        prep = Prepared(
             course=c, ctype=ctype, label=label, family=ctype.family if ctype else "",
             entry=entry, target=self._levels.get(target_text) if target_text else None,
             entry_from_type=not c.entry_level and entry is not None,
             target_from_type=not c.target_level and bool(target_text),
             slots=slots, days=frozenset(d.lower() for d in c.days), groups=tuple(groups),
-            judged_on=c.start or self.on, legal=_NOTHING, schedule=_NOTHING,
+            judged_on=c.start or self.on, legal=NOTHING, schedule=NOTHING,
         )
-        return _Prepared(**{**prep.__dict__, "legal": self._legal_constant(prep), "schedule": self._schedule(prep)})
+        return Prepared(**{**prep.__dict__, "legal": self._legal_constant(prep), "schedule": self._schedule(prep)})
 
-    def _legal_constant(self, p: _Prepared) -> Part:
+    def _legal_constant(self, p: Prepared) -> Part:
         c, ctype, on = p.course, p.ctype, self.on
         items: list[tuple[int, float, str]] = []
         if ctype is None:
             items.append((CAVEAT, 0.0, _("Die Kursart „{code}“ ist nicht bekannt – bitte prüfen").format(code=c.course_type)))
-            return _part(items)
+            return make_part(items)
         if c.end is not None and c.end < on:
             items.append((NO, 0.0, _("Der Kurs ist am {date} zu Ende gegangen.").format(date=format_date(c.end))))
         if c.start is None and (ctype.valid_from or ctype.valid_until):
             items.append((CAVEAT, 0.0, _("Der Kursbeginn ist nicht bekannt; einen „{label}“ gibt es nur für Kurse, "
                                          "die {when} beginnen ({source}).").format(
-                label=ctype.label, when=_validity_text(ctype), source=ctype.citation)))
+                label=ctype.label, when=validity_text(ctype), source=ctype.citation)))
         elif not ctype.offered_for_start(c.start):
             if ctype.valid_until and c.start and c.start > ctype.valid_until:
                 items.append((NO, 0.0, _("Einen „{label}“ gibt es für Kurse, die ab dem {date} beginnen, nicht mehr "
@@ -291,9 +245,9 @@ class Matcher:
         if ctype.code == "ik_intensiv":
             items.append((CAVEAT, 0.0, _("Der Intensivkurs setzt einen Einstufungstest beim Träger voraus "
                                          "(§ 13 Abs. 2 IntV).")))
-        return _part(items)
+        return make_part(items)
 
-    def _schedule(self, p: _Prepared) -> Part:
+    def _schedule(self, p: Prepared) -> Part:
         c, on = p.course, self.on
         items: list[tuple[int, float, str]] = []
         h = self._horizon
@@ -330,9 +284,9 @@ class Matcher:
                 items.append((OK, 0.0, _("Freie Plätze: {n}.").format(n=c.free_places)))
         if p.family == "integrationskurs":
             items.extend(self._law.costs_note())
-        return _part(items)
+        return make_part(items)
 
-    def _age_limits(self, p: _Prepared) -> list[int]:
+    def _age_limits(self, p: Prepared) -> list[int]:
         """Every age (in years) that matters for this course: school age, the type's and the groups' limits."""
         limits = []
         if p.family == "integrationskurs" and self._school_age:
@@ -351,57 +305,57 @@ class Matcher:
                 limits.append(spec["max_age"] + 1)
         return limits
 
-    def _reached(self, born: int, p: _Prepared, years: int) -> bool:
+    def _reached(self, born: int, p: Prepared, years: int) -> bool:
         """Has a person at place ``born`` among the cutoffs reached ``years`` at this course's start?"""
-        cutoff = _years_before(p.judged_on, years)
+        cutoff = years_before(p.judged_on, years)
         return born < len(self._cutoffs) and self._cutoffs[born] <= cutoff if born >= 0 else False
 
     # --- rules that depend on a few facts of the person ----------------------------------------------------
     def _access(self, f: LegalFacts, family: str) -> Part:
         if family == "integrationskurs":
-            return _part(self._law.integration_access(f))
+            return make_part(self._law.integration_access(f))
         if family == "erstorientierung":
-            return _part(self._law.first_orientation(f))
-        return _NOTHING
+            return make_part(self._law.first_orientation(f))
+        return NOTHING
 
     def _deufoev(self, f: LegalFacts, code: str) -> Part:
         ctype = self.rules.course_type(code)
         if ctype is None or ctype.family != "berufssprachkurs":
-            return _NOTHING
-        return _part(self._law.job_course(f, ctype.after_ik_below, ctype.label))
+            return NOTHING
+        return make_part(self._law.job_course(f, ctype.after_ik_below, ctype.label))
 
-    def _level(self, level: str, c: _Prepared) -> Part:
+    def _level(self, level: str, c: Prepared) -> Part:
         if c.entry is None and c.target is None:
-            return _NOTHING
+            return NOTHING
         own = self._levels.get(level)
         if own is None:
-            return _part([(CAVEAT, 0.0, _("Das Deutschniveau der Person ist nicht erfasst – bitte zuerst einstufen."))])
+            return make_part([(CAVEAT, 0.0, _("Das Deutschniveau der Person ist nicht erfasst – bitte zuerst einstufen."))])
         rule = self._level_rule
         levels = self.rules.levels
         if c.target is not None and c.target <= own:
             text = _("Das Kursziel {target}{note} liegt nicht über dem Deutschniveau der Person ({level}) – der Kurs "
                      "bringt sie nicht weiter.").format(
-                target=levels[c.target], level=_level_text(level),
+                target=levels[c.target], level=level_text(level),
                 note=_(" (Angabe der Kursart)") if c.target_from_type else "")
             if c.family == "integrationskurs" and own >= self._levels["B1"]:
                 text += " " + _("Wer schon B1 spricht, hat keinen Anspruch auf den Sprachkurs ({paragraph}); der "
                                 "Orientierungskurs (100 UE) bleibt offen.").format(
                     paragraph=rule.param("b1_paragraph", "§ 44 Abs. 3 AufenthG") if rule else "§ 44 Abs. 3 AufenthG")
-            return _part([(NO, 0.0, text)])
+            return make_part([(NO, 0.0, text)])
         if c.entry is not None and c.entry > own:
             ctype = c.ctype
             deufoev = self.rules.first("deufoev", self.on)
             if ctype and ctype.min_level and self._levels[ctype.min_level] > own and deufoev:
-                return _part([(NO, 0.0, _("Ein „{label}“ setzt mindestens {minimum} voraus ({paragraph}); das "
+                return make_part([(NO, 0.0, _("Ein „{label}“ setzt mindestens {minimum} voraus ({paragraph}); das "
                                           "Einstiegsniveau liegt damit über dem Deutschniveau der Person ({level}).")
-                               .format(label=c.label, minimum=ctype.min_level, level=_level_text(level),
+                               .format(label=c.label, minimum=ctype.min_level, level=level_text(level),
                                        paragraph=deufoev.params["min_level_paragraph"]))])
-            return _part([(NO, 0.0, _("Das Einstiegsniveau {entry}{note} liegt über dem Deutschniveau der Person "
-                                      "({level}).").format(entry=_entry_text(levels[c.entry]), level=_level_text(level),
+            return make_part([(NO, 0.0, _("Das Einstiegsniveau {entry}{note} liegt über dem Deutschniveau der Person "
+                                      "({level}).").format(entry=entry_text(levels[c.entry]), level=level_text(level),
                                                            note=_(" (Angabe der Kursart)") if c.entry_from_type else ""))])
-        entry = _entry_text(levels[c.entry]) if c.entry is not None else "–"
+        entry = entry_text(levels[c.entry]) if c.entry is not None else "–"
         target = levels[c.target] if c.target is not None else "–"
-        level = _level_text(level)
+        level = level_text(level)
         if c.target is None:
             bonus = float(rule.param("exact_entry_bonus", 0.0)) if rule and c.entry == own else 0.0
             text = _("Das Einstiegsniveau ({entry}) passt zum Deutschniveau der Person ({level}); der Kurs hat kein "
@@ -413,14 +367,14 @@ class Matcher:
             bonus = float(rule.param("lower_entry_bonus", 0.0)) if rule else 0.0
             text = _("Die Person ({level}) steigt über dem Einstiegsniveau ({entry}) ein; das Kursziel {target} bringt "
                      "sie weiter.")
-        return _part([(OK, bonus, text.format(entry=entry, level=level, target=target))])
+        return make_part([(OK, bonus, text.format(entry=entry, level=level, target=target))])
 
-    def _literacy(self, literacy: str, c: _Prepared) -> Part:
+    def _literacy(self, literacy: str, c: Prepared) -> Part:
         accepted = c.ctype.literacy if c.ctype else None
         if accepted is None:
-            return _NOTHING
+            return NOTHING
         if not literacy:
-            return _part([(CAVEAT, 0.0, _("Ob die Person lesen und schreiben kann, ist nicht erfasst – bitte klären."))])
+            return make_part([(CAVEAT, 0.0, _("Ob die Person lesen und schreiben kann, ist nicht erfasst – bitte klären."))])
         rule = self._literacy_rule
         preferred: dict[str, str] = rule.param("preferred", {}) if rule else {}
         if literacy not in accepted:
@@ -433,20 +387,20 @@ class Matcher:
             else:
                 text = _("Der „{label}“ passt nicht, weil die Person {who}; er setzt Lesen und Schreiben in lateinischer "
                          "Schrift voraus.")
-            return _part([(NO, 0.0, text.format(label=c.label, who=_literacy_text(literacy)))])
+            return make_part([(NO, 0.0, text.format(label=c.label, who=literacy_text(literacy)))])
         best = preferred.get(literacy)
         if best == c.course.course_type:
             bonus = float(rule.param("preferred_bonus", 0.0)) if rule else 0.0
-            return _part([(OK, bonus, _("Der „{label}“ ist der richtige Kurs, weil die Person {who}.").format(
-                label=c.label, who=_literacy_text(literacy)))])
+            return make_part([(OK, bonus, _("Der „{label}“ ist der richtige Kurs, weil die Person {who}.").format(
+                label=c.label, who=literacy_text(literacy)))])
         if best and c.family in ("integrationskurs", "berufssprachkurs"):
             best_type = self.rules.course_type(best)
             malus = float(rule.param("not_preferred_malus", 0.0)) if rule else 0.0
-            return _part([(CAVEAT, -malus, _("Ein „{best}“ wäre besser geeignet, weil die Person {who}.").format(
-                best=best_type.label if best_type else best, who=_literacy_text(literacy)))])
-        return _part([(OK, 0.0, _("Lesen und Schreiben der Person passen zum Kurs."))])
+            return make_part([(CAVEAT, -malus, _("Ein „{best}“ wäre besser geeignet, weil die Person {who}.").format(
+                best=best_type.label if best_type else best, who=literacy_text(literacy)))])
+        return make_part([(OK, 0.0, _("Lesen und Schreiben der Person passen zum Kurs."))])
 
-    def _who(self, p: _Person, c: _Prepared) -> Part:
+    def _who(self, p: PersonKey, c: Prepared) -> Part:
         """Ages at the course start (school age, the type's limits) and the course's target groups."""
         gender, born, status = p.gender, p.born, p.legal.status
         items: list[tuple[int, float, str]] = []
@@ -490,9 +444,9 @@ class Matcher:
                     items.append((NO, 0.0, _("Der Kurs ist {group}.").format(group=label)))
             if spec.get("caveat"):
                 items.append((CAVEAT, 0.0, _("Der Kurs ist {group} – bitte klären.").format(group=label)))
-        return _part(items)
+        return make_part(items)
 
-    def _age_items(self, born: int, c: _Prepared, lo: int | None, hi: int | None, label: str,
+    def _age_items(self, born: int, c: Prepared, lo: int | None, hi: int | None, label: str,
                    start: str, source: str = "") -> list[tuple[int, float, str]]:
         where = _(" ({source})").format(source=source) if source else ""
         if born < 0:
@@ -508,100 +462,6 @@ class Matcher:
             return [(NO, 0.0, _("Der „{label}“ ist nur bis {n} Jahre{where}; die Person ist bei Kursbeginn ({start}) "
                                 "älter.").format(label=label, n=hi, start=start, where=where))]
         return [(OK, 0.0, _("Die Altersgrenze des Kurses passt zur Person (bei Kursbeginn {start}).").format(start=start))]
-
-    def _times(self, availability: frozenset[str], c: _Prepared) -> Part:
-        if not c.slots or not availability:
-            return _NOTHING
-        rule = self._practical
-        times = f"{c.course.time_from}–{c.course.time_to}"
-        if c.slots <= availability:
-            bonus = float(rule.param("time_fit_bonus", 0.0)) if rule else 0.0
-            return _part([(OK, bonus, _("Die Kurszeit {times} passt zur Verfügbarkeit der Person.").format(times=times))])
-        malus = float(rule.param("time_misfit_malus", 0.0)) if rule else 0.0
-        slot_names = vocabulary("availability")
-        missing = ", ".join(slot_names.label(s) for s, _lo, _hi in _SLOTS if s in c.slots - availability)
-        return _part([(CAVEAT, -malus, _("Die Kurszeit {times} liegt {slots} – da hat die Person keine Zeit.")
-                       .format(times=times, slots=missing))])
-
-    def _days(self, weekdays: frozenset[str], c: _Prepared) -> Part:
-        if not c.days or not weekdays:
-            return _NOTHING
-        rule = self._practical
-        if c.days <= weekdays:
-            bonus = float(rule.param("weekday_fit_bonus", 0.0)) if rule else 0.0
-            return _part([(OK, bonus, _("Die Kurstage ({days}) passen zur Person.").format(days=_days_text(c.days)))])
-        malus = float(rule.param("weekday_misfit_malus", 0.0)) if rule else 0.0
-        return _part([(CAVEAT, -malus, _("Der Kurs ist auch am {days} – da hat die Person keine Zeit.")
-                       .format(days=_days_text(c.days - weekdays)))])
-
-    def _childcare(self, needed: bool, c: _Prepared) -> Part:
-        if not needed:
-            return _NOTHING
-        rule = self._practical
-        if c.course.childcare:
-            return _part([(OK, float(rule.param("childcare_bonus", 0.0)) if rule else 0.0,
-                           _("Der Kurs bietet die Kinderbetreuung, die die Person braucht."))])
-        return _part([(CAVEAT, -float(rule.param("childcare_missing_malus", 0.0)) if rule else 0.0,
-                       _("Die Person braucht Kinderbetreuung, der Kurs bietet keine an."))])
-
-    def _place(self, home: str, c: _Prepared) -> Part:
-        rule = self._practical
-        w = (lambda name: float(rule.param(name, 0.0))) if rule else (lambda name: 0.0)
-        where = c.course.municipality
-        if c.course.mode == "online":
-            return _part([(OK, w("online_bonus"), _("Online-Kurs – die Person hat keinen Anfahrtsweg."))])
-        if not home or not where:
-            return _part([(CAVEAT, -w("unknown_place_malus"), _("Wohnort der Person oder Kursort fehlt – Anfahrt klären."))])
-        if home == where:
-            return _part([(OK, w("same_place_bonus"), _("Der Kurs ist im Wohnort der Person ({place}).").format(place=where))])
-        minutes = self.rules.travel_minutes(home, where)
-        if minutes is None:
-            return _part([(CAVEAT, -w("unknown_place_malus"), _("Der Kurs ist in {place}; die Fahrzeit ab {home} ist "
-                                                               "nicht bekannt.").format(place=where, home=home))])
-        limit = int(rule.param("reachable_minutes", 45)) if rule else 45
-        if minutes <= limit:
-            return _part([(OK, w("reachable_bonus"), _("Der Kurs in {place} ist für die Person in etwa {n} Minuten erreichbar.")
-                           .format(place=where, n=minutes))])
-        return _part([(CAVEAT, -w("unreachable_malus"), _("Der Kurs in {place} ist für die Person etwa {n} Minuten entfernt.")
-                       .format(place=where, n=minutes))])
-
-
-def _years_before(d: date, years: int) -> date:
-    """The latest birth date of someone who is ``years`` old on ``d`` (29 February counts as 28 February)."""
-    try:
-        return d.replace(year=d.year - years)
-    except ValueError:
-        return d.replace(year=d.year - years, day=28)
-
-
-def _validity_text(t: CourseType) -> str:
-    if t.valid_until and t.valid_from:
-        return _("vom {start} bis zum {end}").format(start=format_date(t.valid_from), end=format_date(t.valid_until))
-    if t.valid_until:
-        return _("bis zum {date}").format(date=format_date(t.valid_until))
-    return _("ab dem {date}").format(date=format_date(t.valid_from))
-
-
-def _level_text(level: str) -> str:
-    return _("keine Deutschkenntnisse") if level == "keine" else level
-
-
-def _entry_text(level: str) -> str:
-    return _("ohne Vorkenntnisse") if level == "keine" else level
-
-
-def _literacy_text(code: str) -> str:
-    return {
-        "nein": _("noch nicht lesen und schreiben kann"),
-        "funktional": _("die lateinische Schrift kennt, aber nicht ausreichend liest und schreibt"),
-        "andere_schrift": _("in einer anderen als der lateinischen Schrift liest und schreibt"),
-        "lateinisch": _("in lateinischer Schrift liest und schreibt"),
-    }.get(code, code)
-
-
-def _days_text(days: frozenset[str]) -> str:
-    names = vocabulary("weekday")
-    return ", ".join(names.label(d) for d in _WEEKDAY_ORDER if d in days) or ", ".join(sorted(days))
 
 
 def _sort_key(m: Match) -> float:
