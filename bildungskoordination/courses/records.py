@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from bildungskoordination.domain.course_types import LEVELS as ALL_LEVELS
 from bildungskoordination.i18n import N_
 
-LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2")
-NO_LEVEL = "keine"
+NO_LEVEL, *_CEFR = ALL_LEVELS  # one order of levels: domain.course_types
+LEVELS = tuple(_CEFR)
 WEEKDAYS = ("mo", "di", "mi", "do", "fr", "sa")
 MODES = {"praesenz": N_("Präsenz"), "online": N_("online"), "hybrid": N_("hybrid")}
 @dataclass

@@ -41,7 +41,7 @@ from bildungskoordination.people.records import PersonData
 
 # Prepared courses per (rules, date, language): facts that do not depend on the person are worked out once.
 _PREPARED: dict[tuple[int, date, str], tuple[RuleSet, dict[CourseFacts, Prepared]]] = {}
-_FINAL_AS_LEVEL = {"A2": "A2", "B1": "B1"}
+_FINAL_COUNTS_AS_LEVEL = ("A2", "B1")  # a final test result that is also a CEFR level ("unter A2" is not)
 
 
 class Matcher:
@@ -118,7 +118,7 @@ class Matcher:
     # --- person -------------------------------------------------------------------------------------------
     def _person(self, person: PersonData) -> PersonKey:
         level = person.german_level or ""
-        final = _FINAL_AS_LEVEL.get(person.ik_final_level or "")
+        final = person.ik_final_level if person.ik_final_level in _FINAL_COUNTS_AS_LEVEL else ""
         if final and (level not in self._levels or self._levels[final] > self._levels[level]):
             level = final
         return PersonKey(
@@ -344,7 +344,7 @@ class Matcher:
             return make_part([(NO, 0.0, text)])
         if c.entry is not None and c.entry > own:
             ctype = c.ctype
-            deufoev = self.rules.first("deufoev", self.on)
+            deufoev = self._law.deufoev
             if ctype and ctype.min_level and self._levels[ctype.min_level] > own and deufoev:
                 return make_part([(NO, 0.0, _("Ein „{label}“ setzt mindestens {minimum} voraus ({paragraph}); das "
                                           "Einstiegsniveau liegt damit über dem Deutschniveau der Person ({level}).")

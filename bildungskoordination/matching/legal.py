@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from bildungskoordination.domain.course_types import FINAL_LEVELS
 from bildungskoordination.domain.dates import format_date
 from bildungskoordination.domain.vocab import vocabulary
 from bildungskoordination.i18n import _
@@ -198,7 +199,6 @@ class Law:
         if after_ik_below:
             special = rule.params["special_paragraph"]
             final = self.final_vocab.label(f.ik_final_level) if f.ik_final_level else ""
-            order = {"unter_a2": 0, "A2": 1, "B1": 2}
             if f.ik_completed_on is None:
                 items.append((NO, 0.0, _("Der „{label}“ ist für Menschen, die den Integrationskurs ohne B1 "
                                          "abgeschlossen haben ({paragraph}); für die Person ist kein abgeschlossener "
@@ -207,7 +207,7 @@ class Law:
                 items.append((CAVEAT, 0.0, _("Der „{label}“ setzt einen Integrationskurs mit einem Ergebnis unter "
                                              "{limit} voraus ({paragraph}); das Ergebnis der Person ist nicht erfasst.")
                               .format(label=label, limit=after_ik_below, paragraph=special)))
-            elif order.get(f.ik_final_level, 0) >= order.get(after_ik_below, 0):
+            elif FINAL_LEVELS.index(f.ik_final_level) >= FINAL_LEVELS.index(after_ik_below):
                 items.append((NO, 0.0, _("Der „{label}“ ist für Menschen, die den Integrationskurs unter {limit} "
                                          "abgeschlossen haben ({paragraph}); die Person hat ihn mit {final} "
                                          "abgeschlossen.").format(label=label, limit=after_ik_below,

@@ -117,13 +117,11 @@ class RuleSet:
 
 
 # --- loading ------------------------------------------------------------------------------------------------
-_read = read_toml
-_get = field_value
 
 
 def load_rule_list(path: Path, types: dict[str, CourseType]) -> tuple[tuple[str, ...], list[Rule]]:
-    data = _read(path)
-    levels = _get(data, "levels", (list,), True, (path.name, "-"))
+    data = read_toml(path)
+    levels = field_value(data, "levels", (list,), True, (path.name, "-"))
     entries = data.get("rule")
     if not isinstance(entries, list) or not entries:
         raise RulesError(path.name, "-", "rule", _("keine Regeln"))
@@ -131,24 +129,24 @@ def load_rule_list(path: Path, types: dict[str, CourseType]) -> tuple[tuple[str,
     seen: set[str] = set()
     for i, e in enumerate(entries, 1):
         where = (path.name, str(e.get("id", f"#{i}")))
-        rid = _get(e, "id", (str,), True, where)
+        rid = field_value(e, "id", (str,), True, where)
         if rid in seen:
             raise RulesError(path.name, rid, "id", _("doppelt"))
         seen.add(rid)
-        kind = _get(e, "kind", (str,), True, where)
+        kind = field_value(e, "kind", (str,), True, where)
         if kind not in PARAM_SPEC:
             raise RulesError(path.name, rid, "kind", _("unbekannt: {value}").format(value=kind))
-        params = _get(e, "params", (dict,), False, where) or {}
+        params = field_value(e, "params", (dict,), False, where) or {}
         for name, (ptypes, required) in PARAM_SPEC[kind].items():
-            _get(params, name, ptypes, required, (path.name, rid))
+            field_value(params, name, ptypes, required, (path.name, rid))
         _check_params(path.name, rid, kind, params, levels, types)
-        valid_from = _get(e, "valid_from", (date,), False, where)
-        valid_until = _get(e, "valid_until", (date,), False, where)
+        valid_from = field_value(e, "valid_from", (date,), False, where)
+        valid_until = field_value(e, "valid_until", (date,), False, where)
         if valid_from and valid_until and valid_until < valid_from:
             raise RulesError(path.name, rid, "valid_until", _("liegt vor valid_from"))
-        rules.append(Rule(rid, kind, _get(e, "source", (str,), True, where), params, valid_from, valid_until,
-                          _get(e, "review_after", (date,), False, where),
-                          _get(e, "unconfirmed", (str,), False, where) or ""))
+        rules.append(Rule(rid, kind, field_value(e, "source", (str,), True, where), params, valid_from, valid_until,
+                          field_value(e, "review_after", (date,), False, where),
+                          field_value(e, "unconfirmed", (str,), False, where) or ""))
     return tuple(levels), rules
 
 
@@ -188,11 +186,11 @@ def load_travel(path: Path) -> dict[tuple[str, str], int]:
     if not path.is_file():
         return {}
     travel: dict[tuple[str, str], int] = {}
-    for i, e in enumerate(_read(path).get("route", []), 1):
+    for i, e in enumerate(read_toml(path).get("route", []), 1):
         where = (path.name, f"#{i}")
-        a = _get(e, "from", (str,), True, where)
-        b = _get(e, "to", (str,), True, where)
-        minutes = _get(e, "minutes", (int,), True, where)
+        a = field_value(e, "from", (str,), True, where)
+        b = field_value(e, "to", (str,), True, where)
+        minutes = field_value(e, "minutes", (int,), True, where)
         travel[(a, b)] = travel[(b, a)] = minutes
     return travel
 
