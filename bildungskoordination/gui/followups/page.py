@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from bildungskoordination.events import Change
 from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.followups.model import ContactIdRole, FollowUpModel, PersonIdRole, SortRole
+from bildungskoordination.gui.table_model import fit_columns
 from bildungskoordination.i18n import N_, _, ngettext
 
 HORIZONS = [(0, N_("nur fällige und überfällige")), (7, N_("dazu die nächsten 7 Tage")),
@@ -60,9 +61,9 @@ class FollowUpsPage(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
-        for column, width in enumerate((85, 170, 190, 105, 260, 260, 90)):
+        for column, width in enumerate((85, 150, 190, 105, 260, 260, 90)):
             self.table.setColumnWidth(column, width)
+        fit_columns(self.table, stretch=(4, 5))  # topics and next step share what is left
         self.table.setAccessibleName(_("Wiedervorlagen"))
         layout.addWidget(self.table, 1)
 

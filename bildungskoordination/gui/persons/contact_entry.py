@@ -85,7 +85,7 @@ class ContactEntry(QWidget):
             cb = QCheckBox(_mnemonic(term.display(), used))
             cb.setAccessibleName(term.display())
             self.topics[term.code] = cb
-            grid.addWidget(cb, i // 3, i % 3)
+            grid.addWidget(cb, i // 2, i % 2)  # two columns: the person list beside keeps room at 1366×768
         self._row(form, "topics", _("Themen"), topics_box, None)
 
         self.outcome = VocabCombo(vocabulary("outcomes"))
