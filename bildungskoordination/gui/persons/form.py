@@ -23,7 +23,15 @@ from PySide6.QtWidgets import (
 from bildungskoordination.domain.dates import DateParseError
 from bildungskoordination.domain.errors import FieldError as DataError
 from bildungskoordination.domain.vocab import Vocabulary, district, letter_languages, vocabulary
-from bildungskoordination.gui.widgets import CheckList, DateField, FieldError, PartialDateField, VocabCombo, show_field_errors
+from bildungskoordination.gui.widgets import (
+    CheckList,
+    DateField,
+    FieldError,
+    PartialDateField,
+    VocabCombo,
+    mark_labels,
+    show_field_errors,
+)
 from bildungskoordination.i18n import _
 from bildungskoordination.people.records import LanguageSkill, PersonData
 
@@ -50,6 +58,7 @@ class PersonForm(QScrollArea):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._errors: dict[str, FieldError] = {}
         self._labels: dict[str, str] = {}
+        self._label_widgets: dict[str, QLabel] = {}
         self._languages_levels: dict[str, str] = {}
         self._read_only = False
         inner = QWidget()
@@ -196,6 +205,7 @@ class PersonForm(QScrollArea):
             column.addWidget(error)
             label_widget = QLabel(label)
             label_widget.setBuddy(widget)
+            self._label_widgets[key] = label_widget
             form.addRow(label_widget, holder)
         return box
 
@@ -323,7 +333,9 @@ class PersonForm(QScrollArea):
         return data, errors
 
     def show_errors(self, errors: list[DataError]) -> None:
+        """Every error at once: its message under its field, the field's label marked."""
         show_field_errors(self._errors, errors)
+        mark_labels(self._label_widgets, errors)
         first = next((e.field for e in errors if e.field in self._errors), None)
         if first is not None:
             self.ensureWidgetVisible(self._errors[first])
