@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QDate, QItemSelection, QRegularExpression, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -27,6 +29,7 @@ from bildungskoordination.gui.courses.candidates_dialog import CandidatesDialog
 from bildungskoordination.gui.courses.course_dialog import CourseDialog
 from bildungskoordination.gui.courses.import_dialog import CourseImportDialog
 from bildungskoordination.gui.courses.models import CourseModel, IdRole, SortRole, course_status_text, fmt_date, type_label
+from bildungskoordination.gui.save_target import IMPORTS, remember_folder, start_folder
 from bildungskoordination.gui.table_model import fit_columns, setup_record_table
 from bildungskoordination.i18n import N_, _, ngettext
 
@@ -257,9 +260,10 @@ class CoursesPage(QWidget):
 
     def _on_import_button_clicked(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(
-            self, _("Kursliste einlesen"), "", _("Kurslisten (*.csv *.xlsx);;Alle Dateien (*)"))
+            self, _("Kursliste einlesen"), str(start_folder(IMPORTS)), _("Kurslisten (*.csv *.xlsx);;Alle Dateien (*)"))
         if not path:
             return
+        remember_folder(IMPORTS, Path(path).parent)
         self.import_dialog = CourseImportDialog(self._ctx.services, path, self)
         self.import_dialog.open()
 

@@ -38,7 +38,7 @@ from bildungskoordination.gui.persons.duplicates_dialog import DuplicateDialog
 from bildungskoordination.gui.persons.form import PersonForm
 from bildungskoordination.gui.privacy.consent_dialog import ConsentDialog
 from bildungskoordination.gui.privacy.erase_dialog import EraseDialog
-from bildungskoordination.gui.save_target import confirm_replace
+from bildungskoordination.gui.save_target import ACCESS_EXPORT, confirm_replace, remember_folder, start_folder
 from bildungskoordination.gui.widgets import error_list, merge_errors
 from bildungskoordination.i18n import _, ngettext
 from bildungskoordination.people.records import ContactData, PersonData
@@ -386,9 +386,10 @@ class PersonFile(QWidget):
         if self.person_id is None:
             return
         folder = QFileDialog.getExistingDirectory(self, _("Ordner für die Auskunft nach Art. 15 wählen"),
-                                                  str(Path.home()))
+                                                  str(start_folder(ACCESS_EXPORT)))
         if not folder:
             return
+        remember_folder(ACCESS_EXPORT, folder)
         export = self._ctx.services.access_export.export
         try:
             try:
