@@ -45,9 +45,9 @@ class ReferralFilterBar(QWidget):
         today = QDate.currentDate()
         self.start = _date_edit(today.addMonths(-3))
         self.end = _date_edit(today)
-        for text, widget, name in ((_("&Zeigen:"), self.status, _("Welche Vermittlungen")),
+        for text, widget, name in ((_("&Anzeigen:"), self.status, _("Welche Vermittlungen")),
                                    (_("K&urs:"), self.course, _("Kurs")),
-                                   (_("Zeitr&aum:"), self.period, _("Zeitraum bezieht sich auf")),
+                                   (_("&Zeitraum:"), self.period, _("Zeitraum bezieht sich auf")),
                                    (_("vo&n"), self.start, _("Zeitraum von")),
                                    (_("b&is"), self.end, _("Zeitraum bis"))):
             label = QLabel(text)
