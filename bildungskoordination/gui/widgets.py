@@ -159,6 +159,12 @@ def merge_errors(unreadable, problems) -> list:  # type: ignore[no-untyped-def]
     return unreadable + [e for e in problems if e.field not in fields]
 
 
+def in_form_order(errors, keys) -> list:  # type: ignore[no-untyped-def]
+    """The errors in the order their fields appear (``keys``, top to bottom); others after them."""
+    order = {key: i for i, key in enumerate(keys)}
+    return sorted(errors, key=lambda e: order.get(e.field, len(order)))
+
+
 def mark_labels(labels: dict[str, QLabel], errors) -> None:  # type: ignore[no-untyped-def]
     """The row labels of fields with an error in the error colour, the others back to normal."""
     wrong = {e.field for e in errors}

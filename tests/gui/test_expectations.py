@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QTableView
 from bildungskoordination.courses.records import CourseData
 from bildungskoordination.gui.courses.unsuitable_dialog import UnsuitableReasonDialog
 from bildungskoordination.gui.main_window import PAGE_COURSES, PAGE_FOLLOWUPS, PAGE_PERSONS, PAGE_REFERRALS
-from bildungskoordination.people.records import ContactData, PersonData
+from bildungskoordination.people.records import PersonData
 from bildungskoordination.privacy.audit import os_user
 
 TODAY = date.today()
@@ -215,6 +215,8 @@ def test_default_columns_fit_at_1366x768(qtbot, services):
     qtbot.waitExposed(win)
     tables = {PAGE_PERSONS: win.persons.table, PAGE_FOLLOWUPS: win.followups.table,
               PAGE_COURSES: win.courses.table, PAGE_REFERRALS: win.referrals.table}
+    form = win.persons.person_file.form  # the person form beside the list is not cut off either
+    assert form.widget().minimumSizeHint().width() <= form.viewport().width()
     for page, table in tables.items():
         win.nav.setCurrentRow(page)
         qtbot.wait(1)

@@ -36,6 +36,7 @@ from bildungskoordination.gui.widgets import (
     FieldError,
     VocabCombo,
     error_list,
+    in_form_order,
     mark_labels,
     merge_errors,
     show_field_errors,
@@ -207,7 +208,7 @@ class ContactEntry(QWidget):
 
     def show_errors(self, errors: list[DataError]) -> None:
         """Every error at once: under its field (or its row), the row's label marked, all listed by the button."""
-        shown = [DataError(_ROW_OF.get(e.field, e.field), e.message) for e in errors]
+        shown = in_form_order([DataError(_ROW_OF.get(e.field, e.field), e.message) for e in errors], self._errors)
         show_field_errors(self._errors, shown)
         mark_labels(self._labels, shown)
         self.status.setStyleSheet("color: #b3261e;" if shown else "")

@@ -29,6 +29,7 @@ from bildungskoordination.gui.widgets import (
     FieldError,
     PartialDateField,
     VocabCombo,
+    in_form_order,
     mark_labels,
     show_field_errors,
 )
@@ -331,6 +332,10 @@ class PersonForm(QScrollArea):
         data.consent_how = self.consent_how.code()
         data.note = self.note.toPlainText()
         return data, errors
+
+    def ordered(self, errors: list[DataError]) -> list[DataError]:
+        """``errors`` top to bottom, as their fields stand in the form."""
+        return in_form_order(errors, self._errors)
 
     def show_errors(self, errors: list[DataError]) -> None:
         """Every error at once: its message under its field, the field's label marked."""

@@ -58,7 +58,7 @@ class PersonsPage(QWidget):
         # Indicator first: switching sorting on then loads the list once, in this order.
         self.table.horizontalHeader().setSortIndicator(1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
-        setup_record_table(self.table, _("Personenliste"), (98, 165, 115, 80, 88, 58, 102))
+        setup_record_table(self.table, _("Personenliste"), (98, 165, 115, 80, 80, 58, 102))
         fit_columns(self.table, stretch=(1, 2))  # name and original script share what is left
         left_layout.addWidget(self.table, 1)
         self.count_label = QLabel()

@@ -282,6 +282,7 @@ class PersonFile(QWidget):
 
     def _show_errors(self, errors: list) -> None:  # type: ignore[type-arg]
         """All of them at once: under their fields, and named in the status line (the list in its tooltip)."""
+        errors = self.form.ordered(errors)
         self.form.show_errors(errors)
         names = ", ".join(dict.fromkeys(self.form.field_label(e.field) for e in errors))
         self.status.setText(ngettext("Nicht gespeichert – {n} Angabe prüfen: {fields}",
