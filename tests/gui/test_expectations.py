@@ -199,7 +199,18 @@ def test_person_form_shows_every_error_at_once(qtbot, window, services):
 
 
 # --- columns at 1366×768 ---------------------------------------------------------------------------
-def test_default_columns_fit_at_1366x768(qtbot, services):
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_default_columns_fit_at_1366x768(qtbot, services, language):
+    from bildungskoordination import i18n
+
+    i18n.set_language(language)
+    try:
+        _check_columns_fit(qtbot, services)
+    finally:
+        i18n.set_language("de")
+
+
+def _check_columns_fit(qtbot, services):
     from bildungskoordination.gui import settings
     from bildungskoordination.gui.bus import ChangeSignal
     from bildungskoordination.gui.context import AppContext

@@ -38,16 +38,22 @@ from bildungskoordination.people.records import LanguageSkill, PersonData
 
 
 def _checkboxes(vocab: Vocabulary, *, vertical: bool = False) -> tuple[QWidget, dict[str, QCheckBox]]:
+    """One check box per term, side by side (in rows of three when one row would be too wide for the form
+    at 1366×768, e.g. English weekdays) or one under the other."""
     box = QWidget()
-    layout = QVBoxLayout(box) if vertical else QHBoxLayout(box)
+    boxes = {term.code: QCheckBox(term.display()) for term in vocab}
+    wide = sum(cb.sizeHint().width() + 6 for cb in boxes.values()) > CHECK_ROW_MAX_WIDTH  # 6: spacing
+    columns = 1 if vertical else (3 if wide else len(boxes))
+    layout = QGridLayout(box)
     layout.setContentsMargins(0, 0, 0, 0)
-    boxes = {}
-    for term in vocab:
-        cb = QCheckBox(term.display())
-        boxes[term.code] = cb
-        layout.addWidget(cb)
-    layout.addStretch(1)
+    for i, cb in enumerate(boxes.values()):
+        layout.addWidget(cb, i // columns, i % columns)
+    layout.setColumnStretch(columns, 1)
     return box, boxes
+
+
+CHECK_ROW_MAX_WIDTH = 280  # px
+LABEL_MAX_WIDTH = 185  # px; longer labels (most of them English) wrap
 
 
 class PersonForm(QScrollArea):
@@ -211,11 +217,13 @@ class PersonForm(QScrollArea):
         return box
 
     def _align_labels(self) -> None:
-        """Same label width in every section, so the fields line up down the whole form."""
+        """Same label width in every section, so the fields line up down the whole form; a label longer than
+        LABEL_MAX_WIDTH wraps, so that the form fits beside the person list at 1366×768 in every language."""
         labels = [w for w in self.widget().findChildren(QLabel) if w.buddy() is not None]
-        width = max((label.sizeHint().width() for label in labels), default=0)
+        width = min(max((label.sizeHint().width() for label in labels), default=0), LABEL_MAX_WIDTH)
         for label in labels:
-            label.setMinimumWidth(width)
+            label.setWordWrap(True)
+            label.setFixedWidth(width)
 
     def _connect_edits(self) -> None:
         for w in self.findChildren(QLineEdit):
