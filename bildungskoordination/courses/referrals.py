@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Select, and_, func, select, true, update
+from sqlalchemy import ColumnElement, Select, and_, func, select, true, update
 from sqlalchemy.orm import Session
 
 from bildungskoordination.courses.records import (
@@ -250,9 +250,9 @@ def _leave_waiting_list(s: Session, referral: Referral) -> None:
               .values(waiting_position=Referral.waiting_position - 1))
 
 
-def _conditions(wanted: ReferralFilter):  # type: ignore[no-untyped-def]
+def _conditions(wanted: ReferralFilter) -> ColumnElement[bool]:
     """The SQL conditions of a filter (the "needs action" part is decided per record afterwards)."""
-    conditions = []
+    conditions: list[ColumnElement[bool]] = []
     if wanted.status in (OPEN, NEEDING_ACTION):
         conditions.append(Referral.status.in_(open_statuses()))
     elif wanted.status != ALL:
@@ -264,7 +264,7 @@ def _conditions(wanted: ReferralFilter):  # type: ignore[no-untyped-def]
         conditions.append(Referral.course_id == wanted.course_id)
     if wanted.period in (REFERRED, CHANGED) and (wanted.start or wanted.end):
         day = func.min(ReferralEvent.at) if wanted.period == REFERRED else func.max(ReferralEvent.at)
-        having = []
+        having: list[ColumnElement[bool]] = []
         if wanted.start:
             having.append(day >= wanted.start)
         if wanted.end:

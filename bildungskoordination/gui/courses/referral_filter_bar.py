@@ -31,8 +31,8 @@ class ReferralFilterBar(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.status = QComboBox()
-        for code, label in STATUS_CHOICES:
-            self.status.addItem(_(label), code)
+        for code, text in STATUS_CHOICES:
+            self.status.addItem(_(text), code)
         self.status.insertSeparator(self.status.count())
         for code, status in referral_statuses().items():
             self.status.addItem(status.display(), code)
@@ -40,8 +40,8 @@ class ReferralFilterBar(QWidget):
         self.course.setMinimumContentsLength(14)
         self.course.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.period = QComboBox()
-        for code, label in PERIOD_CHOICES:
-            self.period.addItem(_(label), code)
+        for code, text in PERIOD_CHOICES:
+            self.period.addItem(_(text), code)
         today = QDate.currentDate()
         self.start = _date_edit(today.addMonths(-3))
         self.end = _date_edit(today)
