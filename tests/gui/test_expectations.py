@@ -242,8 +242,10 @@ def _check_columns_fit(qtbot, services):
 
 # --- file dialogs -----------------------------------------------------------------------------------
 def test_file_dialogs_start_in_documents_then_in_the_last_folder(qtbot, window, tmp_path, monkeypatch):
+    from bildungskoordination.gui import settings
     from bildungskoordination.gui.save_target import documents_folder
 
+    settings.settings().remove("dialogs")  # nothing remembered yet
     starts = []
 
     def fake_open(_parent, _title, folder, _filter):  # type: ignore[no-untyped-def]
