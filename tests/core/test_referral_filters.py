@@ -91,6 +91,8 @@ def test_refer_to_unsuitable_course_needs_a_reason_kept_and_audited(services):
     entry = next(e for e in services.audit.list() if e.entity == "referral" and e.entity_id == rid)
     assert "unsuitable_reason" in entry.fields and entry.detail == "not_eligible"
     assert "Auffrischung" not in entry.detail  # the log names the field, never its text
+    [exported] = services.access_export.collect(pid)["vermittlungen"]  # Art. 15: the person learns it
+    assert exported["begruendung_trotz_nicht_geeignet"] == "Auffrischung auf Wunsch der Person"
 
 
 def test_refer_to_suitable_course_takes_no_reason(services):
