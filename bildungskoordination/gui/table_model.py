@@ -88,3 +88,4 @@ def fit_columns(view: QTableView, stretch: Sequence[int]) -> None:
     for column in stretch:
         header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
     view.setTextElideMode(Qt.TextElideMode.ElideRight)
+    header.setTextElideMode(Qt.TextElideMode.ElideRight)  # a long header ("Place of residence") too
