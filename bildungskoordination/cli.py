@@ -86,6 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
     refer.add_argument("person", metavar="PERSON", help="Id oder Aktenzeichen")
     refer.add_argument("course", metavar="KURS", help="Id oder Kursnummer")
     refer.add_argument("--date", metavar="JJJJ-MM-TT", help="Datum der Vermittlung (Standard: heute)")
+    refer.add_argument("--reason", default="", metavar="TEXT",
+                       help="Begründung, nötig wenn der Abgleich den Kurs als nicht geeignet (✗) zeigt")
 
     status = sub.add_parser("referral-status", help="Status einer Vermittlung ändern")
     status.add_argument("referral", metavar="VERMITTLUNG", help="Id der Vermittlung")
@@ -511,7 +513,7 @@ def _cmd_refer(args: argparse.Namespace) -> int:
     try:
         pid = services.people.resolve(args.person)
         cid = services.courses.resolve(args.course)
-        rid = services.referrals.refer(pid, cid, on=on)
+        rid = services.matching.refer(pid, cid, unsuitable_reason=args.reason, on=on)
         waiting = services.referrals.get(rid).waiting_position
     finally:
         services.close()

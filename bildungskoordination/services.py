@@ -190,12 +190,12 @@ class Services:
         settings = SettingsService(store, bus)
         audit = AuditService(store, bus, settings)
         retention = RetentionService(store, settings)
-        people, courses = PersonService(store, bus), CourseService(store, bus)
+        people, courses, referrals = PersonService(store, bus), CourseService(store, bus), ReferralService(store, bus)
         services = cls(store=store, bus=bus, people=people, contacts=ContactService(store, bus),
                    audit=audit, settings=settings, retention=retention, erasure=ErasureService(store, bus),
                    access_export=AccessExportService(store, audit, retention, bus),
-                   courses=courses, referrals=ReferralService(store, bus),
-                   matching=MatchingService(people, courses),
+                   courses=courses, referrals=referrals,
+                   matching=MatchingService(people, courses, referrals=referrals),
                    monitoring=MonitoringService(store, bus, settings),
                    letters=LetterService(store, bus, settings),
                    backups=BackupManager.for_store(store) if store.path is not None else None)

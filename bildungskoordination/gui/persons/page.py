@@ -20,7 +20,7 @@ from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.persons.list_model import PersonListModel
 from bildungskoordination.gui.persons.pairs_dialog import DuplicatePairsDialog
 from bildungskoordination.gui.persons.person_file import PersonFile
-from bildungskoordination.gui.table_model import setup_record_table
+from bildungskoordination.gui.table_model import fit_columns, setup_record_table
 from bildungskoordination.i18n import _, ngettext
 
 SEARCH_DELAY_MS = 120  # coalesce fast typing; each query itself takes a few ms (see benchmarks)
@@ -58,7 +58,8 @@ class PersonsPage(QWidget):
         # Indicator first: switching sorting on then loads the list once, in this order.
         self.table.horizontalHeader().setSortIndicator(1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
-        setup_record_table(self.table, _("Personenliste"), (100, 165, 115, 82, 85, 52, 80))
+        setup_record_table(self.table, _("Personenliste"), (98, 165, 115, 80, 80, 58, 102))
+        fit_columns(self.table, stretch=(1, 2))  # name and original script share what is left
         left_layout.addWidget(self.table, 1)
         self.count_label = QLabel()
         left_layout.addWidget(self.count_label)
