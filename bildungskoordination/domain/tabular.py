@@ -108,6 +108,7 @@ class ImportReport:
     warnings: list[str] = field(default_factory=list)
     rows: int = 0  # data rows read (empty rows are not counted)
     skipped: list[str] = field(default_factory=list)  # source columns not imported (shown to the user)
+    unknown: list[str] = field(default_factory=list)  # source columns without a field: they stopped the import
 
     @property
     def ok(self) -> bool:
@@ -120,6 +121,7 @@ def start_import(table: Table, report: ImportReport, empty_message: str, *, skip
     that the user did not choose to drop, and every dropped column is named in the warnings."""
     report.problems.extend(table.problems)
     if table.unknown and not skip_unknown:
+        report.unknown = list(table.unknown)
         report.problems.append(ImportProblem(table.file, table.header_row, None, _(
             "Spalten ohne Zuordnung: {names} – bitte einem Feld zuordnen oder ausdrücklich nicht übernehmen")
             .format(names=quoted(table.unknown))))
