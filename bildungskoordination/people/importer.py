@@ -74,7 +74,8 @@ PERSON_TABLE: TableSpec = list_columns("persons").spec
 FIELD_COLUMNS = {
     "file_number": NR, "family_name": FAMILY, "given_name": GIVEN, "name_original": ORIGINAL,
     "birth": BIRTH, "gender": GENDER, "nationalities": NATIONALITY, "residence_status": STATUS,
-    "arrival_date": ARRIVAL, "municipality": MUNICIPALITY, "address": ADDRESS, "phone": PHONE, "email": EMAIL, "note": REMARKS, "german_level": GERMAN,
+    "arrival_date": ARRIVAL, "municipality": MUNICIPALITY, "address": ADDRESS, "phone": PHONE,
+    "email": EMAIL, "note": REMARKS, "german_level": GERMAN,
     "literacy": LITERACY, "languages": LANGUAGES, "needs_childcare": CHILDCARE,
     "childcare_children": CHILDCARE, "availability": AVAILABILITY, "letter_language": LETTER,
     "consent_date": CONSENT, "residence_issued": STATUS_SINCE, "obligation": OBLIGATION, "obliged_on": OBLIGED_ON,
@@ -90,6 +91,7 @@ _SHOWN_VALUES = 8  # the allowed values named in a message; long vocabularies en
 @dataclass
 class ImportReport(TableImportReport):
     people: list[PersonData] = field(default_factory=list)  # mapped rows in file order, for a preview
+    row_numbers: list[int] = field(default_factory=list)  # the row of each of ``people`` in the file
     # Preview only: row number → existing files the row looks like (people/duplicates), best first.
     duplicates: dict[int, list[DuplicateCandidate]] = field(default_factory=dict)
 
@@ -113,6 +115,7 @@ def import_persons(services: Services, path: Path | str, *, dry_run: bool = Fals
     report.problems.extend(p for p in _check_all(services, table.file, mapped) if (p.row, p.column) not in reported)
     report.problems.sort(key=lambda p: p.row or 0)  # stable: problems of a row stay in column order
     report.people = [data for _, data in mapped]
+    report.row_numbers = [number for number, _ in mapped]
     if dry_run:
         marks = services.people.import_duplicates(report.people)
         report.duplicates = {number: found for (number, _data), found in zip(mapped, marks, strict=True) if found}

@@ -31,9 +31,9 @@ OFFICE_HEADER = ("lfd. Nr.;Nachname;Vorname;Geb.-Datum;Straße;Hausnr.;PLZ;Ort;c
                  "Anmerkungen;Betreuer/in")
 LONG_ARABIC = "عبد الرحمن بن محمد بن عبد الله بن إبراهيم آل الحسيني القرشي الهاشمي"
 OFFICE_ROWS = [
-    f"1;Al-Husseini Al-Quraschi Al-Haschimi;Abd ar-Rahman Muhammad;03.04.1990;Trierer Straße;5;54329;Konz;"
-    f"Gemeinschaftsunterkunft Konz, Zimmer 12;06501 123456;0170 1234567;a.alhusseini@example.org;"
-    f"spricht gut Englisch;Frau Schmitt",
+    "1;Al-Husseini Al-Quraschi Al-Haschimi;Abd ar-Rahman Muhammad;03.04.1990;Trierer Straße;5;54329;Konz;"
+    "Gemeinschaftsunterkunft Konz, Zimmer 12;06501 123456;0170 1234567;a.alhusseini@example.org;"
+    "spricht gut Englisch;Frau Schmitt",
     "2;Kovalenko;Olena;22.07.1979;Saarstraße;17a;54439;Saarburg;c/o Familie Becker;;0151 7654321;;"
     "Termin nur vormittags;Herr Meier",
 ]
