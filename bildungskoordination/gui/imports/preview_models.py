@@ -33,8 +33,9 @@ PersonPreview = tuple[int, PersonData, list[DuplicateCandidate]]
 
 
 class PersonPreviewModel(RecordTableModel[PersonPreview]):
-    columns = [N_("Zeile"), N_("Familienname"), N_("Vorname"), N_("Geburtsdatum"), N_("Anschrift"),
-               N_("Telefon"), N_("E-Mail"), N_("Bemerkung"), N_("Schon erfasst?")]
+    columns = [N_("Zeile"), N_("Familienname"), N_("Vorname"), N_("Geburtsdatum"), N_("Schon erfasst?"),
+               N_("Anschrift"), N_("Telefon"), N_("E-Mail"), N_("Bemerkung")]
+    DUPLICATES = 4
 
     def cell(self, record: PersonPreview, column: int) -> Any:
         number, p, found = record
@@ -42,17 +43,17 @@ class PersonPreviewModel(RecordTableModel[PersonPreview]):
             return number
         if column == 3:
             return p.birth.display() if p.birth else ""
-        if column == 7:
-            return p.note.replace("\n", " · ")
-        if column == 8:
+        if column == self.DUPLICATES:
             return "; ".join(f"{c.file_number} {c.family_name}, {c.given_name}" for c in found)
-        return [None, p.family_name, p.given_name, None, p.address.replace("\n", ", "), p.phone, p.email][column]
+        if column == 8:
+            return p.note.replace("\n", " · ")
+        return [None, p.family_name, p.given_name, None, None, p.address.replace("\n", ", "), p.phone, p.email][column]
 
     def extra(self, record: PersonPreview, column: int, role: int) -> Any:
         _number, _p, found = record
         if role == Qt.ItemDataRole.BackgroundRole and found:
             return QBrush(_DUPLICATE_COLOUR)
-        if role == Qt.ItemDataRole.ToolTipRole and column == 8 and found:
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.DUPLICATES and found:
             return "\n".join(_("{number} {family}, {given}: {reason}").format(
                 number=c.file_number, family=c.family_name, given=c.given_name, reason=c.reason) for c in found)
         return None

@@ -14,7 +14,7 @@ from bildungskoordination.people.importer import ImportReport, import_persons
 class PersonImportDialog(ImportDialog):
     kind = "persons"
     records_name = "Personen der Datei"
-    record_widths = (50, 140, 120, 90, 220, 110, 150, 150)
+    record_widths = (50, 150, 130, 95, 170, 220, 110, 150)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.title = _("Personenliste einlesen")
