@@ -53,6 +53,10 @@ class ListColumns:
     def get(self, column: str) -> ListColumn:
         return next(c for c in self.columns if c.column == column)
 
+    def display(self, name: str) -> str:
+        """A column as the user's language names it; a header of the file as it is."""
+        return next((c.label() for c in self.columns if c.column == name), name)
+
     def suggest(self, headers: Iterable[str]) -> dict[str, str | None]:
         """Per source header: the column its spelling names, or None (the user has to choose)."""
         return {h: self.spec.known(h) for h in headers if h}

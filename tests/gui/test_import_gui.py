@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QDialog, QMessageBox
 
 from bildungskoordination.domain.column_mapping import setting_key
@@ -134,6 +135,14 @@ def test_preview_lists_every_problem_by_row_and_field(qtbot, services, tmp_path,
             for r in range(dialog.problem_model.rowCount())]
     assert [r[:2] for r in rows] == [[2, "Geburtsdatum"], [2, "E-Mail"], [3, "Familienname"]], rows
     assert rows[1][2] == "keine gültige E-Mail-Adresse"
+    from bildungskoordination.i18n import set_language
+
+    set_language("en")
+    try:  # the field as the English interface names it; the message itself comes from the core
+        assert dialog.problem_model.data(dialog.problem_model.index(1, 1)) == "E-mail"
+        assert dialog.problem_model.headerData(2, Qt.Orientation.Horizontal) == "Message"
+    finally:
+        set_language("de")
     assert "3 Fehler" in dialog.summary.text()
     assert not dialog.import_button.isEnabled()
     dialog.close_button.click()

@@ -145,7 +145,7 @@ class ImportDialog(QDialog):
         layout = QVBoxLayout(page)
         self.summary = _label()
         layout.addWidget(self.summary)
-        self.problem_model = ProblemModel(self)
+        self.problem_model = ProblemModel(list_columns(self.kind), self)
         self.problems = QTableView()
         self.problems.setModel(self.problem_model)
         setup_record_table(self.problems, _("Fehler in der Datei"), (60, 180))

@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
+from bildungskoordination.domain.column_mapping import ListColumns
 from bildungskoordination.domain.tabular import ImportProblem
 from bildungskoordination.gui.table_model import RecordTableModel
 from bildungskoordination.i18n import N_, _
@@ -20,8 +21,14 @@ _DUPLICATE_COLOUR = QColor("#fff3cd")
 class ProblemModel(RecordTableModel[ImportProblem]):
     columns = [N_("Zeile"), N_("Feld"), N_("Meldung")]
 
+    def __init__(self, fields: ListColumns, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._fields = fields
+
     def cell(self, record: ImportProblem, column: int) -> Any:
-        return ["" if record.row is None else record.row, record.column or "", record.message][column]
+        if column == 1:
+            return self._fields.display(record.column) if record.column else ""
+        return ["" if record.row is None else record.row, None, record.message][column]
 
     def extra(self, record: ImportProblem, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.ToolTipRole:
