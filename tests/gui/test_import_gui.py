@@ -80,6 +80,13 @@ def test_mapping_step_suggests_and_waits_for_unknown_columns(qtbot, services, of
     assert model.mapping()["lfd. Nr."] == SKIP and model.mapping()["Betreuer/in"] == "Bemerkung"
     assert "Jede Spalte ist zugeordnet" in dialog.open_label.text()
 
+    choose(dialog, "Tel.", "E-Mail")  # two columns for one e-mail address: said at once, no way on
+    assert dialog.open_label.text() == "Mehreren Spalten zugeordnet, jeweils nur eine möglich: „E-Mail“"
+    assert not dialog.next_button.isEnabled()
+    choose(dialog, "Betreuer/in", "Telefon")  # the phone field takes several columns (joined)
+    choose(dialog, "Tel.", "Telefon")
+    assert dialog.next_button.isEnabled() and model.conflicts() == []
+
 
 def test_preview_import_and_remembered_mapping(qtbot, services, office_list, messages, qtmodeltester) -> None:
     dialog = open_dialog(qtbot, services, office_list)
@@ -178,8 +185,12 @@ def test_persons_page_opens_the_import(window, services, qtbot, monkeypatch, off
     dialog.import_button.click()
     qtbot.waitUntil(lambda: page.model.rowCount() == 3)
     assert messages[0].startswith("2 Personen eingelesen.")
-    imported = services.people.get(max(r.id for r in services.people.search("Al-Husseini")))
-    assert (imported.address, imported.note) == ("Trierer Straße 5, 54329 Konz", "spricht gut Englisch")
+    pid = max(r.id for r in services.people.search("Al-Husseini"))
+    page.select_person(pid)
+    form = page.person_file.form  # the person file shows what the list brought besides the names
+    assert form.address.text() == "Trierer Straße 5, 54329 Konz"
+    assert (form.phone.text(), form.email.text()) == ("06501 123456", "a.h@example.org")
+    assert form.note.toPlainText() == "spricht gut Englisch"
 
 
 def test_course_list_with_other_spellings_and_an_extra_column(qtbot, services, tmp_path, messages) -> None:

@@ -123,11 +123,17 @@ class ImportDialog(QDialog):
 
     def _update_open(self, *_args: Any) -> None:
         open_columns = self.mapping_model.unassigned()
-        self.open_label.setText(ngettext("Noch {n} Spalte ohne Zuordnung: {names}",
-                                         "Noch {n} Spalten ohne Zuordnung: {names}", len(open_columns)).format(
-            n=len(open_columns), names=quoted(open_columns)) if open_columns else _("Jede Spalte ist zugeordnet."))
+        conflicts = [self.mapping_model.columns.display(c) for c in self.mapping_model.conflicts()]
+        texts = []
+        if open_columns:
+            texts.append(ngettext("Noch {n} Spalte ohne Zuordnung: {names}", "Noch {n} Spalten ohne Zuordnung: {names}",
+                                  len(open_columns)).format(n=len(open_columns), names=quoted(open_columns)))
+        if conflicts:
+            texts.append(_("Mehreren Spalten zugeordnet, jeweils nur eine möglich: {names}").format(
+                names=quoted(conflicts)))
+        self.open_label.setText("\n".join(texts) or _("Jede Spalte ist zugeordnet."))
         self.skip_rest_button.setEnabled(bool(open_columns))
-        self.next_button.setEnabled(not open_columns)
+        self.next_button.setEnabled(not open_columns and not conflicts)
 
     def _on_skip_rest_button_clicked(self) -> None:
         self.mapping_model.skip_unassigned()

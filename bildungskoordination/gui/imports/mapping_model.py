@@ -69,6 +69,13 @@ class ColumnMappingModel(QAbstractTableModel):
     def unassigned(self) -> list[str]:
         return [r.header for r in self._rows if r.target == UNASSIGNED]
 
+    def conflicts(self) -> list[str]:
+        """Fields that several columns are assigned to although the field takes only one."""
+        counts: dict[str, int] = {}
+        for r in self._rows:
+            counts[r.target] = counts.get(r.target, 0) + 1
+        return [c.column for c in self.columns.columns if counts.get(c.column, 0) > 1 and not c.join]
+
     def skipped(self) -> list[str]:
         return [r.header for r in self._rows if r.target == SKIP]
 
@@ -117,7 +124,7 @@ class ColumnMappingModel(QAbstractTableModel):
             return r.target
         if role == Role.ToolTipRole and column == 1:
             return "\n".join(r.samples) or None
-        if role == Role.BackgroundRole and r.target == UNASSIGNED:
+        if role == Role.BackgroundRole and (r.target == UNASSIGNED or r.target in self.conflicts()):
             return QBrush(_OPEN_COLOUR)
         return None
 
@@ -128,5 +135,6 @@ class ColumnMappingModel(QAbstractTableModel):
         r = self._rows[index.row()]
         if r.target != value:
             r.target, r.suggested = str(value), False
-            self.dataChanged.emit(self.index(index.row(), 0), self.index(index.row(), TARGET_COLUMN))
+            # Every row: a choice here can start or end a conflict with another row.
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, TARGET_COLUMN))
         return True
