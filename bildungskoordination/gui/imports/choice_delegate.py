@@ -14,7 +14,8 @@ Index = QModelIndex | QPersistentModelIndex
 class ChoiceDelegate(QStyledItemDelegate):
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
         combo = QComboBox(parent)
-        combo.setAccessibleName(str(index.model().headerData(index.column(), Qt.Orientation.Horizontal)))
+        header = index.model().headerData(index.column(), Qt.Orientation.Horizontal)
+        combo.setAccessibleName(f"{header}: {index.siblingAtColumn(0).data()}")  # "Übernehmen als: Nachname"
         for value, label in index.model().choices():  # type: ignore[attr-defined]
             combo.addItem(label, value)
         # Written at once: a persistent editor would otherwise keep its choice to itself until it loses focus.
