@@ -210,3 +210,17 @@ def test_course_list_with_other_spellings_and_an_extra_column(qtbot, services, t
     assert messages == ["1 Kurse angelegt, 0 Kurse aktualisiert.\nNicht übernommen: „Raum“"]
     assert [c.course_number for c in services.courses.list()] == ["IK-1"]
     assert dialog.mapping_model.unassigned() == [] and UNASSIGNED not in dialog.mapping_model.mapping().values()
+
+
+def test_mapping_saved_as_a_file_for_the_cli(qtbot, services, office_list, monkeypatch) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    from bildungskoordination.domain.column_mapping import load_mapping_file
+
+    target = office_list.with_name("zuordnung.toml")
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    dialog = open_dialog(qtbot, services, office_list)
+    choose(dialog, "lfd. Nr.", SKIP)
+    choose(dialog, "Betreuer/in", "Bemerkung")
+    dialog.save_mapping_button.click()
+    assert load_mapping_file(target, "persons") == dialog.mapping_model.mapping()

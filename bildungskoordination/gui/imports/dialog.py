@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -29,7 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bildungskoordination.domain.column_mapping import list_columns, setting_key, usable
+from bildungskoordination.domain.column_mapping import list_columns, mapping_file_text, setting_key, usable
+from bildungskoordination.domain.output_target import OutputRefused
 from bildungskoordination.domain.tabular import ImportReport, TableReadError, quoted, read_header
 from bildungskoordination.gui.imports.choice_delegate import ChoiceDelegate
 from bildungskoordination.gui.imports.mapping_model import TARGET_COLUMN, ColumnMappingModel
@@ -117,6 +119,10 @@ class ImportDialog(QDialog):
         self.skip_rest_button.setToolTip(_("Alle Spalten, die noch keine Zuordnung haben, nicht übernehmen"))
         self.skip_rest_button.clicked.connect(self._on_skip_rest_button_clicked)
         row.addWidget(self.skip_rest_button)
+        self.save_mapping_button = QPushButton(_("Zuordnung &speichern …"))
+        self.save_mapping_button.setToolTip(_("Als Datei für die Kommandozeile speichern (import … --mapping DATEI)"))
+        self.save_mapping_button.clicked.connect(self._on_save_mapping_button_clicked)
+        row.addWidget(self.save_mapping_button)
         layout.addLayout(row)
         self.mapping_model.dataChanged.connect(self._update_open)
         return page
@@ -137,6 +143,17 @@ class ImportDialog(QDialog):
 
     def _on_skip_rest_button_clicked(self) -> None:
         self.mapping_model.skip_unassigned()
+
+    def _on_save_mapping_button_clicked(self) -> None:
+        path, _filter = QFileDialog.getSaveFileName(self, _("Zuordnung speichern"), "zuordnung.toml",
+                                                    _("Zuordnung (*.toml)"))
+        if not path:
+            return
+        text = mapping_file_text(self.mapping_model.mapping())
+        try:  # the file dialog asked before replacing a file; the guard keeps the database's files safe
+            self._services.outputs.write_bytes(path, text.encode("utf-8"), overwrite=True)
+        except (OutputRefused, OSError) as exc:
+            QMessageBox.warning(self, _("Zuordnung nicht gespeichert"), str(exc))
 
     def show_mapping(self) -> None:
         self.stack.setCurrentIndex(0)
