@@ -155,6 +155,8 @@ def read_table(path: Path | str, spec: TableSpec, limits: Limits = DEFAULT_LIMIT
     Rows are read one at a time; a refusal on the way (a cap, a bad byte, an open quote) drops all rows."""
     table = Table(file=str(path))
     header: list[str] = []
+    unnamed: list[int] = []  # positions without a header text
+    filled: set[int] = set()  # … and those of them (or past the header, in an XLSX) with a value: named as skipped
     try:
         rows, is_csv = raw_rows(Path(path), limits)
         for number, cells in rows:
@@ -169,8 +171,12 @@ def read_table(path: Path | str, spec: TableSpec, limits: Limits = DEFAULT_LIMIT
                 table.present = tuple(c for c in spec.columns if c in index)
                 columns = [(name, index[name], spec.joined.get(name, "")) for name in table.present]
                 shared = {name: i for i, name in enumerate(table.present)}
+                unnamed = [i for i, text in enumerate(header) if not text]
                 continue
             _add_row(table, number, cells, columns, shared, len(header) if is_csv else None)
+            filled.update(i for i in unnamed if i < len(cells) and cells[i].strip())
+            if not is_csv and len(cells) > len(header):
+                filled.update(i for i in range(len(header), len(cells)) if cells[i].strip())
     except TableReadError as exc:
         table.rows.clear()
         column = None
@@ -182,6 +188,7 @@ def read_table(path: Path | str, spec: TableSpec, limits: Limits = DEFAULT_LIMIT
         return table
     if not header:
         table.problems.append(ImportProblem(table.file, None, None, _("die Datei ist leer")))
+    table.skipped += tuple(_("Spalte {n} (ohne Überschrift)").format(n=i + 1) for i in sorted(filled))
     return table
 
 

@@ -230,3 +230,17 @@ def test_cli_skip_unknown_and_bad_mapping_file_for_courses(tmp_path: Path, capsy
     assert "m.json: „Raum“: unbekanntes Feld „Zimmer“" in capsys.readouterr().err
     assert main(["--db", str(db), "import-courses", str(path), "--skip-unknown"]) == 0
     assert "4 Kurse neu angelegt" in capsys.readouterr().out
+
+
+def test_values_in_columns_without_header_are_named_as_not_imported(services: Services, tmp_path: Path) -> None:
+    path = write(tmp_path, "liste.csv", "Familienname;;Vorname;\nHaddad;Zimmer 3;Lina;\nOmar;;Sami;\n")
+    report = import_persons(services, path)
+    assert report.problems == [] and report.skipped == ["Spalte 2 (ohne Überschrift)"]  # column 4 is empty
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    wb.active.append(["Familienname", "Vorname"])
+    wb.active.append(["Haddad", "Lina", None, "Notiz ohne Spalte"])
+    wb.save(tmp_path / "liste.xlsx")
+    report = import_persons(services, tmp_path / "liste.xlsx", dry_run=True)
+    assert report.skipped == ["Spalte 4 (ohne Überschrift)"]
+    assert f"{tmp_path / 'liste.xlsx'}: nicht übernommene Spalten: „Spalte 4 (ohne Überschrift)“" in report.warnings
