@@ -15,7 +15,8 @@ class ChoiceDelegate(QStyledItemDelegate):
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
         combo = QComboBox(parent)
         header = index.model().headerData(index.column(), Qt.Orientation.Horizontal)
-        combo.setAccessibleName(f"{header}: {index.siblingAtColumn(0).data()}")  # "Übernehmen als: Nachname"
+        source = index.model().index(index.row(), 0).data()
+        combo.setAccessibleName(f"{header}: {source}")  # "Übernehmen als: Nachname"
         for value, label in index.model().choices():  # type: ignore[attr-defined]
             combo.addItem(label, value)
         # Written at once: a persistent editor would otherwise keep its choice to itself until it loses focus.
