@@ -33,9 +33,12 @@ class ListColumn:
     required: bool
     aliases: tuple[str, ...]
     join: str  # "": one source column at most
+    label_de: str = ""  # the name in the choice when it differs from the header ("Anschrift: PLZ")
 
     def label(self, language: str | None = None) -> str:
-        return self.label_en if (language or current_language()) == "en" and self.label_en else self.column
+        if (language or current_language()) == "en" and self.label_en:
+            return self.label_en
+        return self.label_de or self.column
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,7 @@ def _spec(columns: ListColumns) -> TableSpec:
 def list_columns(kind: str) -> ListColumns:
     entries = load_toml("imports", "columns.toml")[kind]
     columns = tuple(ListColumn(e["column"], e.get("label_en", ""), bool(e.get("required", False)),
-                               tuple(e.get("aliases", ())), e.get("join", "")) for e in entries)
+                               tuple(e.get("aliases", ())), e.get("join", ""), e.get("label", "")) for e in entries)
     seen: dict[str, str] = {}
     for c in columns:  # one spelling, one column: a clash would make the suggestion depend on file order
         for spelling in (c.column, *c.aliases):
@@ -155,7 +158,7 @@ def resolve_target(kind: str, text: str) -> str | None:
         return SKIP
     columns = list_columns(kind)
     for c in columns.columns:
-        if key in (header_key(c.column), header_key(c.label_en)):
+        if key in (header_key(c.column), header_key(c.label_en), header_key(c.label_de or c.column)):
             return c.column
     return columns.spec.aliases.get(key)
 

@@ -72,7 +72,9 @@ def test_usual_spellings_are_suggested_and_others_left_open() -> None:
 def test_english_labels_for_every_column() -> None:
     for kind in ("persons", "courses"):
         columns = list_columns(kind).columns
-        assert all(c.label("en") and c.label("de") == c.column for c in columns)
+        assert all(c.label("en") and c.label("de") for c in columns)
+    street = list_columns("persons").get("Straße")
+    assert (street.label("de"), street.label("en")) == ("Anschrift: Straße", "Address: street")
 
 
 def test_shape_ignores_order_case_and_spaces() -> None:
@@ -179,9 +181,10 @@ def test_remarks_are_in_the_access_export(services: Services, tmp_path: Path) ->
 
 # --- mapping files and the CLI ---------------------------------------------------------------------------
 def test_mapping_file_toml_and_json(tmp_path: Path) -> None:
-    toml = write(tmp_path, "m.toml", '"lfd. Nr." = "skip"\n"Betreuer/in" = "Bemerkung"\n"Kontakt" = "phone"\n')
+    toml = write(tmp_path, "m.toml", '"lfd. Nr." = "skip"\n"Betreuer/in" = "Bemerkung"\n"Kontakt" = "phone"\n'
+                                     '"Wo" = "Anschrift: Ort"\n')
     assert load_mapping_file(toml, "persons") == {"lfd. Nr.": SKIP, "Betreuer/in": "Bemerkung",
-                                                  "Kontakt": "Telefon"}
+                                                  "Kontakt": "Telefon", "Wo": "Ort"}
     as_json = write(tmp_path, "m.json", json.dumps({"Raum": "nicht übernehmen", "Anbieter": "Träger"}))
     assert load_mapping_file(as_json, "courses") == {"Raum": SKIP, "Anbieter": "Träger"}
     again = write(tmp_path, "again.toml", mapping_file_text({"a \"b\"": SKIP, "Ort": "Ort"}))

@@ -63,15 +63,15 @@ def test_mapping_step_suggests_and_waits_for_unknown_columns(qtbot, services, of
     qtmodeltester.check(model)
     assert dialog.stack.currentIndex() == 0  # two columns are unknown: the mapping step comes first
     targets = {model.data(model.index(r, 0)): model.data(model.index(r, TARGET_COLUMN)) for r in range(model.rowCount())}
-    assert targets["Nachname"] == "Familienname" and targets["Anmerkungen"] == "Bemerkung"
-    assert targets["Ort"] == "Ort" and targets["lfd. Nr."] == "– bitte wählen –"
+    assert targets["Nachname"] == "Familienname" and targets["Anmerkungen"] == "Bemerkung (Notiz der Akte)"
+    assert targets["Ort"] == "Anschrift: Ort" and targets["lfd. Nr."] == "– bitte wählen –"
     assert model.data(model.index(model.row_of("Nachname"), 1)) == "Al-Husseini Al-Quraschi Al-Haschimi · Kovalenko"
     assert model.unassigned() == ["lfd. Nr.", "Betreuer/in"]
     assert "„lfd. Nr.“, „Betreuer/in“" in dialog.open_label.text()
     assert not dialog.next_button.isEnabled()
     combo = combo_at(dialog.mapping_table, model.row_of("lfd. Nr."), TARGET_COLUMN)
     assert combo.currentText() == "– bitte wählen –" and combo.findText("nicht übernehmen") == 1
-    assert combo.findText("Bemerkung") > 1 and combo.findText("E-Mail") > 1
+    assert combo.findText("Bemerkung (Notiz der Akte)") > 1 and combo.findText("E-Mail") > 1
 
     choose(dialog, "lfd. Nr.", SKIP)
     choose(dialog, "Betreuer/in", "Bemerkung")
