@@ -1,0 +1,173 @@
+"""Checks over every window the user can reach (tests/ui_walk.py tours them all, dialogs added later too):
+unique Alt keys per window and per menu, every mnemonic reaches a control, an accessible name on every
+control, and no German left in the English UI."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+import pytest
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSlider,
+    QAbstractSpinBox,
+    QComboBox,
+    QGroupBox,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QPlainTextEdit,
+    QTabBar,
+    QTextEdit,
+    QWidget,
+)
+from ui_walk import menus_of, mnemonic, tour, visible_widgets
+
+from bildungskoordination import i18n
+
+
+@pytest.fixture
+def english():
+    i18n.set_language("en")
+    yield
+    i18n.set_language("de")
+
+
+@pytest.fixture
+def demo_window(qtbot, services):
+    from bildungskoordination.gui.bus import ChangeSignal
+    from bildungskoordination.gui.context import AppContext
+    from bildungskoordination.gui.main_window import MainWindow
+    from bildungskoordination.people.demo import generate_demo
+
+    generate_demo(services, 25, seed=3, today=date.today())
+    win = MainWindow(AppContext(services=services, signal=ChangeSignal(services.bus)))
+    qtbot.addWidget(win, before_close_func=lambda w: w.persons.person_file._set_dirty(False))
+    win.resize(1366, 768)
+    win.show()
+    qtbot.waitExposed(win)
+    first = services.people.search_ids("")[0]
+    win.persons.select_person(first)
+    return win
+
+
+def _tour(window: QMainWindow, visit, monkeypatch):  # type: ignore[no-untyped-def]
+    person_file = window.persons.person_file
+    first = window._ctx.services.people.search_ids("")[0]
+
+    def reset() -> None:  # a press may have opened a new, unsaved form: back to the first person
+        person_file._set_dirty(False)
+        person_file.show_person(first)
+
+    quit_action = next(a for a in window.actions() if a.text() == i18n._("B&eenden"))
+    return tour(window, visit, monkeypatch, skip_actions={window.action_lock, quit_action}, reset=reset,
+                areas=window.nav.setCurrentRow, area_count=window.nav.count(),
+                area_name=lambda i: window.nav.item(i).text().split(" (")[0])
+
+
+# --- Alt keys -----------------------------------------------------------------------------------------
+def _keyed_controls(top: QWidget) -> list[tuple[str, str]]:
+    """(key, text) of every visible control with a mnemonic in the window ``top``."""
+    keyed: list[tuple[str, str]] = []
+    for widget in visible_widgets(top):
+        texts: list[str] = []
+        if isinstance(widget, QLabel) and widget.buddy() is not None:
+            texts = [widget.text()]
+        elif isinstance(widget, QAbstractButton):
+            texts = [widget.text()]
+        elif isinstance(widget, QGroupBox):
+            texts = [widget.title()]
+        elif isinstance(widget, QTabBar):
+            texts = [widget.tabText(i) for i in range(widget.count()) if widget.isTabVisible(i)]
+        for text in texts:
+            if (key := mnemonic(text)) is not None:
+                keyed.append((key, text))
+    if isinstance(top, QMainWindow) and top.menuBar().isVisible():
+        keyed += [(key, a.text()) for a in top.menuBar().actions() if (key := mnemonic(a.text())) is not None]
+    return keyed
+
+
+def _clashes(keyed: list[tuple[str, str]]) -> list[str]:
+    by_key: dict[str, set[str]] = defaultdict(set)
+    for key, text in keyed:
+        by_key[key].add(text)
+    return [f"Alt+{key.upper()}: {' / '.join(sorted(texts))}" for key, texts in sorted(by_key.items())
+            if len(texts) > 1]
+
+
+def _mnemonic_problems(window, monkeypatch):  # type: ignore[no-untyped-def]
+    problems: dict[str, set[str]] = defaultdict(set)
+
+    def visit(scope: str, top: QWidget) -> None:
+        for clash in _clashes(_keyed_controls(top)):
+            problems[scope].add(clash)
+        for menu in menus_of(top):
+            keyed = [(key, a.text()) for a in menu.actions() if a.isVisible()
+                     and (key := mnemonic(a.text())) is not None]
+            for clash in _clashes(keyed):
+                problems[f"Menü {menu.title()}"].add(clash)
+        for widget in visible_widgets(top):
+            if isinstance(widget, QLabel) and mnemonic(widget.text()) and widget.textFormat() != 1:
+                buddy = widget.buddy()
+                if buddy is None:
+                    problems[scope].add(f"{widget.text()!r}: Alt-Taste ohne Ziel (kein buddy)")
+                elif not buddy.isVisible():
+                    problems[scope].add(f"{widget.text()!r}: Ziel nicht sichtbar")
+
+    walker = _tour(window, visit, monkeypatch)
+    return problems, walker
+
+
+def _report(problems: dict[str, set[str]]) -> str:
+    return "\n".join(f"{scope}:\n  " + "\n  ".join(sorted(found)) for scope, found in sorted(problems.items()))
+
+
+def test_alt_keys_are_unique_in_every_window_german(demo_window, monkeypatch):
+    problems, walker = _mnemonic_problems(demo_window, monkeypatch)
+    print(walker.dialogs, walker.messages)
+    assert len(walker.dialogs) >= 8, walker.dialogs
+    assert not problems, "\n" + _report(problems)
+
+
+def test_alt_keys_are_unique_in_every_window_english(english, demo_window, monkeypatch):
+    problems, _walker = _mnemonic_problems(demo_window, monkeypatch)
+    assert not problems, "\n" + _report(problems)
+
+
+# --- accessible names ---------------------------------------------------------------------------------
+INTERACTIVE = (QLineEdit, QComboBox, QAbstractSpinBox, QTextEdit, QPlainTextEdit, QAbstractItemView,
+               QAbstractSlider, QAbstractButton)
+
+
+def _is_internal(widget: QWidget) -> bool:
+    """Parts Qt builds inside a control (the line edit of a spin box, a header, a scroll bar …)."""
+    parent = widget.parent()
+    return (widget.objectName().startswith("qt_") or isinstance(widget, QHeaderView)
+            or isinstance(parent, (QAbstractSpinBox, QComboBox, QTabBar))
+            or (parent is not None and parent.objectName().startswith("qt_")))
+
+
+def _labelled_by_buddy(top: QWidget) -> set[int]:
+    return {id(w.buddy()) for w in top.findChildren(QLabel) if w.buddy() is not None}
+
+
+def test_every_control_has_an_accessible_name(demo_window, monkeypatch):
+    nameless: dict[str, set[str]] = defaultdict(set)
+
+    def visit(scope: str, top: QWidget) -> None:
+        buddies = _labelled_by_buddy(top)
+        for widget in visible_widgets(top):
+            if not isinstance(widget, INTERACTIVE) or _is_internal(widget):
+                continue
+            if isinstance(widget, QAbstractButton) and widget.text().strip():
+                continue
+            if widget.accessibleName().strip() or id(widget) in buddies:
+                continue
+            described = widget.toolTip() or getattr(widget, "placeholderText", lambda: "")()
+            nameless[scope].add(f"{type(widget).__name__} {widget.objectName()!r} ({described!r})")
+
+    _tour(demo_window, visit, monkeypatch)
+    assert not nameless, "\n" + _report(nameless)
