@@ -93,6 +93,13 @@ def _select_first_rows(top: QWidget | None) -> None:
     _settle()
 
 
+def _closes_dialog(button: QAbstractButton) -> bool:
+    """OK/Cancel/Close/Apply of a dialog's button box (its "action" buttons are pressed like any other)."""
+    box = button.parent()
+    return isinstance(box, QDialogButtonBox) and box.buttonRole(button) not in (
+        QDialogButtonBox.ButtonRole.ActionRole, QDialogButtonBox.ButtonRole.HelpRole)
+
+
 def _quits(action: QAction) -> bool:
     quit_keys = QKeySequence(QKeySequence.StandardKey.Quit)
     return not quit_keys.isEmpty() and action.shortcut() == quit_keys
@@ -114,6 +121,7 @@ class Tour:
     _pressed: set[int] = field(default_factory=set)
     _keep: list[object] = field(default_factory=list)  # keeps the wrappers alive, so ids stay unique
     _depth: int = 0
+    open_file: Callable[[str], str] = lambda _filter: ""  # the file a "choose a file" dialog returns
 
     # --- states of one window ---------------------------------------------------------------------
     def explore(self, name: str, top: QWidget, restore: Callable[[], None]) -> None:
@@ -175,7 +183,7 @@ class Tour:
         found: list[QAbstractButton | QAction] = [
             w for w in visible_widgets(top) if isinstance(w, QAbstractButton)
             and not isinstance(w, (QCheckBox, QRadioButton)) and w.isEnabled()
-            and not isinstance(w.parent(), QDialogButtonBox) and not w.isCheckable()
+            and not _closes_dialog(w) and not w.isCheckable()
             and not (isinstance(w, (QPushButton, QToolButton)) and w.menu() is not None)
             and bool(w.text() or w.toolTip())]
         for menu in menus_of(top):
@@ -236,7 +244,11 @@ class Tour:
         monkeypatch.setattr(QMessageBox, "exec", message_exec)
         for static in ("question", "warning", "critical", "information", "about"):
             monkeypatch.setattr(QMessageBox, static, message)
-        monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: ("", ""))
+        def open_file(*args, **kwargs):  # type: ignore[no-untyped-def]
+            texts = [a for a in args if isinstance(a, str)] + [v for v in kwargs.values() if isinstance(v, str)]
+            return tour.open_file(" ".join(texts)), ""
+
+        monkeypatch.setattr(QFileDialog, "getOpenFileName", open_file)
         monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([], ""))
         monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: ("", ""))
         monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: "")
@@ -254,10 +266,12 @@ class Tour:
 
 def tour(window: QMainWindow, visit: Visit, monkeypatch, *, areas: Callable[[int], None],  # type: ignore[no-untyped-def]
          area_count: int, area_name: Callable[[int], str] = str, reset: Callable[[], None] = lambda: None,
-         skip_actions: set[QAction] | None = None) -> Tour:
+         skip_actions: set[QAction] | None = None, open_file: Callable[[str], str] | None = None) -> Tour:
     """Every area of the main window (``areas(i)`` switches to area i), each with its tabs and dialogs;
     ``reset()`` undoes what a press may have changed (an unsaved form) before the next one."""
     walker = Tour(visit, skip_actions=set(skip_actions or ()))
+    if open_file is not None:
+        walker.open_file = open_file
     walker.patch(monkeypatch)
     for index in range(area_count):
         def restore(index: int = index) -> None:

@@ -101,7 +101,7 @@ class MainWindow(QMainWindow):
         menu = self.menuBar()
         file_menu = menu.addMenu(_("&Datei"))
         self.action_new_person = self._action(_("&Neue Person"), QKeySequence.StandardKey.New, self._on_new_person)
-        self.action_new_contact = self._action(_("Neuer &Beratungskontakt"), QKeySequence("Ctrl+K"),
+        self.action_new_contact = self._action(_("Neuer Beratungs&kontakt"), QKeySequence("Ctrl+K"),
                                                self._on_new_contact)
         self.action_save = self._action(_("&Speichern"), QKeySequence.StandardKey.Save,
                                         lambda: self.persons.person_file.save())
@@ -111,7 +111,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self._action(_("&Einstellungen …"), QKeySequence("Ctrl+,"), self._on_settings))
         file_menu.addAction(self._action(_("B&riefe einrichten …"), None, lambda: open_letter_settings(self._ctx, self)))
         file_menu.addSeparator()
-        file_menu.addAction(self._action(_("B&eenden"), QKeySequence.StandardKey.Quit, self.close))
+        file_menu.addAction(self._action(_("&Beenden"), QKeySequence.StandardKey.Quit, self.close))
         go_menu = menu.addMenu(_("&Gehe zu"))
         go_menu.addAction(self.action_search)
         go_menu.addAction(self._action(_("&Personen"), QKeySequence("Ctrl+1"),
@@ -126,7 +126,7 @@ class MainWindow(QMainWindow):
                                        lambda: self.nav.setCurrentRow(PAGE_REFERRALS)))
         go_menu.addAction(self._action(_("&Auswertung"), QKeySequence("Ctrl+6"),
                                        lambda: self.nav.setCurrentRow(PAGE_MONITORING)))
-        self.action_lock = self._action(_("&Sperren"), QKeySequence("Ctrl+L"), self.lock)
+        self.action_lock = self._action(_("Sp&erren"), QKeySequence("Ctrl+L"), self.lock)
         go_menu.addSeparator()
         go_menu.addAction(self.action_lock)
         help_menu = menu.addMenu(_("&Hilfe"))

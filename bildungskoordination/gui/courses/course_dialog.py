@@ -103,7 +103,7 @@ class CourseDialog(QDialog):
             ("start", _("&Beginn:"), self.start),
             ("end", _("E&nde:"), self.end),
             ("days", _("Unterrichtstage:"), days_box),
-            ("time_from", _("&Uhrzeit:"), times),
+            ("time_from", _("U&hrzeit:"), times),
             ("mode", _("&Form:"), self.mode),
             ("municipality", _("&Ort:"), self.municipality),
             ("childcare", "", self.childcare),

@@ -57,7 +57,7 @@ class MatchesTab(QWidget):
         reasons_box = QWidget()
         reasons_layout = QVBoxLayout(reasons_box)
         reasons_layout.setContentsMargins(0, 0, 0, 0)
-        self.reasons_label = QLabel(_("&Gründe:"))
+        self.reasons_label = QLabel(_("Gründ&e:"))
         reasons_layout.addWidget(self.reasons_label)
         self.reasons = QListWidget()
         self.reasons.setWordWrap(True)
@@ -153,10 +153,10 @@ class MatchesTab(QWidget):
         match = self.model.record(index.row()) if index.isValid() else None
         self.reasons.clear()
         if match is None:
-            self.reasons_label.setText(_("&Gründe:"))
+            self.reasons_label.setText(_("Gründ&e:"))
             self.refer_button.setEnabled(False)
             return
-        self.reasons_label.setText(_("&Gründe für {course} ({verdict}):").format(
+        self.reasons_label.setText(_("Gründ&e für {course} ({verdict}):").format(
             course=match.course.course_number, verdict=_(VERDICT_TEXTS.get(match.verdict, match.verdict))))
         for reason in match.reasons:
             item = QListWidgetItem(f"{REASON_SYMBOLS.get(reason.kind, '•')}  {reason.text}")

@@ -120,7 +120,7 @@ class CoursesPage(QWidget):
         self.start_from.setDisplayFormat("dd.MM.yyyy")
         self.start_from.setEnabled(False)
         self.start_from.setAccessibleName(_("Beginn ab"))
-        for text, widget in ((_("K&ursart:"), self.type_filter), (_("&Niveau:"), self.level_filter),
+        for text, widget in ((_("K&ursart:"), self.type_filter), (_("Ni&veau:"), self.level_filter),
                              (_("&Ort:"), self.place_filter)):
             label = QLabel(text)
             label.setBuddy(widget)

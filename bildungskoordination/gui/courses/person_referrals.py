@@ -48,7 +48,7 @@ class PersonReferrals(QWidget):
         self._ctx = ctx
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.label = QLabel(_("&Vermittlungen dieser Person:"))
+        self.label = QLabel(_("Vermittl&ungen dieser Person:"))
         layout.addWidget(self.label)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         self.model = PersonReferralModel(self)
@@ -67,7 +67,7 @@ class PersonReferrals(QWidget):
         layout.addWidget(splitter, 1)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
-        self.letter_button = QPushButton(_("&Brief erstellen …"))
+        self.letter_button = QPushButton(_("Brie&f erstellen …"))
         self.letter_button.setToolTip(_("Den zweisprachigen Brief zur gewählten Vermittlung ansehen, drucken oder speichern"))
         buttons.addWidget(self.letter_button)
         layout.addLayout(buttons)

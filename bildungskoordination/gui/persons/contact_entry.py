@@ -59,7 +59,7 @@ class ContactEntry(QWidget):
         first.addWidget(self.contact_date)
         first.addWidget(self.channel)
         first.addWidget(self.duration)
-        self._row(form, "contact_date", _("&Datum, Weg, Dauer"), first, self.contact_date)
+        self._row(form, "contact_date", _("D&atum, Weg, Dauer"), first, self.contact_date)
 
         self.place = QLineEdit()
         self._row(form, "place", _("&Ort"), self.place)
@@ -77,10 +77,13 @@ class ContactEntry(QWidget):
         self.topics: dict[str, QCheckBox] = {}
         # Alt-keys already taken by this form's labels, in the current UI language.
         used = {_mnemonic_key(text) for text in (
-            _("&Datum, Weg, Dauer"), _("&Ort"), _("Dolmetsch&ung"), _("Nächster Sc&hritt"), _("No&tiz"),
+            _("D&atum, Weg, Dauer"), _("&Ort"), _("Dolmetsch&ung"), _("Nächster S&chritt"), _("No&tiz"),
             _("&Wiedervorlage"), _("Kontakt &speichern"),
             # elsewhere in the same window (person file buttons and tabs):
-            _("Meh&r"), _("&Speichern"), _("&Verwerfen"), _("&Stammdaten"), _("&Beratung"), _("&Neue Person"))}
+            _("Meh&r"), _("&Speichern"), _("V&erwerfen"), _("&Beratung"), _("Passende &Kurse"), _("&Neue Person"),
+            _("Do&ppelte…"),
+            # the menu bar:
+            _("&Datei"), _("&Gehe zu"), _("&Hilfe"))}
         for i, term in enumerate(vocabulary("topics")):
             cb = QCheckBox(_mnemonic(term.display(), used))
             cb.setAccessibleName(term.display())
@@ -91,7 +94,7 @@ class ContactEntry(QWidget):
         self.outcome = VocabCombo(vocabulary("outcomes"))
         self._row(form, "outcome", _("Ergebnis"), self.outcome)
         self.next_step = QLineEdit()
-        self._row(form, "next_step", _("Nächster Sc&hritt"), self.next_step)
+        self._row(form, "next_step", _("Nächster S&chritt"), self.next_step)
         self.note = QPlainTextEdit()
         self.note.setTabChangesFocus(True)
         self.note.setMaximumHeight(70)

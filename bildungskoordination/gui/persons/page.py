@@ -47,7 +47,7 @@ class PersonsPage(QWidget):
         self.new_button = QPushButton(_("&Neue Person"))
         self.new_button.setToolTip(_("Strg+N"))
         top.addWidget(self.new_button)
-        self.duplicates_button = QPushButton(_("&Doppelte…"))
+        self.duplicates_button = QPushButton(_("Do&ppelte…"))
         self.duplicates_button.setToolTip(_("Mögliche Doppelerfassungen anzeigen und von Hand zusammenführen"))
         top.addWidget(self.duplicates_button)
         left_layout.addLayout(top)

@@ -94,7 +94,7 @@ class PersonFile(QWidget):
         buttons = QHBoxLayout()
         self.status = QLabel()
         buttons.addWidget(self.status, 1)
-        self.revert_button = QPushButton(_("&Verwerfen"))
+        self.revert_button = QPushButton(_("V&erwerfen"))
         self.revert_button.clicked.connect(self._on_revert_button_clicked)
         self.save_button = QPushButton(_("&Speichern"))
         self.save_button.setToolTip(_("Strg+S"))
@@ -103,7 +103,7 @@ class PersonFile(QWidget):
         buttons.addWidget(self.revert_button)
         buttons.addWidget(self.save_button)
         master_layout.addLayout(buttons)
-        self.tabs.addTab(master, _("&Stammdaten"))
+        self.tabs.addTab(master, _("Stammdaten"))
 
         # Contacts tab
         contacts = QSplitter(Qt.Orientation.Vertical)
@@ -153,7 +153,7 @@ class PersonFile(QWidget):
         self.action_renew.triggered.connect(self._on_action_renew_triggered)
         self.action_export.triggered.connect(self._on_action_export_triggered)
         self.action_erase.triggered.connect(self._on_action_erase_triggered)
-        # Alt+R: free on the Stammdaten tab (on the Beratung tab a topic shares it; Alt+R then alternates).
+        # Alt+R: the topics of the contact entry leave it free (see contact_entry.py).
         self.more_button = QPushButton(_("Meh&r"))
         self.more_button.setToolTip(_("Einwilligung, Auskunft nach Art. 15, Löschung"))
         self.more_button.setAccessibleName(_("Weitere Aktionen zur Person"))

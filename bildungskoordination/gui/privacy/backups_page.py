@@ -57,8 +57,8 @@ class BackupsPage(QWidget):
         buttons = QHBoxLayout()
         self.status = QLabel()
         buttons.addWidget(self.status, 1)
-        self.backup_button = QPushButton(_("Jetzt &sichern"))
-        self.check_button = QPushButton(_("&Prüfen"))
+        self.backup_button = QPushButton(_("&Jetzt sichern"))
+        self.check_button = QPushButton(_("Prü&fen"))
         self.restore_button = QPushButton(_("&Zurückspielen …"))
         for button in (self.backup_button, self.check_button, self.restore_button):
             buttons.addWidget(button)
