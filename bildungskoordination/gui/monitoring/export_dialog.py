@@ -36,7 +36,8 @@ from bildungskoordination.gui.monitoring.period_picker import PeriodPicker
 from bildungskoordination.gui.save_target import may_replace
 from bildungskoordination.gui.table_model import setup_record_table
 from bildungskoordination.i18n import N_, _, ngettext
-from bildungskoordination.monitoring.model import LEGEND, MIN_K, CellStatus, CountsReport, Period
+from bildungskoordination.monitoring.model import MIN_K, CellStatus, CountsReport, Period
+from bildungskoordination.monitoring.writers.texts import legend
 
 FORMAT_BUTTONS = (("xlsx", N_("E&xcel (XLSX)")), ("csv", N_("&CSV")), ("pdf", N_("&PDF")))
 FILE_FILTERS = {"xlsx": N_("Excel-Arbeitsmappe (*.xlsx)"), "csv": N_("CSV-Datei (*.csv)"),
@@ -259,7 +260,7 @@ class ExportDialog(QDialog):
 
 def _legend_html(report: CountsReport) -> str:
     """The statistics offices' legend, what the two colours of the preview mean, and merged categories."""
-    lines = [escape(_("Zeichenerklärung: ")) + "; ".join(f"<b>{escape(sign)}</b> = {escape(text)}" for sign, text in LEGEND)]
+    lines = [escape(_("Zeichenerklärung: ")) + "; ".join(f"<b>{escape(sign)}</b> = {escape(text)}" for sign, text in legend())]
     swatches = [f'<span style="background:{SUPPRESSED_COLORS[status].name()}">&nbsp;.&nbsp;</span> '
                 + escape(_(SUPPRESSED_TEXTS[status]).format(k_minus_1=report.k - 1))
                 for status in (CellStatus.PRIMARY, CellStatus.SECONDARY)]
