@@ -9,6 +9,9 @@ from collections import defaultdict
 from datetime import date
 
 import pytest
+from german_text import german_in
+from PySide6 import QtGui
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -25,12 +28,9 @@ from PySide6.QtWidgets import (
     QTextEdit,
     QWidget,
 )
-from PySide6 import QtGui
-from PySide6.QtCore import Qt
 from ui_walk import menus_of, mnemonic, tour, visible_widgets
 
 from bildungskoordination import i18n
-
 
 DUMP = bool(os.environ.get("UI_WALK_DEBUG"))
 
@@ -202,32 +202,11 @@ def test_every_control_has_an_accessible_name(demo_window, monkeypatch, tmp_path
 
 
 # --- English UI -----------------------------------------------------------------------------------------
-# Words that give German away (whole words, case-insensitive); umlauts and ß count as German too.
-GERMAN_WORDS = set("""
-und oder der die das des dem nicht kein keine keinen mit für von vom bis nach ist sind ein eine einer
-einen zum zur im am noch aus bei über auch nur wird werden wurde alle alles neue neuer neues jetzt bitte
-personen kurs kurse kursart datum jahre jahr monat monate woche wochen tage offen erledigt beratung
-beratungskontakt vermittlung vermittlungen wiedervorlage wiedervorlagen einwilligung sicherung sicherungen
-speichern löschen abbrechen schließen suchen drucken zeigen gesamt anzahl sonstige unbekannt weiblich männlich
-divers keine ja nein bearbeiten ändern ergebnis thema themen sprache sprachen niveau träger
-zeitraum protokoll datenschutz auswertung einstellungen hilfe datei gehe zu
-""".split())
-# Proper names and legal terms that stay German in the English UI, each with its reason.
-ALLOWED = {
-    # German law is cited by its German abbreviation (as in English-language BAMF and EU documents).
-    r"§+\s*\d+[a-z]?(?:\s+(?:Abs\.|Satz|Nr\.)\s*\d+)*(?:\s+\w+)?": "legal citation",
-    r"\b(?:AufenthG|AsylbLG|DeuFöV|IntV|SGB(?: [IVX]+)?|BAMF|BVJ-S|DSGVO|BDSG|LDSG|KMK)\b": "German law/authority",
-    r"\bBerufssprachkurs\w*\b": "course type, legal term (DeuFöV)",
-    r"\bJobcenter\b": "German authority name",
-    r"(?:[A-Za-z]:)?[/\\][^\s]+": "a file or folder path (folder names are the user's)",
-}
-
-
 def _data_words(services) -> set[str]:  # type: ignore[no-untyped-def]
     """Words of names and places from the data (persons, courses, district): proper names, not UI text."""
     import re
 
-    from bildungskoordination.domain.vocab import district
+    from bildungskoordination.domain.vocab import district, vocabulary
 
     texts: list[str] = [str(district().get("name", "")), str(district().get("office", ""))]
     texts += [str(m) for m in district().get("municipalities", [])]
@@ -235,6 +214,7 @@ def _data_words(services) -> set[str]:  # type: ignore[no-untyped-def]
         person = services.people.get(pid)
         texts += [person.family_name, person.given_name, person.name_original or "", person.address or "",
                   person.municipality or ""]
+    texts += [t.aliases[0] for t in vocabulary("languages") if t.aliases]  # languages' own names (endonyms)
     for course in services.courses.list():
         texts += [str(getattr(course, name, "") or "") for name in ("provider", "course_number", "place", "address")]
     return {w.lower() for text in texts for w in re.findall(r"\w[\w-]*", text)}
@@ -275,23 +255,6 @@ def _visible_texts(top: QWidget) -> list[tuple[str, str]]:
     return [(where, text) for where, text in found if text and text.strip()]
 
 
-def german_in(text: str, data_words: set[str]) -> list[str]:
-    """The German words of a visible text (empty if none), proper names and allowed terms left out."""
-    import re
-
-    plain = re.sub(r"<[^>]+>", " ", text).replace("&nbsp;", " ").replace("&", "")
-    for pattern in ALLOWED:
-        plain = re.sub(pattern, " ", plain)
-    hits = []
-    for word in re.findall(r"\w[\w-]*", plain):
-        low = word.lower()
-        if low in data_words:
-            continue
-        if low in GERMAN_WORDS or re.search(r"[äöüßÄÖÜ]", word):
-            hits.append(word)
-    return hits
-
-
 def test_the_english_ui_has_no_german_left(english, demo_window, monkeypatch, tmp_path):
     services = demo_window._ctx.services
     data_words = _data_words(services)
@@ -299,6 +262,8 @@ def test_the_english_ui_has_no_german_left(english, demo_window, monkeypatch, tm
 
     def visit(scope: str, top: QWidget) -> None:
         for where, text in _visible_texts(top):
+            if DUMP:
+                print("TEXT", where, "|", text.replace("\n", " ")[:200])
             if words := german_in(text, data_words):
                 german[scope].add(f"{where}: {text[:140]!r} ({', '.join(sorted(set(words)))})")
 

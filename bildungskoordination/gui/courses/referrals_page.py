@@ -30,7 +30,7 @@ from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.courses.models import IdRole, ReferralModel, SortRole, fmt_date
 from bildungskoordination.gui.letters.letter_dialog import LetterDialog
 from bildungskoordination.gui.table_model import setup_record_table
-from bildungskoordination.i18n import _, ngettext
+from bildungskoordination.i18n import _, current_language, ngettext
 from bildungskoordination.letters.texts import return_slip
 
 
@@ -57,7 +57,7 @@ class StatusDialog(QDialog):
         self.answer.addItem(_("– keine –"), None)
         for option in return_slip().options:
             if option.status in allowed:
-                self.answer.addItem(option.text.rstrip(":"), (option.status, option.text.rstrip(":")))
+                self.answer.addItem(option.display(current_language()).rstrip(":"), (option.status, option.text.rstrip(":")))
         self.answer.setAccessibleName(_("Rückmeldung des Kursträgers"))
         self.answer.currentIndexChanged.connect(self._on_answer_current_index_changed)
         self.day = QDateEdit(QDate.currentDate())
