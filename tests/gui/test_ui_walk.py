@@ -174,7 +174,7 @@ def _is_internal(widget: QWidget) -> bool:
     """Parts Qt builds inside a control (the line edit of a spin box, a header, a scroll bar …)."""
     parent = widget.parent()
     return (widget.objectName().startswith("qt_") or isinstance(widget, QHeaderView)
-            or isinstance(parent, (QAbstractSpinBox, QComboBox, QTabBar))
+            or isinstance(parent, (QAbstractSpinBox, QComboBox, QTabBar, QLineEdit))  # e.g. a clear button
             or (parent is not None and parent.objectName().startswith("qt_")))
 
 
@@ -195,7 +195,8 @@ def test_every_control_has_an_accessible_name(demo_window, monkeypatch, tmp_path
             if widget.accessibleName().strip() or id(widget) in buddies:
                 continue
             described = widget.toolTip() or getattr(widget, "placeholderText", lambda: "")()
-            nameless[scope].add(f"{type(widget).__name__} {widget.objectName()!r} ({described!r})")
+            parent = type(widget.parent()).__name__
+            nameless[scope].add(f"{type(widget).__name__} {widget.objectName()!r} in {parent} ({described!r})")
 
     _tour(demo_window, visit, monkeypatch, tmp_path)
     assert not nameless, "\n" + _report(nameless)

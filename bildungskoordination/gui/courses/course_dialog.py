@@ -81,6 +81,8 @@ class CourseDialog(QDialog):
         self.time_from.setPlaceholderText(_("HH:MM"))
         self.time_to = QLineEdit()
         self.time_to.setPlaceholderText(_("HH:MM"))
+        self.time_from.setAccessibleName(_("Uhrzeit von"))
+        self.time_to.setAccessibleName(_("Uhrzeit bis"))
         times = QWidget()
         times_layout = QHBoxLayout(times)
         times_layout.setContentsMargins(0, 0, 0, 0)

@@ -55,6 +55,8 @@ class ContactEntry(QWidget):
         self.duration.setSingleStep(15)
         self.duration.setSuffix(_(" Min."))
         self.duration.setSpecialValueText("–")
+        self.channel.setAccessibleName(_("Kontaktweg"))
+        self.duration.setAccessibleName(_("Dauer in Minuten"))
         first = QHBoxLayout()
         first.addWidget(self.contact_date)
         first.addWidget(self.channel)
@@ -66,6 +68,7 @@ class ContactEntry(QWidget):
 
         self.interpreter_language = VocabCombo(vocabulary("languages"))
         self.interpreter_kind = VocabCombo(vocabulary("interpreter_kind"))
+        self.interpreter_kind.setAccessibleName(_("Art der Sprachmittlung"))
         interp = QHBoxLayout()
         interp.addWidget(self.interpreter_language, 2)
         interp.addWidget(self.interpreter_kind, 1)
