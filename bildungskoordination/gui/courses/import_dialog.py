@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from bildungskoordination.courses.importer import CourseImportReport, import_courses
 from bildungskoordination.courses.records import CourseData
 from bildungskoordination.gui.courses.models import fmt_date, type_label
+from bildungskoordination.gui.icons import icon
 from bildungskoordination.gui.table_model import RecordTableModel, setup_record_table
 from bildungskoordination.i18n import N_, _, ngettext
 from bildungskoordination.matching.rules import RuleSet
@@ -74,6 +75,7 @@ class CourseImportDialog(QDialog):
 
         self.buttons = QDialogButtonBox()
         self.import_button = QPushButton(_("&Einlesen"))
+        self.import_button.setIcon(icon("import"))
         self.buttons.addButton(self.import_button, QDialogButtonBox.ButtonRole.AcceptRole)
         self.close_button = self.buttons.addButton(_("Schließen"), QDialogButtonBox.ButtonRole.RejectRole)
         self.import_button.clicked.connect(self._on_import_button_clicked)

@@ -24,6 +24,7 @@ from bildungskoordination.events import Change
 from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.courses.models import REASON_COLORS, REASON_SYMBOLS, VERDICT_TEXTS, MatchModel
 from bildungskoordination.gui.courses.person_referrals import PersonReferrals
+from bildungskoordination.gui.icons import icon
 from bildungskoordination.gui.table_model import setup_record_table
 from bildungskoordination.i18n import N_, _, ngettext
 
@@ -77,6 +78,7 @@ class MatchesTab(QWidget):
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         buttons.addWidget(self.status, 1)
         self.refer_button = QPushButton(_("&Vermitteln"))
+        self.refer_button.setIcon(icon("refer"))
         self.refer_button.setToolTip(_("Die Person für den gewählten Kurs vorschlagen (Status „vorgeschlagen“)"))
         buttons.addWidget(self.refer_button)
         layout.addLayout(buttons)

@@ -27,6 +27,7 @@ from bildungskoordination.gui.courses.candidates_dialog import CandidatesDialog
 from bildungskoordination.gui.courses.course_dialog import CourseDialog
 from bildungskoordination.gui.courses.import_dialog import CourseImportDialog
 from bildungskoordination.gui.courses.models import CourseModel, IdRole, SortRole, course_status_text, fmt_date, type_label
+from bildungskoordination.gui.icons import icon
 from bildungskoordination.gui.table_model import setup_record_table
 from bildungskoordination.i18n import N_, _, ngettext
 
@@ -157,10 +158,13 @@ class CoursesPage(QWidget):
         self.candidates_button.setToolTip(_("Alle Personen für den ausgewählten Kurs bewerten"))
         self.candidates_button.setEnabled(False)
         self.import_button = QPushButton(_("Kursliste &einlesen …"))
+        self.import_button.setIcon(icon("import"))
         self.import_button.setToolTip(_("Kursliste eines Trägers (CSV oder Excel) prüfen und einlesen"))
         self.new_button = QPushButton(_("&Neuer Kurs"))
+        self.new_button.setIcon(icon("new_course"))
         self.new_button.setToolTip(_("Einen Kurs von Hand erfassen"))
         self.edit_button = QPushButton(_("&Bearbeiten"))
+        self.edit_button.setIcon(icon("edit"))
         self.edit_button.setToolTip(_("Den ausgewählten Kurs bearbeiten"))
         self.edit_button.setEnabled(False)
         bottom.addWidget(self.candidates_button)

@@ -12,6 +12,7 @@ from bildungskoordination.courses.records import ReferralEventRow, ReferralRecor
 from bildungskoordination.domain.referral_status import status_label
 from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.courses.models import IdRole, fmt_date
+from bildungskoordination.gui.icons import icon
 from bildungskoordination.gui.letters.letter_dialog import LetterDialog
 from bildungskoordination.gui.table_model import RecordTableModel, setup_record_table
 from bildungskoordination.i18n import N_, _
@@ -68,6 +69,7 @@ class PersonReferrals(QWidget):
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         self.letter_button = QPushButton(_("Brie&f erstellen …"))
+        self.letter_button.setIcon(icon("letter"))
         self.letter_button.setToolTip(_("Den zweisprachigen Brief zur gewählten Vermittlung ansehen, drucken oder speichern"))
         buttons.addWidget(self.letter_button)
         layout.addLayout(buttons)

@@ -28,6 +28,7 @@ from bildungskoordination.domain.referral_status import referral_statuses
 from bildungskoordination.events import Change
 from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.courses.models import IdRole, ReferralModel, SortRole, fmt_date
+from bildungskoordination.gui.icons import icon
 from bildungskoordination.gui.letters.letter_dialog import LetterDialog
 from bildungskoordination.gui.table_model import setup_record_table
 from bildungskoordination.i18n import _, current_language, ngettext
@@ -117,9 +118,11 @@ class ReferralsPage(QWidget):
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         self.open_button = QPushButton(_("Person ö&ffnen"))
+        self.open_button.setIcon(icon("open_person"))
         self.status_button = QPushButton(_("&Status ändern …"))
         self.status_button.setToolTip(_("Die Vermittlung in ihren nächsten Status setzen"))
         self.letter_button = QPushButton(_("&Brief erstellen …"))
+        self.letter_button.setIcon(icon("letter"))
         self.letter_button.setToolTip(_("Den zweisprachigen Brief zur Vermittlung ansehen, drucken oder speichern; "
                                         "bei mehreren gewählten Vermittlungen je einen Brief"))
         buttons.addWidget(self.open_button)

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from bildungskoordination.domain.errors import NotFound, ValidationError
 from bildungskoordination.domain.vocab import language_name
 from bildungskoordination.gui.context import AppContext
+from bildungskoordination.gui.icons import icon
 from bildungskoordination.gui.letters.pdf_pages import PREVIEW_DPI, PRINT_DPI, print_pages, render_pages
 from bildungskoordination.gui.letters.preview import PagePreview
 from bildungskoordination.gui.save_target import may_replace
@@ -105,7 +106,9 @@ class LetterDialog(QDialog):
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         buttons.addWidget(self.status, 1)
         self.print_button = QPushButton(_("&Drucken …"))
+        self.print_button.setIcon(icon("print"))
         self.save_button = QPushButton(_("Als &PDF speichern …"))
+        self.save_button.setIcon(icon("pdf"))
         self.close_button = QPushButton(_("Schließen"))
         for button in (self.print_button, self.save_button, self.close_button):
             button.setAutoDefault(False)

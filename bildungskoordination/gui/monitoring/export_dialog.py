@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from bildungskoordination.gui import settings
+from bildungskoordination.gui.icons import icon
 from bildungskoordination.gui.monitoring.models import FORMAT_NAMES, SUPPRESSED_COLORS, SUPPRESSED_TEXTS, CountTableModel
 from bildungskoordination.gui.monitoring.period_picker import PeriodPicker
 from bildungskoordination.gui.save_target import may_replace
@@ -114,6 +115,7 @@ class ExportDialog(QDialog):
         column.addStretch(1)
         buttons = QDialogButtonBox()
         self.save_button = QPushButton(_("&Speichern unter …"))
+        self.save_button.setIcon(icon("export"))
         self.save_button.setDefault(True)
         buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ActionRole)
         close = buttons.addButton(_("Schließen"), QDialogButtonBox.ButtonRole.RejectRole)

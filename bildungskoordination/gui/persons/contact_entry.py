@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from bildungskoordination.domain.dates import DateParseError
 from bildungskoordination.domain.errors import FieldError as DataError
 from bildungskoordination.domain.vocab import vocabulary
+from bildungskoordination.gui.icons import icon
 from bildungskoordination.gui.widgets import DateField, FieldError, VocabCombo, show_field_errors
 from bildungskoordination.i18n import _, ngettext
 from bildungskoordination.people.records import ContactData
@@ -117,6 +118,7 @@ class ContactEntry(QWidget):
         self._row(form, "followup_date", _("&Wiedervorlage"), follow, self.followup)
 
         self.save_button = QPushButton(_("Kontakt &speichern"))
+        self.save_button.setIcon(icon("save"))
         self.save_button.setToolTip(_("Strg+Eingabe"))
         self.save_button.clicked.connect(self._on_save_button_clicked)
         QShortcut(QKeySequence("Ctrl+Return"), self, self._on_save_button_clicked)

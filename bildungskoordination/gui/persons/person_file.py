@@ -32,6 +32,7 @@ from bildungskoordination.domain.output_target import OutputRefused
 from bildungskoordination.events import Change
 from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.courses.matches_tab import MatchesTab
+from bildungskoordination.gui.icons import icon
 from bildungskoordination.gui.persons.contact_entry import ContactEntry
 from bildungskoordination.gui.persons.contacts_model import ContactHistoryModel, SortRole
 from bildungskoordination.gui.persons.duplicates_dialog import DuplicateDialog
@@ -95,8 +96,10 @@ class PersonFile(QWidget):
         self.status = QLabel()
         buttons.addWidget(self.status, 1)
         self.revert_button = QPushButton(_("V&erwerfen"))
+        self.revert_button.setIcon(icon("discard"))
         self.revert_button.clicked.connect(self._on_revert_button_clicked)
         self.save_button = QPushButton(_("&Speichern"))
+        self.save_button.setIcon(icon("save"))
         self.save_button.setToolTip(_("Strg+S"))
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.save)
