@@ -42,7 +42,7 @@ def _pixmap(svg: str, color: QColor, size: int, ratio: float) -> QPixmap:
 
 @cache
 def icon(role: str) -> QIcon:
-    """The icon of ``role`` in the palette's text colour (and its disabled colour), sharp at every size."""
+    """The icon of ``role`` in the palette's text colour (disabled and highlighted too), sharp at every size."""
     svg = svg_text(role)
     palette = QGuiApplication.palette()
     app = QGuiApplication.instance()
@@ -50,7 +50,9 @@ def icon(role: str) -> QIcon:
     result = QIcon()
     normal = palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.WindowText)
     disabled = palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText)
+    selected = palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.HighlightedText)
     for size in SIZES:
         result.addPixmap(_pixmap(svg, normal, size, ratio), QIcon.Mode.Normal)
         result.addPixmap(_pixmap(svg, disabled, size, ratio), QIcon.Mode.Disabled)
+        result.addPixmap(_pixmap(svg, selected, size, ratio), QIcon.Mode.Selected)  # on a highlighted row
     return result
