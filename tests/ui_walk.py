@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import Qt
@@ -266,9 +266,12 @@ class Tour:
 
 def tour(window: QMainWindow, visit: Visit, monkeypatch, *, areas: Callable[[int], None],  # type: ignore[no-untyped-def]
          area_count: int, area_name: Callable[[int], str] = str, reset: Callable[[], None] = lambda: None,
-         skip_actions: set[QAction] | None = None, open_file: Callable[[str], str] | None = None) -> Tour:
+         skip_actions: set[QAction] | None = None, open_file: Callable[[str], str] | None = None,
+         scenarios: Sequence[tuple[str, Callable[[], None]]] = ()) -> Tour:
     """Every area of the main window (``areas(i)`` switches to area i), each with its tabs and dialogs;
-    ``reset()`` undoes what a press may have changed (an unsaved form) before the next one."""
+    ``reset()`` undoes what a press may have changed (an unsaved form) before the next one. ``scenarios`` are
+    (name, steps) for states a single press does not reach (e.g. saving a likely duplicate): the window is
+    visited after the steps, and every dialog they open is visited as above."""
     walker = Tour(visit, skip_actions=set(skip_actions or ()))
     if open_file is not None:
         walker.open_file = open_file
@@ -281,6 +284,12 @@ def tour(window: QMainWindow, visit: Visit, monkeypatch, *, areas: Callable[[int
             areas(index)
 
         walker.explore(area_name(index), window, restore)
+    for name, steps in scenarios:
+        reset()
+        steps()
+        _settle()
+        walker.visit(name, window)
+    reset()
     return walker
 
 

@@ -83,10 +83,30 @@ def _tour(window: QMainWindow, visit, monkeypatch, tmp_path):  # type: ignore[no
     def open_file(filters: str) -> str:  # a list for every "read a list" dialog (courses, people, …)
         return str(table) if "*.csv" in filters else ""
 
+    def save_a_likely_duplicate() -> None:  # opens the "already recorded?" dialog before anything is stored
+        existing = window._ctx.services.people.get(first)
+        window.nav.setCurrentRow(0)
+        window.persons.new_person()
+        person_file.form.family_name.setText(existing.family_name)
+        person_file.form.given_name.setText(existing.given_name)
+        person_file.save()
+
+    def locked() -> None:  # the lock screen replaces the window's content
+        window.lock()
+        assert window.locked
+
+    def unlock() -> None:
+        if window.locked:
+            window._on_lock_page_unlock_requested("")
+        reset()
+
     quit_action = next(a for a in window.actions() if a.text() == i18n._("&Beenden"))
-    return tour(window, visit, monkeypatch, skip_actions={window.action_lock, quit_action}, reset=reset,
-                areas=window.nav.setCurrentRow, area_count=window.nav.count(),
-                area_name=lambda i: window.nav.item(i).text().split(" (")[0], open_file=open_file)
+    walker = tour(window, visit, monkeypatch, skip_actions={window.action_lock, quit_action}, reset=reset,
+                  areas=window.nav.setCurrentRow, area_count=window.nav.count(),
+                  area_name=lambda i: window.nav.item(i).text().split(" (")[0], open_file=open_file,
+                  scenarios=[("Neue Person, Doppelerfassung?", save_a_likely_duplicate), ("Gesperrt", locked)])
+    unlock()
+    return walker
 
 
 # --- Alt keys -----------------------------------------------------------------------------------------
@@ -156,7 +176,8 @@ def _report(problems: dict[str, set[str]]) -> str:
 def test_alt_keys_are_unique_in_every_window_german(demo_window, monkeypatch, tmp_path):
     problems, walker = _mnemonic_problems(demo_window, monkeypatch, tmp_path)
     reached = set(walker.dialogs)
-    assert {"SettingsDialog", "CourseDialog", "MergeDialog", "CourseImportDialog", "LetterDialog"} <= reached, reached
+    assert {"SettingsDialog", "CourseDialog", "MergeDialog", "CourseImportDialog", "LetterDialog", "DuplicateDialog",
+            "StatusDialog", "ExportDialog", "EraseDialog"} <= reached, reached
     assert not problems, "\n" + _report(problems)
 
 
