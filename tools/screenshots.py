@@ -7,6 +7,10 @@ the Auswertung (overview charts, export dialog with its preview).
     python tools/screenshots.py docs/ --courses
     python tools/screenshots.py docs/ --monitoring
     python tools/screenshots.py docs/ --letters    (Brief erstellen with an Arabic letter)
+    python tools/screenshots.py docs/ --all        (all of the above, and the main window in English)
+
+Under Xvfb (``xvfb-run -a env QT_QPA_PLATFORM=xcb python tools/screenshots.py /tmp/shots --all``) the same
+pictures come from the real X11 platform plugin, e.g. to check fonts and icons as a user sees them.
 """
 
 from __future__ import annotations
@@ -93,6 +97,38 @@ def _privacy_screenshots(app, window, services, out: Path) -> None:  # type: ign
     window.persons.person_file.tabs.setCurrentIndex(0)
     app.processEvents()
     window.grab().save(str(out / "person-eingeschraenkt.png"))
+
+
+def english_main(out: Path) -> None:
+    """The main window in English (the UI language chosen under Datei → Einstellungen)."""
+    from PySide6.QtWidgets import QApplication
+
+    from bildungskoordination import i18n
+    from bildungskoordination.gui.bus import ChangeSignal
+    from bildungskoordination.gui.context import AppContext
+    from bildungskoordination.gui.main_window import MainWindow
+    from bildungskoordination.people.demo import generate_demo
+    from bildungskoordination.services import Services
+
+    out.mkdir(parents=True, exist_ok=True)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    i18n.set_language("en")
+    services = Services.open(Path(tempfile.mkdtemp()) / "demo.sqlite3", unencrypted=True)
+    generate_demo(services, 120, seed=7, today=date.today())
+    window = MainWindow(AppContext(services, ChangeSignal(services.bus), demo=True))
+    window.resize(1366, 768)
+    window.show()
+    for pid in services.people.search_ids(""):
+        if len(services.contacts.for_person(pid)) >= 4 and services.people.get(pid).consent_date:
+            break
+    window.persons.select_person(pid)
+    window.persons.person_file.tabs.setCurrentIndex(1)
+    app.processEvents()
+    window.grab().save(str(out / "main-window-en.png"))
+    window.persons.person_file._set_dirty(False)
+    window.close()
+    services.close()
+    i18n.set_language("de")
 
 
 def courses_main(out: Path) -> None:
@@ -291,5 +327,11 @@ if __name__ == "__main__":
         monitoring_main(target)
     elif "--letters" in sys.argv:
         letters_main(target)
+    elif "--all" in sys.argv:
+        main(target)
+        courses_main(target)
+        monitoring_main(target)
+        letters_main(target)
+        english_main(target)
     else:
         main(target)

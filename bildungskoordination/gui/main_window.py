@@ -23,6 +23,7 @@ from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.courses.page import CoursesPage
 from bildungskoordination.gui.courses.referrals_page import ReferralsPage
 from bildungskoordination.gui.followups.page import FollowUpsPage
+from bildungskoordination.gui.icons import icon
 from bildungskoordination.gui.letters.settings_page import open_letter_settings
 from bildungskoordination.gui.monitoring.page import MonitoringPage
 from bildungskoordination.gui.persons.page import PersonsPage
@@ -44,28 +45,30 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(title)
         self.nav = QListWidget()
         self.nav.setAccessibleName(_("Bereiche"))
-        self.nav.setMinimumWidth(120)
+        self.nav.setMinimumWidth(170)
         self.nav.setIconSize(QSize(20, 20))
+        self.nav.setSpacing(2)
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.stack = QStackedWidget()
         self.persons = PersonsPage(ctx)
         self.followups = FollowUpsPage(ctx)
         self.privacy = PrivacyPage(ctx)
         self.privacy.add_tab(BackupsPage(ctx), _("&Sicherungen"))
-        self._add_page(_("Personen"), self.persons)
-        self._add_page(_("Wiedervorlagen"), self.followups)
+        self._add_page(_("Personen"), self.persons, "area_persons")
+        self._add_page(_("Wiedervorlagen"), self.followups, "area_followups")
         self.courses = CoursesPage(ctx)
         self.referrals = ReferralsPage(ctx)
-        self._add_page(_("Datenschutz"), self.privacy)
-        self._add_page(_("Kurse"), self.courses)
-        self._add_page(_("Vermittlungen"), self.referrals)
+        self._add_page(_("Datenschutz"), self.privacy, "area_privacy")
+        self._add_page(_("Kurse"), self.courses, "area_courses")
+        self._add_page(_("Vermittlungen"), self.referrals, "area_referrals")
         self.monitoring = MonitoringPage(ctx)
-        self._add_page(_("Auswertung"), self.monitoring)
+        self._add_page(_("Auswertung"), self.monitoring, "area_monitoring")
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.nav)
         splitter.addWidget(self.stack)
         splitter.setStretchFactor(1, 1)
         splitter.setCollapsible(1, False)
-        splitter.setSizes([150, 1216])
+        splitter.setSizes([180, 1186])
         self.main_splitter = splitter
         # The lock page replaces the content when locked (see gui/privacy/screen_lock.py).
         self.lock_page = LockPage(ctx.services.encrypted)
@@ -89,8 +92,8 @@ class MainWindow(QMainWindow):
         self.idle.idle.connect(self.lock)
         self._restore_geometry()
 
-    def _add_page(self, title: str, page: QWidget, *, enabled: bool = True) -> None:
-        item = QListWidgetItem(title)
+    def _add_page(self, title: str, page: QWidget, icon_role: str, *, enabled: bool = True) -> None:
+        item = QListWidgetItem(icon(icon_role), title)
         if not enabled:
             item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
             item.setToolTip(_("kommt in einer der nächsten Versionen"))
@@ -100,40 +103,57 @@ class MainWindow(QMainWindow):
     def _build_menu(self) -> None:
         menu = self.menuBar()
         file_menu = menu.addMenu(_("&Datei"))
-        self.action_new_person = self._action(_("&Neue Person"), QKeySequence.StandardKey.New, self._on_new_person)
-        self.action_new_contact = self._action(_("Neuer &Beratungskontakt"), QKeySequence("Ctrl+K"),
-                                               self._on_new_contact)
+        self.action_new_person = self._action(_("&Neue Person"), QKeySequence.StandardKey.New, self._on_new_person,
+                                              "new_person")
+        self.action_new_contact = self._action(_("Neuer Beratungs&kontakt"), QKeySequence("Ctrl+K"),
+                                               self._on_new_contact, "new_contact")
         self.action_save = self._action(_("&Speichern"), QKeySequence.StandardKey.Save,
-                                        lambda: self.persons.person_file.save())
-        self.action_search = self._action(_("&Suchen"), QKeySequence.StandardKey.Find, self._on_search)
+                                        lambda: self.persons.person_file.save(), "save")
+        self.action_search = self._action(_("&Suchen"), QKeySequence.StandardKey.Find, self._on_search, "search")
         file_menu.addActions([self.action_new_person, self.action_new_contact, self.action_save])
         file_menu.addSeparator()
-        file_menu.addAction(self._action(_("&Einstellungen …"), QKeySequence("Ctrl+,"), self._on_settings))
-        file_menu.addAction(self._action(_("B&riefe einrichten …"), None, lambda: open_letter_settings(self._ctx, self)))
+        self.action_settings = self._action(_("&Einstellungen …"), QKeySequence("Ctrl+,"), self._on_settings, "settings")
+        file_menu.addAction(self.action_settings)
+        file_menu.addAction(self._action(_("B&riefe einrichten …"), None, lambda: open_letter_settings(self._ctx, self),
+                                         "letter_settings"))
         file_menu.addSeparator()
-        file_menu.addAction(self._action(_("B&eenden"), QKeySequence.StandardKey.Quit, self.close))
+        file_menu.addAction(self._action(_("&Beenden"), QKeySequence.StandardKey.Quit, self.close, "quit"))
         go_menu = menu.addMenu(_("&Gehe zu"))
         go_menu.addAction(self.action_search)
-        go_menu.addAction(self._action(_("&Personen"), QKeySequence("Ctrl+1"),
-                                       lambda: self.nav.setCurrentRow(PAGE_PERSONS)))
-        go_menu.addAction(self._action(_("&Wiedervorlagen"), QKeySequence("Ctrl+2"),
-                                       lambda: self.nav.setCurrentRow(PAGE_FOLLOWUPS)))
-        go_menu.addAction(self._action(_("&Datenschutz"), QKeySequence("Ctrl+3"),
-                                       lambda: self.nav.setCurrentRow(PAGE_PRIVACY)))
-        go_menu.addAction(self._action(_("&Kurse"), QKeySequence("Ctrl+4"),
-                                       lambda: self.nav.setCurrentRow(PAGE_COURSES)))
-        go_menu.addAction(self._action(_("&Vermittlungen"), QKeySequence("Ctrl+5"),
-                                       lambda: self.nav.setCurrentRow(PAGE_REFERRALS)))
-        go_menu.addAction(self._action(_("&Auswertung"), QKeySequence("Ctrl+6"),
-                                       lambda: self.nav.setCurrentRow(PAGE_MONITORING)))
-        self.action_lock = self._action(_("&Sperren"), QKeySequence("Ctrl+L"), self.lock)
+        for number, (text, page, role) in enumerate(((_("&Personen"), PAGE_PERSONS, "area_persons"),
+                                                     (_("&Wiedervorlagen"), PAGE_FOLLOWUPS, "area_followups"),
+                                                     (_("&Datenschutz"), PAGE_PRIVACY, "area_privacy"),
+                                                     (_("&Kurse"), PAGE_COURSES, "area_courses"),
+                                                     (_("&Vermittlungen"), PAGE_REFERRALS, "area_referrals"),
+                                                     (_("&Auswertung"), PAGE_MONITORING, "area_monitoring")), start=1):
+            go_menu.addAction(self._action(text, QKeySequence(f"Ctrl+{number}"),
+                                           lambda _checked=False, p=page: self.nav.setCurrentRow(p), role))
+        self.action_lock = self._action(_("Sp&erren"), QKeySequence("Ctrl+L"), self.lock, "lock")
         go_menu.addSeparator()
         go_menu.addAction(self.action_lock)
         help_menu = menu.addMenu(_("&Hilfe"))
-        help_menu.addAction(self._action(_("Ü&ber Bildungskoordination"), None, self._on_about))
+        help_menu.addAction(self._action(_("Ü&ber Bildungskoordination"), None, self._on_about, "about"))
+        self._build_toolbar()
 
-    def _action(self, text: str, shortcut, slot) -> QAction:  # type: ignore[no-untyped-def]
+    def _build_toolbar(self) -> None:
+        """The main actions with their icons, as in the office programs beside it (text beside the icon)."""
+        bar = self.addToolBar(_("Werkzeugleiste"))
+        bar.setObjectName("main_toolbar")  # saveState/restoreState
+        bar.setMovable(False)
+        bar.setIconSize(QSize(20, 20))
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        bar.setAccessibleName(_("Werkzeugleiste"))
+        bar.addActions([self.action_new_person, self.action_new_contact, self.action_save])
+        bar.addSeparator()
+        bar.addAction(self.action_search)
+        bar.addSeparator()
+        bar.addAction(self.action_settings)
+        self.toolbar = bar
+
+    def _action(self, text: str, shortcut, slot, icon_role: str | None = None) -> QAction:  # type: ignore[no-untyped-def]
         action = QAction(text, self)
+        if icon_role is not None:
+            action.setIcon(icon(icon_role))
         if shortcut is not None:
             action.setShortcut(shortcut)
         action.triggered.connect(slot)
@@ -152,6 +172,7 @@ class MainWindow(QMainWindow):
         self.root.widget(0).hide()
         self.root.setCurrentWidget(self.lock_page)
         self.menuBar().hide()
+        self.toolbar.hide()
         self.statusBar().hide()
         for action in self.actions():
             action.setEnabled(False)
@@ -167,6 +188,7 @@ class MainWindow(QMainWindow):
         for action in self.actions():
             action.setEnabled(True)
         self.menuBar().show()
+        self.toolbar.show()
         self.statusBar().show()
         self.root.setCurrentWidget(self.root.widget(0))
         self.root.widget(0).show()

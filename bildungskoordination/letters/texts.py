@@ -55,6 +55,10 @@ class ReturnSlipOption:
     status: str | None  # referral status this answer sets; None: no change, only noted
     reason: bool  # listed under "nicht angemeldet, weil:"
     fill_in: bool  # followed by a line to write on
+    text_en: str = ""  # shown in the English UI (the letter itself and the stored reason stay German)
+
+    def display(self, language: str) -> str:
+        return self.text_en if language == "en" and self.text_en else self.text
 
 
 @dataclass(frozen=True)
@@ -166,7 +170,7 @@ def return_slip() -> ReturnSlip:
             raise ValueError(f"resources/letters/return_slip.toml, Antwort „{entry['id']}“: unbekannter "
                              f"Vermittlungsstatus „{status}“ (erlaubt: {', '.join(sorted(statuses))}).")
         options.append(ReturnSlipOption(entry["id"], entry["text"], status, bool(entry.get("reason", False)),
-                                        bool(entry.get("fill_in", False))))
+                                        bool(entry.get("fill_in", False)), str(entry.get("text_en", ""))))
     return ReturnSlip(data["title"], data["intro"], tuple(data["fields"]), tuple(data["signature_fields"]),
                       data["reasons_heading"], tuple(options))
 

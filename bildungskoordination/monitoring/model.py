@@ -11,12 +11,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
+from bildungskoordination.i18n import N_
+
 SUPPRESSED_SYMBOL = "."
 # The legend of the German statistics offices (Zeichenerklärung, as used by Destatis and the Länder).
 LEGEND: tuple[tuple[str, str], ...] = (
-    ("0", "nichts vorhanden (genau null)"),
-    (".", "Zahlenwert unbekannt oder geheim zu halten"),
-    ("–", "nichts vorhanden bzw. Angabe nicht sinnvoll"),
+    ("0", N_("nichts vorhanden (genau null)")),
+    (".", N_("Zahlenwert unbekannt oder geheim zu halten")),
+    ("–", N_("nichts vorhanden bzw. Angabe nicht sinnvoll")),
 )
 MIN_K = 3
 

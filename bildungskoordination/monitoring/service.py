@@ -16,7 +16,7 @@ from sqlalchemy import select, text
 
 from bildungskoordination.domain.vocab import district
 from bildungskoordination.events import Change, ChangeBus
-from bildungskoordination.i18n import _
+from bildungskoordination.i18n import _, current_language
 from bildungskoordination.monitoring import export_log
 from bildungskoordination.monitoring.categories import categories
 from bildungskoordination.monitoring.model import CountsReport, CountTable, Period
@@ -69,7 +69,7 @@ class MonitoringService:
         self.outputs = OutputGuard(store.path)  # Services passes the one that knows the backup folder
         # Suppressed tables per (start, end, k): the GUI's preview and the overlap check ask for the same periods
         # again and again. Any change announced on the bus (a contact saved, an import, …) empties it.
-        self._cache: dict[tuple[date, date, int], tuple[tuple[CountTable, ...], list[tuple[str, str]]]] = {}
+        self._cache: dict[tuple[date, date, int, str], tuple[tuple[CountTable, ...], list[tuple[str, str]]]] = {}
         bus.subscribe(self._on_bus_change)
 
     def _on_bus_change(self, change: Change) -> None:
@@ -78,8 +78,8 @@ class MonitoringService:
 
     def available_tables(self) -> list[TableInfo]:
         """Every table an export can contain, in the order they are written."""
-        area_title = f"Beratene Personen nach {categories().area_title}"
-        return [TableInfo(tid, area_title if tid == "personen_gebiet" else title) for tid, title in TABLE_TITLES]
+        area_title = _("Beratene Personen nach {area}").format(area=categories().area_title)
+        return [TableInfo(tid, area_title if tid == "personen_gebiet" else _(title)) for tid, title in TABLE_TITLES]
 
     def default_k(self) -> int:
         """k from the setting ``monitoring.k``, else resources/monitoring/categories.toml; never below 3."""
@@ -114,7 +114,7 @@ class MonitoringService:
                             report.merges, tuple(warnings))
 
     def _suppressed(self, period: Period, k: int) -> tuple[tuple[CountTable, ...], list[tuple[str, str]]]:
-        key = (period.start, period.end, k)
+        key = (period.start, period.end, k, current_language())  # labels follow the UI language
         if key not in self._cache:
             cats = categories()
             with self.store.read() as s:

@@ -17,25 +17,26 @@ from datetime import date
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from bildungskoordination.i18n import N_, _
 from bildungskoordination.monitoring.categories import UNKNOWN, UNKNOWN_LABEL, Categories, Category
 from bildungskoordination.monitoring.model import CountTable, Period, Row
 from bildungskoordination.monitoring.suppression import cell
 
-TOTAL = "Insgesamt"
+TOTAL = N_("Insgesamt")  # translated where shown: _(TOTAL)
 NO_INTERPRETER, OTHER_COURSE = "ohne", "sonstige"
-# (id, title) in the order of an export; titles are German (they go into the documents).
+# (id, title) in the order of an export; titles are translated into the UI language when the tables are built.
 TABLE_TITLES: tuple[tuple[str, str], ...] = (
-    ("beratung_themen", "Beratungskontakte und beratene Personen nach Thema"),
-    ("beratung_kontaktweg", "Beratungskontakte und beratene Personen nach Kontaktweg"),
-    ("beratung_sprachmittlung", "Beratungskontakte und beratene Personen nach Sprachmittlung"),
-    ("personen_geschlecht", "Beratene Personen nach Geschlecht"),
-    ("personen_alter", "Beratene Personen nach Altersgruppe"),
-    ("personen_staatsangehoerigkeit", "Beratene Personen nach Staatsangehörigkeit"),
-    ("personen_aufenthalt", "Beratene Personen nach Aufenthaltsstatus"),
-    ("personen_deutsch", "Beratene Personen nach Deutschniveau (zuletzt erfasst)"),
-    ("personen_gebiet", "Beratene Personen nach Wohnort"),
-    ("vermittlungen_kursart_status", "Vermittlungen in Kurse nach Kursart und Stand"),
-    ("vermittlungen_wartezeit", "Zeit vom Erstkontakt bis zum Kursbeginn"),
+    ("beratung_themen", N_("Beratungskontakte und beratene Personen nach Thema")),
+    ("beratung_kontaktweg", N_("Beratungskontakte und beratene Personen nach Kontaktweg")),
+    ("beratung_sprachmittlung", N_("Beratungskontakte und beratene Personen nach Sprachmittlung")),
+    ("personen_geschlecht", N_("Beratene Personen nach Geschlecht")),
+    ("personen_alter", N_("Beratene Personen nach Altersgruppe")),
+    ("personen_staatsangehoerigkeit", N_("Beratene Personen nach Staatsangehörigkeit")),
+    ("personen_aufenthalt", N_("Beratene Personen nach Aufenthaltsstatus")),
+    ("personen_deutsch", N_("Beratene Personen nach Deutschniveau (zuletzt erfasst)")),
+    ("personen_gebiet", N_("Beratene Personen nach Wohnort")),
+    ("vermittlungen_kursart_status", N_("Vermittlungen in Kurse nach Kursart und Stand")),
+    ("vermittlungen_wartezeit", N_("Zeit vom Erstkontakt bis zum Kursbeginn")),
 )
 PERSON_DIMENSIONS = ("gender", "age", "nationality", "residence", "german", "area")
 
@@ -148,33 +149,33 @@ class _PersonCodes:
 
 def build_tables(raw: RawCounts, cats: Categories, k: int) -> tuple[list[CountTable], list[tuple[str, str]]]:
     """Every table, unsuppressed, and the category merges made so that less has to be hidden."""
-    titles = dict(TABLE_TITLES)
+    titles = {table_id: _(title) for table_id, title in TABLE_TITLES}
     merges: list[tuple[str, str]] = []
     tables = [
-        _contact_table("beratung_themen", titles, "Thema", cats.topics, raw.by_topic, "topic", raw, additive=False,
-                       note="Mehrfachnennungen möglich: ein Kontakt kann mehrere Themen haben."),
-        _contact_table("beratung_kontaktweg", titles, "Kontaktweg",
-                       (*cats.channels, *([Category(UNKNOWN, "sonstiger Kontaktweg")] if UNKNOWN in raw.by_channel else [])),
+        _contact_table("beratung_themen", titles, _("Thema"), cats.topics, raw.by_topic, "topic", raw, additive=False,
+                       note=_("Mehrfachnennungen möglich: ein Kontakt kann mehrere Themen haben.")),
+        _contact_table("beratung_kontaktweg", titles, _("Kontaktweg"),
+                       (*cats.channels, *([Category(UNKNOWN, _("sonstiger Kontaktweg"))] if UNKNOWN in raw.by_channel else [])),
                        raw.by_channel, "channel", raw,
-                       note="Personen: Mehrfachnennungen möglich (eine Person kann mehrere Kontaktwege nutzen)."),
-        _contact_table("beratung_sprachmittlung", titles, "Sprachmittlung",
-                       (Category(NO_INTERPRETER, "ohne Sprachmittlung"),
-                        *(Category(c.code, f"mit Sprachmittlung: {c.label}") for c in cats.interpreter_kinds),
-                        Category(UNKNOWN, "mit Sprachmittlung, Art nicht angegeben")),
+                       note=_("Personen: Mehrfachnennungen möglich (eine Person kann mehrere Kontaktwege nutzen).")),
+        _contact_table("beratung_sprachmittlung", titles, _("Sprachmittlung"),
+                       (Category(NO_INTERPRETER, _("ohne Sprachmittlung")),
+                        *(Category(c.code, _("mit Sprachmittlung: {kind}").format(kind=c.label)) for c in cats.interpreter_kinds),
+                        Category(UNKNOWN, _("mit Sprachmittlung, Art nicht angegeben"))),
                        raw.by_interpreter, "interpreter", raw,
-                       note="Personen: Mehrfachnennungen möglich."),
+                       note=_("Personen: Mehrfachnennungen möglich.")),
     ]
-    unknown = Category(UNKNOWN, UNKNOWN_LABEL)
+    unknown = Category(UNKNOWN, _(UNKNOWN_LABEL))
     person_specs = (
-        ("personen_geschlecht", "Geschlecht", "gender", cats.genders, ""),
-        ("personen_alter", "Altersgruppe", "age", (*cats.age_bands, unknown), "Alter am Ende des Zeitraums."),
-        ("personen_staatsangehoerigkeit", "Staatsangehörigkeit", "nationality",
+        ("personen_geschlecht", _("Geschlecht"), "gender", cats.genders, ""),
+        ("personen_alter", _("Altersgruppe"), "age", (*cats.age_bands, unknown), _("Alter am Ende des Zeitraums.")),
+        ("personen_staatsangehoerigkeit", _("Staatsangehörigkeit"), "nationality",
          (*cats.main_countries, Category("sonstige", cats.other_country_label),
-          Category(UNKNOWN, cats.unknown_country_label)), "Es zählt die erste angegebene Staatsangehörigkeit."),
-        ("personen_aufenthalt", "Aufenthaltsstatus (Gruppe)", "residence", (*cats.residence_groups, unknown),
-         "Aufenthaltsstatus wie zuletzt erfasst."),
-        ("personen_deutsch", "Deutschniveau", "german", (*cats.german_levels, unknown),
-         "Das zuletzt erfasste Deutschniveau (nicht unbedingt das beim Erstkontakt)."),
+          Category(UNKNOWN, cats.unknown_country_label)), _("Es zählt die erste angegebene Staatsangehörigkeit.")),
+        ("personen_aufenthalt", _("Aufenthaltsstatus (Gruppe)"), "residence", (*cats.residence_groups, unknown),
+         _("Aufenthaltsstatus wie zuletzt erfasst.")),
+        ("personen_deutsch", _("Deutschniveau"), "german", (*cats.german_levels, unknown),
+         _("Das zuletzt erfasste Deutschniveau (nicht unbedingt das beim Erstkontakt).")),
         ("personen_gebiet", cats.area_title, "area", (*cats.areas, unknown), ""),
     )
     for table_id, row_title, dim, rows, note in person_specs:
@@ -183,7 +184,7 @@ def build_tables(raw: RawCounts, cats: Categories, k: int) -> tuple[list[CountTa
         if dim == "nationality":
             order, counts = _fold_small_countries(order, counts, k, merges, row_title)
         order, counts = _apply_merges(table_id, row_title, order, counts, cats, k, merges)
-        title = titles[table_id] if dim != "area" else f"Beratene Personen nach {cats.area_title}"
+        title = titles[table_id] if dim != "area" else _("Beratene Personen nach {area}").format(area=cats.area_title)
         tables.append(_person_table(table_id, title, row_title, dim, order, counts, raw.persons, note))
     tables.append(_referral_table(titles, cats, raw))
     tables.append(_start_table(titles, cats, raw, k))
@@ -201,8 +202,8 @@ def _contact_table(table_id: str, titles: dict[str, str], row_title: str, cats: 
         # its persons cell is the persons total and must share its key (else it would publish a hidden total).
         persons_key = ("total",) if 0 < contacts == raw.contacts else (f"{dim}={c.code}",)
         rows.append(Row(c.label, (cell(contacts, "contacts", f"{dim}={c.code}"), cell(persons, "persons", *persons_key))))
-    rows.append(Row(TOTAL, (cell(raw.contacts, "contacts", "total"), cell(raw.persons, "persons", "total")), True))
-    return CountTable(table_id, titles[table_id], row_title, ("Kontakte", "Personen"), tuple(rows),
+    rows.append(Row(_(TOTAL), (cell(raw.contacts, "contacts", "total"), cell(raw.persons, "persons", "total")), True))
+    return CountTable(table_id, titles[table_id], row_title, (_("Kontakte"), _("Personen")), tuple(rows),
                       rows_additive=additive, columns_additive=False, note=note,
                       nonadditive_columns=() if not additive else (1,))
 
@@ -210,8 +211,8 @@ def _contact_table(table_id: str, titles: dict[str, str], row_title: str, cats: 
 def _person_table(table_id: str, title: str, row_title: str, dim: str, order: list[Category],
                   counts: dict[str, int], total: int, note: str) -> CountTable:
     rows = [Row(c.label, (cell(counts.get(c.code, 0), "persons", f"{dim}={c.code}"),)) for c in order]
-    rows.append(Row(TOTAL, (cell(total, "persons", "total"),), True))
-    return CountTable(table_id, title, row_title, ("Personen",), tuple(rows), columns_additive=False, note=note)
+    rows.append(Row(_(TOTAL), (cell(total, "persons", "total"),), True))
+    return CountTable(table_id, title, row_title, (_("Personen"),), tuple(rows), columns_additive=False, note=note)
 
 
 def _fold_small_countries(order: list[Category], counts: dict[str, int], k: int, merges: list[tuple[str, str]],
@@ -248,7 +249,7 @@ def _apply_merges(table_id: str, row_title: str, order: list[Category], counts: 
 
 def _referral_table(titles: dict[str, str], cats: Categories, raw: RawCounts) -> CountTable:
     known = {c.code for c in cats.course_types}
-    types = (*cats.course_types, Category(OTHER_COURSE, "sonstige Kursart"))
+    types = (*cats.course_types, Category(OTHER_COURSE, _("sonstige Kursart")))
     by_cell: Counter[tuple[str, str]] = Counter()
     for (course_type, status), n in raw.referrals.items():
         by_cell[(course_type if course_type in known else OTHER_COURSE, status)] += n
@@ -260,25 +261,25 @@ def _referral_table(titles: dict[str, str], cats: Categories, raw: RawCounts) ->
         rows.append(Row(t.label, tuple(cells)))
     totals = [cell(sum(by_cell[(t.code, s.code)] for t in types), "referrals", f"status={s.code}") for s in statuses]
     totals.append(cell(sum(c.value for c in totals), "referrals", "total"))
-    rows.append(Row(TOTAL, tuple(totals), True))
+    rows.append(Row(_(TOTAL), tuple(totals), True))
     table_id = "vermittlungen_kursart_status"
-    return CountTable(table_id, titles[table_id], "Kursart", (*(s.label for s in statuses), TOTAL), tuple(rows),
-                      total_column=True, note="Vermittlungen mit Vermittlungsdatum im Zeitraum, nach ihrem heutigen Stand.")
+    return CountTable(table_id, titles[table_id], _("Kursart"), (*(s.label for s in statuses), _(TOTAL)), tuple(rows),
+                      total_column=True, note=_("Vermittlungen mit Vermittlungsdatum im Zeitraum, nach ihrem heutigen Stand."))
 
 
 def _start_table(titles: dict[str, str], cats: Categories, raw: RawCounts, k: int) -> CountTable:
     bands = Counter(UNKNOWN if d is None else cats.start_band(d) for d in raw.start_days)
-    order = (*cats.start_bands, Category(UNKNOWN, "Erstkontakt oder Kursbeginn unbekannt"))
+    order = (*cats.start_bands, Category(UNKNOWN, _("Erstkontakt oder Kursbeginn unbekannt")))
     rows = [Row(b.label, (cell(bands[b.code], "starts", f"band={b.code}"),)) for b in order]
-    rows.append(Row(TOTAL, (cell(len(raw.start_days), "starts", "total"),), True))
+    rows.append(Row(_(TOTAL), (cell(len(raw.start_days), "starts", "total"),), True))
     known = [d for d in raw.start_days if d is not None]
-    note = "Vermittlungen mit Vermittlungsdatum im Zeitraum, die begonnen haben."
+    note = _("Vermittlungen mit Vermittlungsdatum im Zeitraum, die begonnen haben.")
     # The median of fewer than k values would describe individual people: not published.
     if len(known) >= k:
         months = f"{statistics.median(known) / 30.44:.1f}".replace(".", ",")
-        note += f" Median: {months} Monate."
+        note += " " + _("Median: {months} Monate.").format(months=months)
     table_id = "vermittlungen_wartezeit"
-    return CountTable(table_id, titles[table_id], "Zeit bis Kursbeginn", ("Vermittlungen",), tuple(rows),
+    return CountTable(table_id, titles[table_id], _("Zeit bis Kursbeginn"), (_("Vermittlungen"),), tuple(rows),
                       columns_additive=False, note=note)
 
 
@@ -295,6 +296,6 @@ def _start_relation(raw: RawCounts) -> CountTable:
     rows = (Row("begonnen", (cell(now["begonnen"], "referrals", "status=begonnen"),)),
             Row("abgeschlossen", (cell(now["abgeschlossen"], "referrals", "status=abgeschlossen"),)),
             Row("übrige", (cell(max(rest, 0), "starts", "began_other_status"),)),
-            Row(TOTAL, (cell(len(raw.start_days), "starts", "total"),), True))
+            Row(_(TOTAL), (cell(len(raw.start_days), "starts", "total"),), True))
     return CountTable("_kursbeginn_bezug", "", "", ("",), rows, rows_additive=rest == 0, columns_additive=False,
                       internal=True)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
-from bildungskoordination.i18n import N_, ngettext
+from bildungskoordination.i18n import N_, current_language, ngettext
 from bildungskoordination.resources import load_toml
 
 BASIS_ACTIVITY = "aktivitaet"
@@ -66,10 +66,15 @@ def _config() -> dict[str, Any]:
     return load_toml("privacy", "retention.toml")
 
 
+def _described(entry: dict[str, Any]) -> str:
+    """``description`` of a retention entry, or its ``description_en`` in the English UI."""
+    return str(entry.get(f"description_{current_language()}") or entry.get("description", ""))
+
+
 def default_rules() -> list[RetentionRule]:
     return [
         RetentionRule(id=str(r["id"]), basis=str(r.get("basis", BASIS_ACTIVITY)), years=int(r.get("years", 0)),
-                      days=int(r.get("days", 0)), description_template=str(r.get("description", "")))
+                      days=int(r.get("days", 0)), description_template=_described(r))
         for r in _config().get("rule", [])
     ]
 
@@ -83,7 +88,7 @@ def default_audit_keep_days() -> int:
 
 
 def audit_description(keep_days: int) -> str:
-    template = str(_config().get("audit", {}).get("description", "{frist}"))
+    template = _described(_config().get("audit", {})) or "{frist}"
     return template.replace("{frist}", period_text(0, keep_days))
 
 

@@ -81,6 +81,8 @@ class CourseDialog(QDialog):
         self.time_from.setPlaceholderText(_("HH:MM"))
         self.time_to = QLineEdit()
         self.time_to.setPlaceholderText(_("HH:MM"))
+        self.time_from.setAccessibleName(_("Uhrzeit von"))
+        self.time_to.setAccessibleName(_("Uhrzeit bis"))
         times = QWidget()
         times_layout = QHBoxLayout(times)
         times_layout.setContentsMargins(0, 0, 0, 0)
@@ -103,7 +105,7 @@ class CourseDialog(QDialog):
             ("start", _("&Beginn:"), self.start),
             ("end", _("E&nde:"), self.end),
             ("days", _("Unterrichtstage:"), days_box),
-            ("time_from", _("&Uhrzeit:"), times),
+            ("time_from", _("U&hrzeit:"), times),
             ("mode", _("&Form:"), self.mode),
             ("municipality", _("&Ort:"), self.municipality),
             ("childcare", "", self.childcare),

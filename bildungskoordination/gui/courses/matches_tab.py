@@ -26,6 +26,7 @@ from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.courses.models import REASON_COLORS, REASON_SYMBOLS, VERDICT_TEXTS, MatchModel
 from bildungskoordination.gui.courses.person_referrals import PersonReferrals
 from bildungskoordination.gui.courses.unsuitable_dialog import UnsuitableReasonDialog
+from bildungskoordination.gui.icons import icon
 from bildungskoordination.gui.table_model import setup_record_table
 from bildungskoordination.i18n import N_, _, ngettext
 
@@ -59,7 +60,7 @@ class MatchesTab(QWidget):
         reasons_box = QWidget()
         reasons_layout = QVBoxLayout(reasons_box)
         reasons_layout.setContentsMargins(0, 0, 0, 0)
-        self.reasons_label = QLabel(_("&Gründe:"))
+        self.reasons_label = QLabel(_("Gründ&e:"))
         reasons_layout.addWidget(self.reasons_label)
         self.reasons = QListWidget()
         self.reasons.setWordWrap(True)
@@ -79,6 +80,7 @@ class MatchesTab(QWidget):
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         buttons.addWidget(self.status, 1)
         self.refer_button = QPushButton(_("&Vermitteln"))
+        self.refer_button.setIcon(icon("refer"))
         self.refer_button.setToolTip(_("Die Person für den gewählten Kurs vorschlagen (Status „vorgeschlagen“)"))
         buttons.addWidget(self.refer_button)
         layout.addLayout(buttons)
@@ -155,10 +157,10 @@ class MatchesTab(QWidget):
         match = self.model.record(index.row()) if index.isValid() else None
         self.reasons.clear()
         if match is None:
-            self.reasons_label.setText(_("&Gründe:"))
+            self.reasons_label.setText(_("Gründ&e:"))
             self.refer_button.setEnabled(False)
             return
-        self.reasons_label.setText(_("&Gründe für {course} ({verdict}):").format(
+        self.reasons_label.setText(_("Gründ&e für {course} ({verdict}):").format(
             course=match.course.course_number, verdict=_(VERDICT_TEXTS.get(match.verdict, match.verdict))))
         for reason in match.reasons:
             item = QListWidgetItem(f"{REASON_SYMBOLS.get(reason.kind, '•')}  {reason.text}")

@@ -29,6 +29,7 @@ from bildungskoordination.gui.courses.candidates_dialog import CandidatesDialog
 from bildungskoordination.gui.courses.course_dialog import CourseDialog
 from bildungskoordination.gui.courses.import_dialog import CourseImportDialog
 from bildungskoordination.gui.courses.models import CourseModel, IdRole, SortRole, course_status_text, fmt_date, type_label
+from bildungskoordination.gui.icons import icon
 from bildungskoordination.gui.save_target import IMPORTS, remember_folder, start_folder
 from bildungskoordination.gui.table_model import fit_columns, setup_record_table
 from bildungskoordination.i18n import N_, _, ngettext
@@ -123,7 +124,7 @@ class CoursesPage(QWidget):
         self.start_from.setDisplayFormat("dd.MM.yyyy")
         self.start_from.setEnabled(False)
         self.start_from.setAccessibleName(_("Beginn ab"))
-        for text, widget in ((_("K&ursart:"), self.type_filter), (_("&Niveau:"), self.level_filter),
+        for text, widget in ((_("K&ursart:"), self.type_filter), (_("Ni&veau:"), self.level_filter),
                              (_("&Ort:"), self.place_filter)):
             label = QLabel(text)
             label.setBuddy(widget)
@@ -161,10 +162,13 @@ class CoursesPage(QWidget):
         self.candidates_button.setToolTip(_("Alle Personen für den ausgewählten Kurs bewerten"))
         self.candidates_button.setEnabled(False)
         self.import_button = QPushButton(_("Kursliste &einlesen …"))
+        self.import_button.setIcon(icon("import"))
         self.import_button.setToolTip(_("Kursliste eines Trägers (CSV oder Excel) prüfen und einlesen"))
         self.new_button = QPushButton(_("&Neuer Kurs"))
+        self.new_button.setIcon(icon("new_course"))
         self.new_button.setToolTip(_("Einen Kurs von Hand erfassen"))
         self.edit_button = QPushButton(_("&Bearbeiten"))
+        self.edit_button.setIcon(icon("edit"))
         self.edit_button.setToolTip(_("Den ausgewählten Kurs bearbeiten"))
         self.edit_button.setEnabled(False)
         bottom.addWidget(self.candidates_button)

@@ -12,6 +12,7 @@ from bildungskoordination.courses.records import ReferralEventRow, ReferralRecor
 from bildungskoordination.domain.referral_status import status_label
 from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.courses.models import IdRole, fmt_date
+from bildungskoordination.gui.icons import icon
 from bildungskoordination.gui.letters.letter_dialog import LetterDialog
 from bildungskoordination.gui.table_model import RecordTableModel, setup_record_table
 from bildungskoordination.i18n import N_, _
@@ -55,7 +56,7 @@ class PersonReferrals(QWidget):
         self._ctx = ctx
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.label = QLabel(_("&Vermittlungen dieser Person:"))
+        self.label = QLabel(_("Vermittl&ungen dieser Person:"))
         layout.addWidget(self.label)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         self.model = PersonReferralModel(self)
@@ -74,7 +75,8 @@ class PersonReferrals(QWidget):
         layout.addWidget(splitter, 1)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
-        self.letter_button = QPushButton(_("&Brief erstellen …"))
+        self.letter_button = QPushButton(_("Brie&f erstellen …"))
+        self.letter_button.setIcon(icon("letter"))
         self.letter_button.setToolTip(_("Den zweisprachigen Brief zur gewählten Vermittlung ansehen, drucken oder speichern"))
         buttons.addWidget(self.letter_button)
         layout.addLayout(buttons)

@@ -32,9 +32,10 @@ from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.courses.models import IdRole, ReferralModel, SortRole, fmt_date
 from bildungskoordination.gui.courses.person_referrals import ReferralHistoryModel
 from bildungskoordination.gui.courses.referral_filter_bar import ReferralFilterBar
+from bildungskoordination.gui.icons import icon
 from bildungskoordination.gui.letters.letter_dialog import LetterDialog
 from bildungskoordination.gui.table_model import fit_columns, setup_record_table
-from bildungskoordination.i18n import _, ngettext
+from bildungskoordination.i18n import _, current_language, ngettext
 from bildungskoordination.letters.texts import return_slip
 
 
@@ -61,7 +62,7 @@ class StatusDialog(QDialog):
         self.answer.addItem(_("– keine –"), None)
         for option in return_slip().options:
             if option.status in allowed:
-                self.answer.addItem(option.text.rstrip(":"), (option.status, option.text.rstrip(":")))
+                self.answer.addItem(option.display(current_language()).rstrip(":"), (option.status, option.text.rstrip(":")))
         self.answer.setAccessibleName(_("Rückmeldung des Kursträgers"))
         self.answer.currentIndexChanged.connect(self._on_answer_current_index_changed)
         self.day = QDateEdit(QDate.currentDate())
@@ -147,9 +148,11 @@ class ReferralsPage(QWidget):
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         self.open_button = QPushButton(_("Person ö&ffnen"))
+        self.open_button.setIcon(icon("open_person"))
         self.status_button = QPushButton(_("&Status ändern …"))
         self.status_button.setToolTip(_("Die Vermittlung in ihren nächsten Status setzen"))
         self.letter_button = QPushButton(_("&Brief erstellen …"))
+        self.letter_button.setIcon(icon("letter"))
         self.letter_button.setToolTip(_("Den zweisprachigen Brief zur Vermittlung ansehen, drucken oder speichern; "
                                         "bei mehreren gewählten Vermittlungen je einen Brief"))
         buttons.addWidget(self.open_button)

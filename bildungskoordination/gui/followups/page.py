@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from bildungskoordination.events import Change
 from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.followups.model import ContactIdRole, FollowUpModel, PersonIdRole, SortRole
+from bildungskoordination.gui.icons import icon
 from bildungskoordination.gui.table_model import fit_columns
 from bildungskoordination.i18n import N_, _, ngettext
 from bildungskoordination.people.records import FollowUpState
@@ -95,7 +96,9 @@ class FollowUpsPage(QWidget):
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         self.open_button = QPushButton(_("Person ö&ffnen"))
+        self.open_button.setIcon(icon("open_person"))
         self.done_button = QPushButton(_("&Erledigt"))
+        self.done_button.setIcon(icon("done"))
         self.done_button.setToolTip(_("Wiedervorlage als erledigt markieren"))
         buttons.addWidget(self.open_button)
         buttons.addWidget(self.done_button)

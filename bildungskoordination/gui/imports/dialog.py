@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from bildungskoordination.domain.column_mapping import list_columns, mapping_file_text, setting_key, usable
 from bildungskoordination.domain.output_target import OutputRefused
 from bildungskoordination.domain.tabular import ImportReport, TableReadError, quoted, read_header
+from bildungskoordination.gui.icons import icon
 from bildungskoordination.gui.imports.choice_delegate import ChoiceDelegate
 from bildungskoordination.gui.imports.mapping_model import TARGET_COLUMN, ColumnMappingModel
 from bildungskoordination.gui.imports.preview_models import ProblemModel
@@ -72,6 +73,7 @@ class ImportDialog(QDialog):
         self.back_button = QPushButton(_("&Zurück zur Zuordnung"))
         self.next_button = QPushButton(_("&Weiter zur Vorschau"))
         self.import_button = QPushButton(_("&Einlesen"))
+        self.import_button.setIcon(icon("import"))
         for button in (self.back_button, self.next_button, self.import_button):
             self.buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
         self.close_button = self.buttons.addButton(_("Schließen"), QDialogButtonBox.ButtonRole.RejectRole)

@@ -28,11 +28,14 @@ from PySide6.QtWidgets import (
 )
 
 from bildungskoordination.domain.errors import NotFound, ValidationError
+from bildungskoordination.domain.vocab import language_name
 from bildungskoordination.gui.context import AppContext
+from bildungskoordination.gui.icons import icon
 from bildungskoordination.gui.letters.pdf_pages import PREVIEW_DPI, PRINT_DPI, print_pages, render_pages
 from bildungskoordination.gui.letters.preview import PagePreview
 from bildungskoordination.gui.save_target import LETTERS, may_replace, remember_folder, start_folder
-from bildungskoordination.i18n import _, ngettext
+from bildungskoordination.i18n import SOURCE_LANGUAGE, _, current_language, ngettext
+from bildungskoordination.letters.service import LanguageInfo
 
 # Catalogs in these states need no warning; everything else ("machine-translated", "missing", …) gets one.
 TRUSTED_STATES = frozenset({"source", "reviewed", "official"})
@@ -103,7 +106,9 @@ class LetterDialog(QDialog):
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         buttons.addWidget(self.status, 1)
         self.print_button = QPushButton(_("&Drucken …"))
+        self.print_button.setIcon(icon("print"))
         self.save_button = QPushButton(_("Als &PDF speichern …"))
+        self.save_button.setIcon(icon("pdf"))
         self.close_button = QPushButton(_("Schließen"))
         for button in (self.print_button, self.save_button, self.close_button):
             button.setAutoDefault(False)
@@ -172,8 +177,7 @@ class LetterDialog(QDialog):
             except NotFound:
                 preselect = "de"
         for info in self._languages.values():
-            text = info.name if info.native == info.name else f"{info.name} – {info.native}"
-            self.language.addItem(text, info.code)
+            self.language.addItem(language_item_text(info), info.code)
             self.language.setItemData(self.language.count() - 1, info.review.label, Qt.ItemDataRole.ToolTipRole)
         self.language.setCurrentIndex(max(0, self.language.findData(preselect)))
 
@@ -293,3 +297,10 @@ class LetterDialog(QDialog):
 
         if self._attempt(save) is not None:
             self.status.setText(_("Gespeichert: {path}").format(path=target))
+
+
+def language_item_text(info: LanguageInfo) -> str:
+    """A letter language in a picker: its name in the UI language and its own name ("Arabisch – العربية")."""
+    ui = current_language()
+    name = info.name if ui == SOURCE_LANGUAGE else language_name(info.code, ui)
+    return name if info.native == name else f"{name} – {info.native}"

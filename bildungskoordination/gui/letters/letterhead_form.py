@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from bildungskoordination.domain.errors import ValidationError
 from bildungskoordination.gui.context import AppContext
+from bildungskoordination.gui.icons import icon
 from bildungskoordination.gui.save_target import LOGO, remember_folder, start_folder
 from bildungskoordination.gui.widgets import FieldError, with_error
 from bildungskoordination.i18n import N_, _
@@ -68,6 +69,7 @@ class LetterheadForm(QWidget):
         self.status = QLabel()
         buttons.addWidget(self.status, 1)
         self.save_button = QPushButton(_("Briefkopf &speichern"))
+        self.save_button.setIcon(icon("save"))
         self.save_button.setEnabled(not ctx.services.store.read_only)
         self.save_button.clicked.connect(self._on_save_button_clicked)
         buttons.addWidget(self.save_button)

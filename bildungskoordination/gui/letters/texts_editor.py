@@ -21,7 +21,12 @@ from PySide6.QtWidgets import (
 
 from bildungskoordination.domain.errors import ValidationError
 from bildungskoordination.gui.context import AppContext
-from bildungskoordination.gui.letters.letter_dialog import TRUSTED_STATES, WARNING_STYLE, error_message
+from bildungskoordination.gui.letters.letter_dialog import (
+    TRUSTED_STATES,
+    WARNING_STYLE,
+    error_message,
+    language_item_text,
+)
 from bildungskoordination.gui.table_model import RecordTableModel, setup_record_table
 from bildungskoordination.gui.widgets import FieldError
 from bildungskoordination.i18n import N_, _
@@ -81,7 +86,7 @@ class LetterTextsEditor(QWidget):
         label = QLabel(_("S&prache:"))
         self.language = QComboBox()
         for info in self._languages.values():
-            self.language.addItem(info.name if info.native == info.name else f"{info.name} – {info.native}", info.code)
+            self.language.addItem(language_item_text(info), info.code)
         self.language.setAccessibleName(_("Sprache der Brieftexte"))
         label.setBuddy(self.language)
         row.addWidget(label)

@@ -30,12 +30,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from bildungskoordination.gui.icons import icon
 from bildungskoordination.gui.monitoring.models import FORMAT_NAMES, SUPPRESSED_COLORS, SUPPRESSED_TEXTS, CountTableModel
 from bildungskoordination.gui.monitoring.period_picker import PeriodPicker
 from bildungskoordination.gui.save_target import EXPORTS, may_replace, remember_folder, start_folder
 from bildungskoordination.gui.table_model import setup_record_table
 from bildungskoordination.i18n import N_, _, ngettext
-from bildungskoordination.monitoring.model import LEGEND, MIN_K, CellStatus, CountsReport, Period
+from bildungskoordination.monitoring.model import MIN_K, CellStatus, CountsReport, Period
+from bildungskoordination.monitoring.writers.texts import legend
 
 FORMAT_BUTTONS = (("xlsx", N_("E&xcel (XLSX)")), ("csv", N_("&CSV")), ("pdf", N_("&PDF")))
 FILE_FILTERS = {"xlsx": N_("Excel-Arbeitsmappe (*.xlsx)"), "csv": N_("CSV-Datei (*.csv)"),
@@ -112,6 +114,7 @@ class ExportDialog(QDialog):
         column.addStretch(1)
         buttons = QDialogButtonBox()
         self.save_button = QPushButton(_("&Speichern unter …"))
+        self.save_button.setIcon(icon("export"))
         self.save_button.setDefault(True)
         buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ActionRole)
         close = buttons.addButton(_("Schließen"), QDialogButtonBox.ButtonRole.RejectRole)
@@ -257,7 +260,7 @@ class ExportDialog(QDialog):
 
 def _legend_html(report: CountsReport) -> str:
     """The statistics offices' legend, what the two colours of the preview mean, and merged categories."""
-    lines = [escape(_("Zeichenerklärung: ")) + "; ".join(f"<b>{escape(sign)}</b> = {escape(text)}" for sign, text in LEGEND)]
+    lines = [escape(_("Zeichenerklärung: ")) + "; ".join(f"<b>{escape(sign)}</b> = {escape(text)}" for sign, text in legend())]
     swatches = [f'<span style="background:{SUPPRESSED_COLORS[status].name()}">&nbsp;.&nbsp;</span> '
                 + escape(_(SUPPRESSED_TEXTS[status]).format(k_minus_1=report.k - 1))
                 for status in (CellStatus.PRIMARY, CellStatus.SECONDARY)]

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from bildungskoordination.events import Change
 from bildungskoordination.gui.context import AppContext
+from bildungskoordination.gui.icons import icon
 from bildungskoordination.gui.monitoring.charts import ChartBox
 from bildungskoordination.gui.monitoring.export_dialog import ExportDialog
 from bildungskoordination.gui.monitoring.models import ExportLogModel
@@ -45,6 +46,7 @@ class MonitoringPage(QWidget):
         self.as_tables.setToolTip(_("Die Werte der Diagramme als Tabellen zeigen"))
         top.addWidget(self.as_tables)
         self.export_button = QPushButton(_("&Exportieren …"))
+        self.export_button.setIcon(icon("export"))
         self.export_button.setToolTip(_("Anonymisierte Fallzahlen für das Bildungsmonitoring ausgeben"))
         top.addWidget(self.export_button)
         layout.addLayout(top)

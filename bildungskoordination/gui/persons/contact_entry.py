@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from bildungskoordination.domain.dates import DateParseError
 from bildungskoordination.domain.errors import FieldError as DataError
 from bildungskoordination.domain.vocab import vocabulary
+from bildungskoordination.gui.icons import icon
 from bildungskoordination.gui.widgets import (
     DateField,
     FieldError,
@@ -74,17 +75,20 @@ class ContactEntry(QWidget):
         self.duration.setSingleStep(15)
         self.duration.setSuffix(_(" Min."))
         self.duration.setSpecialValueText("–")
+        self.channel.setAccessibleName(_("Kontaktweg"))
+        self.duration.setAccessibleName(_("Dauer in Minuten"))
         first = QHBoxLayout()
         first.addWidget(self.contact_date)
         first.addWidget(self.channel)
         first.addWidget(self.duration)
-        self._row(form, "contact_date", _("&Datum, Weg, Dauer"), first, self.contact_date)
+        self._row(form, "contact_date", _("D&atum, Weg, Dauer"), first, self.contact_date)
 
         self.place = QLineEdit()
         self._row(form, "place", _("&Ort"), self.place)
 
         self.interpreter_language = VocabCombo(vocabulary("languages"))
         self.interpreter_kind = VocabCombo(vocabulary("interpreter_kind"))
+        self.interpreter_kind.setAccessibleName(_("Art der Sprachmittlung"))
         interp = QHBoxLayout()
         interp.addWidget(self.interpreter_language, 2)
         interp.addWidget(self.interpreter_kind, 1)
@@ -96,10 +100,13 @@ class ContactEntry(QWidget):
         self.topics: dict[str, QCheckBox] = {}
         # Alt-keys already taken by this form's labels, in the current UI language.
         used = {_mnemonic_key(text) for text in (
-            _("&Datum, Weg, Dauer"), _("&Ort"), _("Dolmetsch&ung"), _("Nächster Sc&hritt"), _("No&tiz"),
+            _("D&atum, Weg, Dauer"), _("&Ort"), _("Dolmetsch&ung"), _("Nächster S&chritt"), _("No&tiz"),
             _("&Wiedervorlage"), _("Kontakt &speichern"),
             # elsewhere in the same window (person file buttons and tabs):
-            _("Meh&r"), _("&Speichern"), _("&Verwerfen"), _("&Stammdaten"), _("&Beratung"), _("&Neue Person"))}
+            _("Meh&r"), _("&Speichern"), _("V&erwerfen"), _("&Beratung"), _("Passende &Kurse"), _("&Neue Person"),
+            _("Do&ppelte…"),
+            # the menu bar:
+            _("&Datei"), _("&Gehe zu"), _("&Hilfe"))}
         for i, term in enumerate(vocabulary("topics")):
             cb = QCheckBox(_mnemonic(term.display(), used))
             cb.setAccessibleName(term.display())
@@ -110,7 +117,7 @@ class ContactEntry(QWidget):
         self.outcome = VocabCombo(vocabulary("outcomes"))
         self._row(form, "outcome", _("Ergebnis"), self.outcome)
         self.next_step = QLineEdit()
-        self._row(form, "next_step", _("Nächster Sc&hritt"), self.next_step)
+        self._row(form, "next_step", _("Nächster S&chritt"), self.next_step)
         self.note = QPlainTextEdit()
         self.note.setTabChangesFocus(True)
         self.note.setMaximumHeight(70)
@@ -134,6 +141,7 @@ class ContactEntry(QWidget):
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setAccessibleName(_("Meldung zum Kontakt"))
         self.save_button = QPushButton(_("Kontakt &speichern"))
+        self.save_button.setIcon(icon("save"))
         self.save_button.setToolTip(_("Strg+Eingabe"))
         self.save_button.clicked.connect(self._on_save_button_clicked)
         QShortcut(QKeySequence("Ctrl+Return"), self, self._on_save_button_clicked)

@@ -95,12 +95,12 @@ class PersonForm(QScrollArea):
             ("family_name", _("&Familienname *"), self.family_name),
             ("given_name", _("&Vorname *"), self.given_name),
             ("name_original", _("Name in &Originalschrift"), self.name_original),
-            ("birth", _("&Geburtsdatum"), self.birth),
-            ("gender", _("Geschl&echt"), self.gender),
-            ("nationalities", _("Staats&angehörigkeit"), self.nationality_1),
+            ("birth", _("Geb&urtsdatum"), self.birth),
+            ("gender", _("Geschle&cht"), self.gender),
+            ("nationalities", _("Staatsangeh&örigkeit"), self.nationality_1),
             ("nationality_2", _("weitere Staatsangehörigkeit"), self.nationality_2),
             ("arrival_date", _("Einreise nach Deutschland"), self.arrival_date),
-            ("file_number", _("Akten&zeichen"), self.file_number),
+            ("file_number", _("Aktenzeichen"), self.file_number),
         ])
         # Residence
         self.residence_status = VocabCombo(vocabulary("residence_status"))
@@ -113,7 +113,7 @@ class PersonForm(QScrollArea):
         self.ik_completed_on = DateField()
         self.ik_final_level = VocabCombo(vocabulary("ik_final_level"))
         residence = self._section(_("Aufenthalt"), [
-            ("residence_status", _("Aufenthalts&status"), self.residence_status),
+            ("residence_status", _("&Aufenthaltsstatus"), self.residence_status),
             ("residence_issued", _("Status seit (erstmals erteilt)"), self.residence_issued),
             ("residence_expires", _("gültig bis"), self.residence_expires),
             ("obligation", _("Verpflichtung zum Integrationskurs"), self.obligation),
@@ -134,7 +134,7 @@ class PersonForm(QScrollArea):
         self.qualification = VocabCombo(vocabulary("qualification"))
         self.recognition = VocabCombo(vocabulary("recognition"))
         education = self._section(_("Sprachen und Bildung"), [
-            ("german_level", _("&Deutschniveau"), self.german_level),
+            ("german_level", _("Deutschn&iveau"), self.german_level),
             ("german_level_date", _("Niveau festgestellt am"), self.german_level_date),
             ("german_level_source", _("Niveau laut"), self.german_level_source),
             ("literacy", _("A&lphabetisierung"), self.literacy),
@@ -170,7 +170,7 @@ class PersonForm(QScrollArea):
             ("childcare_children", _("Kinder in Betreuung"), self.childcare_children),
             ("availability", _("verfügbar"), avail_box),
             ("weekdays", _("an Tagen"), days_box),
-            ("letter_language", _("&Briefsprache"), self.letter_language),
+            ("letter_language", _("Briefsprache"), self.letter_language),
         ])
         # Consent and note
         self.consent_date = DateField()
@@ -183,7 +183,7 @@ class PersonForm(QScrollArea):
             ("consent_date", _("Einwilligung am"), self.consent_date),
             ("consent_scope", _("Umfang"), scope_box),
             ("consent_how", _("erteilt"), self.consent_how),
-            ("note", _("&Notiz"), self.note),
+            ("note", _("Noti&z"), self.note),
         ])
         # One column: reads top to bottom and fits beside the person list on a 1366 px laptop screen.
         for row, box in enumerate((person, residence, education, contact, availability, consent), start=1):

@@ -9,6 +9,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
 
 from bildungskoordination.domain.errors import ValidationError
+from bildungskoordination.gui.icons import icon
 from bildungskoordination.i18n import _
 from bildungskoordination.people.merge import FieldChoice, MergePlan
 from bildungskoordination.privacy.labels import PERSON_FIELDS
@@ -127,6 +128,7 @@ class MergeDialog(QDialog):
         layout.addWidget(self.error)
         buttons = QDialogButtonBox()
         self.merge_button = QPushButton(_("&Zusammenführen"))
+        self.merge_button.setIcon(icon("merge"))
         buttons.addButton(self.merge_button, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.merge_button.clicked.connect(self._on_merge_button_clicked)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from bildungskoordination.events import Change
 from bildungskoordination.gui.context import AppContext
+from bildungskoordination.gui.icons import icon
 from bildungskoordination.gui.persons.import_dialog import PersonImportDialog
 from bildungskoordination.gui.persons.list_model import PersonListModel
 from bildungskoordination.gui.persons.pairs_dialog import DuplicatePairsDialog
@@ -45,11 +46,14 @@ class PersonsPage(QWidget):
         self.search.setPlaceholderText(_("Suchen: Name (jede Schreibweise, auch Originalschrift) oder Aktenzeichen"))
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName(_("Personen suchen"))
+        self.search.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
         top.addWidget(self.search, 1)
         self.new_button = QPushButton(_("&Neue Person"))
+        self.new_button.setIcon(icon("new_person"))
         self.new_button.setToolTip(_("Strg+N"))
         top.addWidget(self.new_button)
-        self.duplicates_button = QPushButton(_("&Doppelte…"))
+        self.duplicates_button = QPushButton(_("Do&ppelte…"))
+        self.duplicates_button.setIcon(icon("duplicates"))
         self.duplicates_button.setToolTip(_("Mögliche Doppelerfassungen anzeigen und von Hand zusammenführen"))
         top.addWidget(self.duplicates_button)
         self.import_button = QPushButton(_("E&inlesen…"))

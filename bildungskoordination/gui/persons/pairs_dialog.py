@@ -6,6 +6,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
 
+from bildungskoordination.gui.icons import icon
 from bildungskoordination.gui.persons.merge_dialog import MergeDialog
 from bildungskoordination.gui.table_model import RecordTableModel
 from bildungskoordination.i18n import N_, _
@@ -42,6 +43,7 @@ class DuplicatePairsDialog(QDialog):
         layout.addWidget(self.count)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.merge_button = QPushButton(_("&Zusammenführen…"))
+        self.merge_button.setIcon(icon("merge"))
         buttons.addButton(self.merge_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.merge_button.clicked.connect(self._on_merge_button_clicked)
         buttons.rejected.connect(self.reject)

@@ -32,6 +32,7 @@ from bildungskoordination.domain.output_target import OutputRefused
 from bildungskoordination.events import Change
 from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.courses.matches_tab import MatchesTab
+from bildungskoordination.gui.icons import icon
 from bildungskoordination.gui.persons.contact_entry import ContactEntry
 from bildungskoordination.gui.persons.contacts_model import ContactHistoryModel, SortRole
 from bildungskoordination.gui.persons.duplicates_dialog import DuplicateDialog
@@ -96,16 +97,18 @@ class PersonFile(QWidget):
         self.status = QLabel()
         self.status.setWordWrap(True)
         buttons.addWidget(self.status, 1)
-        self.revert_button = QPushButton(_("&Verwerfen"))
+        self.revert_button = QPushButton(_("V&erwerfen"))
+        self.revert_button.setIcon(icon("discard"))
         self.revert_button.clicked.connect(self._on_revert_button_clicked)
         self.save_button = QPushButton(_("&Speichern"))
+        self.save_button.setIcon(icon("save"))
         self.save_button.setToolTip(_("Strg+S"))
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.save)
         buttons.addWidget(self.revert_button)
         buttons.addWidget(self.save_button)
         master_layout.addLayout(buttons)
-        self.tabs.addTab(master, _("&Stammdaten"))
+        self.tabs.addTab(master, _("Stammdaten"))
 
         # Contacts tab
         contacts = QSplitter(Qt.Orientation.Vertical)
@@ -156,7 +159,7 @@ class PersonFile(QWidget):
         self.action_renew.triggered.connect(self._on_action_renew_triggered)
         self.action_export.triggered.connect(self._on_action_export_triggered)
         self.action_erase.triggered.connect(self._on_action_erase_triggered)
-        # Alt+R: free on the Stammdaten tab (on the Beratung tab a topic shares it; Alt+R then alternates).
+        # Alt+R: the topics of the contact entry leave it free (see contact_entry.py).
         self.more_button = QPushButton(_("Meh&r"))
         self.more_button.setToolTip(_("Einwilligung, Auskunft nach Art. 15, Löschung"))
         self.more_button.setAccessibleName(_("Weitere Aktionen zur Person"))

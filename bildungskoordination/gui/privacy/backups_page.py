@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from bildungskoordination.events import Change
 from bildungskoordination.gui import settings
 from bildungskoordination.gui.context import AppContext
+from bildungskoordination.gui.icons import icon
 from bildungskoordination.gui.privacy.backups_model import BackupListModel
 from bildungskoordination.i18n import _
 from bildungskoordination.services import BackupPassphraseRequired, StoreError
@@ -41,6 +42,7 @@ class BackupsPage(QWidget):
         self.folder_label = QLabel()
         self.folder_label.setWordWrap(True)
         self.folder_button = QPushButton(_("&Ordner wählen …"))
+        self.folder_button.setIcon(icon("choose_folder"))
         folder_row.addWidget(self.folder_label, 1)
         folder_row.addWidget(self.folder_button)
         layout.addLayout(folder_row)
@@ -57,9 +59,12 @@ class BackupsPage(QWidget):
         buttons = QHBoxLayout()
         self.status = QLabel()
         buttons.addWidget(self.status, 1)
-        self.backup_button = QPushButton(_("Jetzt &sichern"))
-        self.check_button = QPushButton(_("&Prüfen"))
+        self.backup_button = QPushButton(_("&Jetzt sichern"))
+        self.backup_button.setIcon(icon("backup"))
+        self.check_button = QPushButton(_("Prü&fen"))
+        self.check_button.setIcon(icon("verify"))
         self.restore_button = QPushButton(_("&Zurückspielen …"))
+        self.restore_button.setIcon(icon("restore"))
         for button in (self.backup_button, self.check_button, self.restore_button):
             buttons.addWidget(button)
         layout.addLayout(buttons)

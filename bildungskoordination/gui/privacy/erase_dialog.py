@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from bildungskoordination.gui.icons import icon
 from bildungskoordination.i18n import _
 from bildungskoordination.privacy.policy import ERASURE_REASONS
 
@@ -62,6 +63,7 @@ class EraseDialog(QDialog):
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.erase_button = QPushButton(_("Endgültig &löschen"))
+        self.erase_button.setIcon(icon("erase"))
         self.erase_button.setAutoDefault(False)
         self.buttons.addButton(self.erase_button, QDialogButtonBox.ButtonRole.DestructiveRole)
         cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from bildungskoordination.domain.errors import NotFound, ValidationError
 from bildungskoordination.events import Change
 from bildungskoordination.gui.context import AppContext
+from bildungskoordination.gui.icons import icon
 from bildungskoordination.gui.privacy.audit_model import rule_title
 from bildungskoordination.gui.privacy.erase_dialog import EraseDialog
 from bildungskoordination.gui.privacy.proposals_model import PersonIdRole, ProposalModel, SortRole
@@ -147,7 +148,9 @@ class ErasurePage(RefreshingView):
         buttons = QHBoxLayout()
         buttons.addWidget(self.reason, 1)
         self.open_button = QPushButton(_("Person ö&ffnen"))
+        self.open_button.setIcon(icon("open_person"))
         self.erase_button = QPushButton(_("&Endgültig löschen …"))
+        self.erase_button.setIcon(icon("erase"))
         self.erase_button.setToolTip(_("Die ausgewählte Person mit allen Daten endgültig löschen"))
         buttons.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignTop)
         buttons.addWidget(self.erase_button, 0, Qt.AlignmentFlag.AlignTop)

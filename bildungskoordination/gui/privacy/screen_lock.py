@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
+from bildungskoordination.gui.icons import icon
 from bildungskoordination.gui.widgets import FieldError
 from bildungskoordination.i18n import _
 
@@ -75,6 +76,7 @@ class LockPage(QWidget):
         self.field.setVisible(encrypted)
         self.error = FieldError()
         self.button = QPushButton(_("&Entsperren"))
+        self.button.setIcon(icon("unlock"))
         self.button.setDefault(True)
         for widget in (self.field, self.error, self.button):
             layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter)

@@ -10,6 +10,7 @@ from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 
+from bildungskoordination.i18n import _
 from bildungskoordination.monitoring.model import Cell, CountTable
 from bildungskoordination.monitoring.writers import texts
 
@@ -116,5 +117,5 @@ def draw(data: ChartData, width: float, font: str, safe: Callable[[str], str] = 
 
 def caption(data: ChartData) -> str:
     if not data.left_out:
-        return "Alle Werte der Tabelle sind dargestellt."
-    return ("Nicht dargestellt (geheim gehalten, „.“ in der Tabelle): " + ", ".join(data.left_out) + ".")
+        return _("Alle Werte der Tabelle sind dargestellt.")
+    return _("Nicht dargestellt (geheim gehalten, „.“ in der Tabelle): {rows}.").format(rows=", ".join(data.left_out))

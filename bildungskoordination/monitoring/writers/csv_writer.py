@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 
+from bildungskoordination.i18n import _
 from bildungskoordination.monitoring.model import CountsReport, CountTable
 from bildungskoordination.monitoring.writers import texts
 
@@ -24,11 +25,11 @@ def render_csv(report: CountsReport) -> bytes:
     for label, value in texts.info_pairs(report):
         text_row(label, value)
     for n, (symbol, meaning) in enumerate(texts.legend()):
-        text_row(texts.LEGEND_TITLE if n == 0 else "", symbol, meaning)
+        text_row(_(texts.LEGEND_TITLE) if n == 0 else "", symbol, meaning)
     for n, (category, merged) in enumerate(texts.merges(report)):
-        text_row("Zusammengefasst" if n == 0 else "", category, merged)
+        text_row(_("Zusammengefasst") if n == 0 else "", category, merged)
     for n, (title, note) in enumerate(texts.table_notes(report)):
-        text_row("Hinweise" if n == 0 else "", title, note)
+        text_row(_("Hinweise") if n == 0 else "", title, note)
     writer.writerow([])
     for table in report.tables:
         _write_table(writer, table)

@@ -18,6 +18,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from bildungskoordination.i18n import _
 from bildungskoordination.monitoring.model import CountsReport, CountTable
 from bildungskoordination.monitoring.writers import charts, texts
 from bildungskoordination.privacy.access_pdf import fonts
@@ -68,35 +69,35 @@ class _Styles:
 
 def render_pdf(report: CountsReport, *, compress: bool = True) -> bytes:
     st = _Styles()
-    story: list[Any] = [st.para(texts.REPORT_TITLE, st.title), Spacer(0, 2 * mm)]
+    story: list[Any] = [st.para(_(texts.REPORT_TITLE), st.title), Spacer(0, 2 * mm)]
     story.append(_pairs(st, texts.info_pairs(report)[1:]))
-    story += [st.para(texts.LEGEND_TITLE, st.h3), _pairs(st, texts.legend(), first_width=12 * mm)]
+    story += [st.para(_(texts.LEGEND_TITLE), st.h3), _pairs(st, texts.legend(), first_width=12 * mm)]
     if report.merges:
-        story += [st.para("Zusammengefasste Kategorien", st.h3), _pairs(st, texts.merges(report), first_width=70 * mm)]
+        story += [st.para(_("Zusammengefasste Kategorien"), st.h3), _pairs(st, texts.merges(report), first_width=70 * mm)]
     picked = charts.pick_charts(report.tables)
     for number, table in enumerate(report.tables, start=1):
         story.append(CondPageBreak(45 * mm))  # never a lone table title at the foot of a page
-        story.append(st.para(f"Tabelle {number}: {table.title}", st.h2))
+        story.append(st.para(_("Tabelle {number}: {title}").format(number=number, title=table.title), st.h2))
         story.append(_table(st, table))
         if table.note:
             story.append(st.para(table.note, st.small))
         for data in picked.get(table.id, []):
             story.append(KeepTogether([
-                Spacer(0, 3 * mm), st.para(f"Abbildung: {data.title}", st.h3),
+                Spacer(0, 3 * mm), st.para(_("Abbildung: {title}").format(title=data.title), st.h3),
                 charts.draw(data, _WIDTH, st.regular, st.safe), st.para(charts.caption(data), st.small)]))
     buffer = io.BytesIO()
-    footer_text = f"{texts.REPORT_TITLE} · {texts.period_text(report)}"
+    footer_text = f"{_(texts.REPORT_TITLE)} · {texts.period_text(report)}"
 
     def footer(canvas: Canvas, doc: SimpleDocTemplate) -> None:
         canvas.saveState()
         canvas.setFont(st.regular, 7.5)
         canvas.setFillColor(colors.dimgrey)
         canvas.drawString(_MARGIN, 10 * mm, st.safe(footer_text))
-        canvas.drawRightString(A4[0] - _MARGIN, 10 * mm, f"Seite {doc.page}")
+        canvas.drawRightString(A4[0] - _MARGIN, 10 * mm, _("Seite {page}").format(page=doc.page))
         canvas.restoreState()
 
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=_MARGIN, rightMargin=_MARGIN, topMargin=16 * mm,
-                            bottomMargin=18 * mm, title=f"{texts.REPORT_TITLE} – {report.period.label}",
+                            bottomMargin=18 * mm, title=f"{_(texts.REPORT_TITLE)} – {report.period.label}",
                             author=report.district, pageCompression=1 if compress else 0)
     doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return buffer.getvalue()

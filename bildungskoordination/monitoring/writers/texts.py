@@ -1,18 +1,19 @@
 """What every format says around the tables: the header block, the legend, the secrecy rule, safe cell text.
 
-The texts go into the published documents for a German monitoring office, so they are German and are not
-translated with the user interface.
+The texts are German and follow the user interface language (an English UI exports English documents);
+titles and the legend are marked for translation where they are defined.
 """
 
 from __future__ import annotations
 
 import re
 
+from bildungskoordination.i18n import N_, _
 from bildungskoordination.monitoring.model import LEGEND, SUPPRESSED_SYMBOL, CountsReport, CountTable
 
-REPORT_TITLE = "Anonymisierte Fallzahlen der Bildungskoordination für Neuzugewanderte"
-EXPLANATION_TITLE = "Erläuterungen"
-LEGEND_TITLE = "Zeichenerklärung"
+REPORT_TITLE = N_("Anonymisierte Fallzahlen der Bildungskoordination für Neuzugewanderte")
+EXPLANATION_TITLE = N_("Erläuterungen")
+LEGEND_TITLE = N_("Zeichenerklärung")
 
 # Spreadsheet programs treat a cell starting with one of these as a formula (or DDE call).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -22,9 +23,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 def rule_text(k: int) -> str:
     """The secrecy rule with the actual k (1 … k−1 is the primary range)."""
-    small = "1" if k - 1 == 1 else f"1 bis {k - 1}"
-    return (f"Werte von {small} (Mindestfallzahl k = {k}) und zur Verhinderung der Rückrechnung weitere Werte "
-            f"sind durch „{SUPPRESSED_SYMBOL}“ ersetzt.")
+    small = "1" if k - 1 == 1 else _("1 bis {high}").format(high=k - 1)
+    return _("Werte von {small} (Mindestfallzahl k = {k}) und zur Verhinderung der Rückrechnung weitere Werte "
+             "sind durch „{symbol}“ ersetzt.").format(small=small, k=k, symbol=SUPPRESSED_SYMBOL)
 
 
 def period_text(report: CountsReport) -> str:
@@ -39,16 +40,16 @@ def created_text(report: CountsReport) -> str:
 
 def info_pairs(report: CountsReport) -> list[tuple[str, str]]:
     """(label, value) lines of the header block, in the order every format prints them."""
-    pairs = [("Bericht", REPORT_TITLE)]
+    pairs = [(_("Bericht"), _(REPORT_TITLE))]
     if report.district:
-        pairs.append(("Gebiet", report.district))
-    pairs += [("Berichtszeitraum", period_text(report)), ("Erstellt am", created_text(report)),
-              ("Mindestfallzahl (k)", str(report.k)), ("Geheimhaltung", rule_text(report.k))]
+        pairs.append((_("Gebiet"), report.district))
+    pairs += [(_("Berichtszeitraum"), period_text(report)), (_("Erstellt am"), created_text(report)),
+              (_("Mindestfallzahl (k)"), str(report.k)), (_("Geheimhaltung"), rule_text(report.k))]
     return pairs
 
 
 def legend() -> list[tuple[str, str]]:
-    return list(LEGEND)
+    return [(symbol, _(meaning)) for symbol, meaning in LEGEND]
 
 
 def merges(report: CountsReport) -> list[tuple[str, str]]:

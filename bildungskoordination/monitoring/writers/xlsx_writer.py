@@ -15,6 +15,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from bildungskoordination.i18n import _
 from bildungskoordination.monitoring.model import CountsReport, CountTable
 from bildungskoordination.monitoring.writers import texts
 
@@ -36,7 +37,7 @@ FIRST_TABLE_ROW = 5  # 1 title, 2 period, 3 note, 4 header
 def render_xlsx(report: CountsReport) -> bytes:
     wb = Workbook()
     _explanations(wb.active, report)
-    used = {texts.EXPLANATION_TITLE.lower()}
+    used = {_(texts.EXPLANATION_TITLE).lower()}
     for table in report.tables:
         name = sheet_name(table.id or table.title, used)
         used.add(name.lower())
@@ -48,7 +49,7 @@ def render_xlsx(report: CountsReport) -> bytes:
 
 def sheet_name(wanted: str, used: set[str]) -> str:
     """A legal sheet name (≤ 31 characters, no []:*?/\\, not blank), unique ignoring case as Excel demands."""
-    base = _SHEET_FORBIDDEN.sub("_", texts.clean(wanted)).strip().strip("'") or "Tabelle"
+    base = _SHEET_FORBIDDEN.sub("_", texts.clean(wanted)).strip().strip("'") or _("Tabelle")
     base = base[:_SHEET_MAX]
     name, n = base, 2
     while name.lower() in used:
@@ -74,37 +75,37 @@ def _put(ws: Worksheet, row: int, col: int, value: str | int, font: Font | None 
 
 
 def _explanations(ws: Worksheet, report: CountsReport) -> None:
-    ws.title = texts.EXPLANATION_TITLE
-    _put(ws, 1, 1, texts.REPORT_TITLE, _TITLE)
+    ws.title = _(texts.EXPLANATION_TITLE)
+    _put(ws, 1, 1, _(texts.REPORT_TITLE), _TITLE)
     row = 3
     for label, value in texts.info_pairs(report)[1:]:
         _put(ws, row, 1, label, _BOLD)
         _put(ws, row, 2, value).alignment = _WRAP
         row += 1
     row += 1
-    _put(ws, row, 1, texts.LEGEND_TITLE, _BOLD)
+    _put(ws, row, 1, _(texts.LEGEND_TITLE), _BOLD)
     for symbol, meaning in texts.legend():
         _put(ws, row, 2, symbol).alignment = _RIGHT
         _put(ws, row, 3, meaning)
         row += 1
     if report.merges:
         row += 1
-        _put(ws, row, 1, "Zusammengefasste Kategorien", _BOLD)
+        _put(ws, row, 1, _("Zusammengefasste Kategorien"), _BOLD)
         for category, merged in texts.merges(report):
             _put(ws, row, 2, category)
             _put(ws, row, 3, merged)
             row += 1
     if notes := texts.table_notes(report):
         row += 1
-        _put(ws, row, 1, "Hinweise zu Tabellen", _BOLD)
+        _put(ws, row, 1, _("Hinweise zu Tabellen"), _BOLD)
         for title, note in notes:
             _put(ws, row, 2, title)
             _put(ws, row, 3, note)
             row += 1
     row += 1
-    _put(ws, row, 1, "Tabellen", _BOLD)
+    _put(ws, row, 1, _("Tabellen"), _BOLD)
     for n, table in enumerate(report.tables, start=2):
-        _put(ws, row, 2, f"Blatt {n}")
+        _put(ws, row, 2, _("Blatt {n}").format(n=n))
         _put(ws, row, 3, table.title)
         row += 1
     ws.column_dimensions["A"].width = 28
@@ -115,7 +116,8 @@ def _explanations(ws: Worksheet, report: CountsReport) -> None:
 def _table_sheet(ws: Worksheet, table: CountTable, report: CountsReport) -> None:
     _put(ws, 1, 1, table.title, _TITLE)
     district = f" · {report.district}" if report.district else ""
-    _put(ws, 2, 1, f"Berichtszeitraum: {texts.period_text(report)}{district} · k = {report.k}", _SMALL)
+    period = _("Berichtszeitraum: {period}").format(period=texts.period_text(report))
+    _put(ws, 2, 1, f"{period}{district} · k = {report.k}", _SMALL)
     if table.note:
         _put(ws, 3, 1, table.note, _SMALL)
     header = FIRST_TABLE_ROW - 1
@@ -141,7 +143,7 @@ def _table_sheet(ws: Worksheet, table: CountTable, report: CountsReport) -> None
                 cell.fill = _TOTAL_FILL
         row_no += 1
     row_no += 1
-    _put(ws, row_no, 1, f"{texts.LEGEND_TITLE}: " + "; ".join(f"{s} = {m}" for s, m in texts.legend()), _SMALL)
+    _put(ws, row_no, 1, f"{_(texts.LEGEND_TITLE)}: " + "; ".join(f"{s} = {m}" for s, m in texts.legend()), _SMALL)
     _put(ws, row_no + 1, 1, texts.rule_text(report.k), _SMALL)
     ws.freeze_panes = ws.cell(row=FIRST_TABLE_ROW, column=2)
     labels = [row.label for row in table.rows] + [table.row_title]
