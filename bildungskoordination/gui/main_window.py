@@ -92,6 +92,10 @@ class MainWindow(QMainWindow):
         self.idle.idle.connect(self.lock)
         self._restore_geometry()
 
+    def _on_import_persons(self) -> None:
+        self.nav.setCurrentRow(PAGE_PERSONS)
+        self.persons.import_button.click()
+
     def _add_page(self, title: str, page: QWidget, icon_role: str, *, enabled: bool = True) -> None:
         item = QListWidgetItem(icon(icon_role), title)
         if not enabled:
@@ -111,6 +115,7 @@ class MainWindow(QMainWindow):
                                         lambda: self.persons.person_file.save(), "save")
         self.action_search = self._action(_("&Suchen"), QKeySequence.StandardKey.Find, self._on_search, "search")
         file_menu.addActions([self.action_new_person, self.action_new_contact, self.action_save])
+        file_menu.addAction(self._action(_("Personenliste e&inlesen …"), None, self._on_import_persons, "import"))
         file_menu.addSeparator()
         self.action_settings = self._action(_("&Einstellungen …"), QKeySequence("Ctrl+,"), self._on_settings, "settings")
         file_menu.addAction(self.action_settings)

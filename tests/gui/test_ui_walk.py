@@ -239,6 +239,7 @@ def _data_words(services) -> set[str]:  # type: ignore[no-untyped-def]
     texts += [t.aliases[0] for t in vocabulary("languages") if t.aliases]  # languages' own names (endonyms)
     for course in services.courses.list():
         texts += [str(getattr(course, name, "") or "") for name in ("provider", "course_number", "place", "address")]
+    texts.append(COURSE_LIST.splitlines()[0])  # the column headers of the user's own file are data too
     return {w.lower() for text in texts for w in re.findall(r"\w[\w-]*", text)}
 
 

@@ -56,7 +56,7 @@ class PersonsPage(QWidget):
         self.duplicates_button.setIcon(icon("duplicates"))
         self.duplicates_button.setToolTip(_("Mögliche Doppelerfassungen anzeigen und von Hand zusammenführen"))
         top.addWidget(self.duplicates_button)
-        self.import_button = QPushButton(_("E&inlesen…"))
+        self.import_button = QPushButton(_("Einlesen…"))  # Alt key: Datei → Personenliste e&inlesen …
         self.import_button.setToolTip(_("Personenliste (CSV oder Excel) zuordnen, prüfen und einlesen"))
         top.addWidget(self.import_button)
         left_layout.addLayout(top)
