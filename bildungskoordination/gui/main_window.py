@@ -53,7 +53,8 @@ class MainWindow(QMainWindow):
         self.persons = PersonsPage(ctx)
         self.followups = FollowUpsPage(ctx)
         self.privacy = PrivacyPage(ctx)
-        self.privacy.add_tab(BackupsPage(ctx), _("&Sicherungen"))
+        if not ctx.services.on_server:  # a team database is backed up by the server (README)
+            self.privacy.add_tab(BackupsPage(ctx), _("&Sicherungen"))
         self._add_page(_("Personen"), self.persons, "area_persons")
         self._add_page(_("Wiedervorlagen"), self.followups, "area_followups")
         self.courses = CoursesPage(ctx)
@@ -119,8 +120,12 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self.action_settings = self._action(_("&Einstellungen …"), QKeySequence("Ctrl+,"), self._on_settings, "settings")
         file_menu.addAction(self.action_settings)
-        file_menu.addAction(self._action(_("B&riefe einrichten …"), None, lambda: open_letter_settings(self._ctx, self),
-                                         "letter_settings"))
+        letters = self._action(_("B&riefe einrichten …"), None, lambda: open_letter_settings(self._ctx, self),
+                               "letter_settings")
+        # Letterhead, settings and rules belong to the role admin of a team database (store/roles.py).
+        letters.setVisible(self._ctx.services.role == "admin")
+        file_menu.addAction(letters)
+        file_menu.addAction(self._action(_("&Teamdatenbank …"), None, self._on_team_database))
         file_menu.addSeparator()
         file_menu.addAction(self._action(_("&Beenden"), QKeySequence.StandardKey.Quit, self.close, "quit"))
         go_menu = menu.addMenu(_("&Gehe zu"))
@@ -232,7 +237,9 @@ class MainWindow(QMainWindow):
     def _on_settings(self) -> None:
         services = self._ctx.services
         current = SettingsValues(language=settings.ui_language(), lock_minutes=round(settings.lock_minutes()),
-                                 audit_keep_days=None if services.store.read_only else services.audit.keep_days())
+                                 # A team database's rules are the admin's (store/roles.py).
+                                 audit_keep_days=None if services.store.read_only or services.role != "admin"
+                                 else services.audit.keep_days())
         dialog = SettingsDialog(current, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.apply_settings(dialog.values(), current)
@@ -265,8 +272,15 @@ class MainWindow(QMainWindow):
         item.setText(_("Wiedervorlagen") + (f" ({n})" if n else ""))
 
     def _store_text(self) -> str:
-        path = self._ctx.services.store.path
-        return str(path) if path else _("nur im Arbeitsspeicher")
+        services = self._ctx.services
+        if services.on_server:
+            return _("Teamdatenbank {where} – Rolle {role}").format(where=services.location, role=services.role)
+        return services.location or _("nur im Arbeitsspeicher")
+
+    def _on_team_database(self) -> None:
+        from bildungskoordination.gui.connection import ConnectionDialog
+
+        ConnectionDialog(self).exec()
 
     # --- window state --------------------------------------------------------------------------
     def _restore_geometry(self) -> None:

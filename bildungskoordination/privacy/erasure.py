@@ -35,6 +35,7 @@ from bildungskoordination.privacy.ledger import (  # noqa: F401 – read_sidecar
 from bildungskoordination.privacy.policy import ERASURE_REASONS
 from bildungskoordination.store.engine import Store
 from bildungskoordination.store.models import AuditEvent, Base, ErasureLedger, Person, PersonAlias
+from bildungskoordination.store.server import raise_sequence, sequence_value
 
 if TYPE_CHECKING:
     from bildungskoordination.services import Services
@@ -54,7 +55,10 @@ def _now() -> datetime:
 def next_person_id(session: Session) -> int:
     """The next id that was never used – for bulk writers that set ids themselves (``max(id)+1`` is not
     enough: the highest id may belong to an erased person)."""
-    seq = session.execute(text("SELECT seq FROM sqlite_sequence WHERE name = 'person'")).scalar() or 0
+    if session.get_bind().dialect.name != "sqlite":
+        seq = sequence_value(session, "person")
+    else:
+        seq = session.execute(text("SELECT seq FROM sqlite_sequence WHERE name = 'person'")).scalar() or 0
     highest = session.scalar(select(func.max(Person.id))) or 0
     erased = session.scalar(select(func.max(ErasureLedger.person_id))) or 0
     return max(seq, highest, erased) + 1
@@ -63,12 +67,22 @@ def next_person_id(session: Session) -> int:
 def _raise_sequence(session: Session, at_least: int) -> None:
     """Make sure AUTOINCREMENT never hands out an id up to ``at_least`` (a restored backup has an old
     sqlite_sequence; without this a new person could get an erased person's id – and the sidecar would
-    then erase the new person at the next replay)."""
+    then erase the new person at the next replay). PostgreSQL: the same for the serial's sequence, which a
+    restored server backup (pg_dump) also brings back at its old value."""
+    if session.get_bind().dialect.name != "sqlite":
+        raise_sequence(session, "person", at_least)
+        return
     seq = session.execute(text("SELECT seq FROM sqlite_sequence WHERE name = 'person'")).scalar()
     if seq is None:
         session.execute(text("INSERT INTO sqlite_sequence (name, seq) VALUES ('person', :n)"), {"n": at_least})
     elif seq < at_least:
         session.execute(text("UPDATE sqlite_sequence SET seq = :n WHERE name = 'person'"), {"n": at_least})
+
+
+def _person_tables() -> tuple[str, ...]:
+    """The tables an erasure deletes from (person last): every table with a person_id but the kept ones."""
+    return (*(t.name for t in Base.metadata.sorted_tables if "person_id" in t.c and t.name not in _KEEP_TABLES),
+            Person.__tablename__)
 
 
 class ErasureService:
@@ -106,6 +120,7 @@ class ErasureService:
             for line in [entry, *merged]:
                 append_sidecar(self.sidecar, line, self._key)
         self.store.checkpoint()
+        self.store.reclaim_erased(_person_tables())
         self.bus.publish(Change("person", "deleted", (person_id,), (person_id,)))
 
     def ledger(self) -> list[LedgerEntry]:
@@ -137,6 +152,7 @@ class ErasureService:
             rewrite_sidecar(sidecar, [*content.entries, *in_db], self._key)
         if erased:
             self.store.checkpoint()
+            self.store.reclaim_erased(_person_tables())
             self.bus.publish(Change("person", "deleted", tuple(erased), tuple(erased)))
         return len(erased)
 

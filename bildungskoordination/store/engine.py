@@ -3,6 +3,8 @@
 Durability: WAL journal with ``synchronous=FULL`` (a commit that returned survives a power cut),
 foreign keys on every connection, explicit ``BEGIN`` so the driver never opens transactions by itself.
 Encrypted databases go through SQLCipher with a raw key (store.crypto); plain ones through sqlite3.
+A team database on a PostgreSQL server opens with ``Store.open_server`` (store/server.py): same migrations, same
+units of work, none of the file machinery (``path`` is None, ``url`` is set).
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
@@ -109,13 +112,28 @@ def make_engine(path: Path | None, *, key: bytes | None = None, read_only: bool 
     return engine
 
 
+def _check_may_migrate(engine: Engine) -> None:
+    """A team database behind this version's schema can be migrated only by its owner: say so to a team member."""
+    from bildungskoordination.store.migrate import HEAD_REVISION, current_revision
+    from bildungskoordination.store.roles import owns_tables
+
+    with engine.connect() as conn:
+        revision = current_revision(conn)
+        if revision is not None and revision != HEAD_REVISION and not owns_tables(conn):
+            raise StoreError(_("Die Teamdatenbank hat noch einen älteren Schema-Stand ({found}, diese Version braucht "
+                               "{head}). Der Eigentümer der Datenbank (IT) muss einmal „bildungskoordination --db … "
+                               "init“ ausführen.").format(found=revision, head=HEAD_REVISION))
+        conn.rollback()
+
+
 class Store:
     """An open database. ``Store.open(path)`` checks it and migrates it to the current schema first."""
 
     def __init__(self, engine: Engine, path: Path | None, *, key: bytes | None = None,
-                 read_only: bool = False) -> None:
+                 read_only: bool = False, url: URL | None = None) -> None:
         self.engine = engine
         self.path = path
+        self.url = url  # a team database on a PostgreSQL server (store/server.py); then path is None
         self.key = key
         self.read_only = read_only
         self._sessions = sessionmaker(engine, expire_on_commit=False)
@@ -131,6 +149,38 @@ class Store:
     @property
     def encrypted(self) -> bool:
         return self.key is not None
+
+    @property
+    def on_server(self) -> bool:
+        """A PostgreSQL team database: no file, no key, no app backups; the server does those."""
+        return self.url is not None
+
+    @classmethod
+    def open_server(cls, url: URL, *, password: str | None = None, read_only: bool = False) -> Store:
+        """Connect, and bring an empty or older database to the current schema (the same migrations as SQLite).
+        Raises ServerUnreachable, LoginRefused, NotPermitted or StoreError, never a driver error."""
+        from bildungskoordination.store.migrate import HEAD_REVISION, current_revision, ensure_schema
+        from bildungskoordination.store.server import describe_server_error, make_server_engine
+
+        engine = make_server_engine(url, password)
+        try:
+            if read_only:
+                with engine.connect() as conn:
+                    if current_revision(conn) != HEAD_REVISION:
+                        raise StoreError(_("Die Teamdatenbank hat nicht den Schema-Stand dieser Version."))
+            else:
+                _check_may_migrate(engine)
+                ensure_schema(engine, None)
+        except DBAPIError as exc:
+            engine.dispose()
+            problem = describe_server_error(exc, url)
+            if problem is None:
+                raise
+            raise problem from None
+        except BaseException:
+            engine.dispose()
+            raise
+        return cls(engine, None, read_only=read_only, url=url)
 
     @classmethod
     def open(cls, path: Path | None, *, key: bytes | None = None, read_only: bool = False,
@@ -197,7 +247,10 @@ class Store:
                 yield session
                 if self.path is not None:  # same transaction: the counter moves exactly with the data
                     session.connection().exec_driver_sql(f"PRAGMA user_version = {self.commits + 1}")
-        except OperationalError as exc:
+        except DBAPIError as exc:
+            self._raise_server_error(exc)
+            if not isinstance(exc, OperationalError):
+                raise
             message = describe_os_error(exc)
             if message:
                 raise WriteFailed(message) from None
@@ -212,8 +265,22 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with self._sessions() as session, session.begin():
-            yield session
+        try:
+            with self._sessions() as session, session.begin():
+                yield session
+        except DBAPIError as exc:
+            self._raise_server_error(exc)
+            raise
+
+    def _raise_server_error(self, exc: DBAPIError) -> None:
+        """On a server: a refused query (role without the right) or a lost connection in the user's words."""
+        if self.url is None:
+            return
+        from bildungskoordination.store.server import describe_server_error
+
+        problem = describe_server_error(exc, self.url)
+        if problem is not None:
+            raise problem from None
 
     def checkpoint(self) -> None:
         """Move the WAL into the main file and truncate it (after erasure, before backups, at exit)."""
@@ -221,6 +288,19 @@ class Store:
             return
         with self.engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def reclaim_erased(self, tables: tuple[str, ...]) -> None:
+        """PostgreSQL, after an erasure: ``VACUUM`` the tables, so the erased rows' space is marked free and gets
+        overwritten by later writes (the SQLite counterpart is ``secure_delete`` and the WAL checkpoint). Only
+        the tables' owner may vacuum; for everyone else PostgreSQL skips with a warning and autovacuum does
+        it soon after. Never fails: the erasure itself is committed."""
+        if self.url is None or self.read_only:
+            return
+        try:
+            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.exec_driver_sql("VACUUM " + ", ".join(tables))
+        except DBAPIError:
+            pass
 
     def optimize(self) -> None:
         """Refresh the query planner's statistics where they went stale (SQLite's advice: at close)."""

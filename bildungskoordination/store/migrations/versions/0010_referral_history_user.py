@@ -1,7 +1,7 @@
 """Vermittlungen: who made each status change, and the reason for referring to a course marked unsuitable
 
 Revision ID: 0010
-Revises: 0009
+Revises: 0008
 Create Date: 2026-12-07
 
 ``referral_event.os_user``: the login name that made the change (as in the audit log). Existing rows take it
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0010'
-down_revision = '0008'  # the lead re-chains to '0009' at merge
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
