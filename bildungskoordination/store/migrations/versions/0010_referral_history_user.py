@@ -27,14 +27,17 @@ def upgrade() -> None:
     with op.batch_alter_table('referral', schema=None) as batch_op:
         batch_op.add_column(sa.Column('unsuitable_reason', sa.Text(), nullable=False, server_default=''))
     conn = op.get_bind()
+    if conn.dialect.name == "sqlite":
+        window = ("datetime(referral_event.created_at, '-5 seconds')", "datetime(referral_event.created_at, '+5 seconds')")
+    else:  # PostgreSQL: timestamps are typed
+        window = ("referral_event.created_at - interval '5 seconds'", "referral_event.created_at + interval '5 seconds'")
     # audit_event.at and referral_event.created_at are both taken at the change (whole seconds), a moment apart.
-    conn.execute(sa.text("""
+    conn.execute(sa.text(f"""
         UPDATE referral_event SET os_user = COALESCE((
             SELECT a.os_user FROM audit_event AS a
             WHERE a.entity = 'referral' AND a.entity_id = referral_event.referral_id
               AND a.action IN ('create', 'update')
-              AND a.at BETWEEN datetime(referral_event.created_at, '-5 seconds')
-                           AND datetime(referral_event.created_at, '+5 seconds')
+              AND a.at BETWEEN {window[0]} AND {window[1]}
             LIMIT 1), '')
     """))
 
