@@ -4,8 +4,8 @@ Source texts are German (the UI speaks German first); ``translations/<lang>/LC_M
 other languages. The app reads compiled ``.mo`` catalogs: a built wheel carries them (``hatch_build.py``
 compiles every ``.po`` at build time); in a source checkout the first start compiles a ``.po`` into a
 ``.mo`` beside it (git-ignored). Each ``.mo`` names the SHA-256 of the ``.po`` it was made from
-(as the translation of the msgid ``SOURCE_HASH_MSGID``), so an edited ``.po`` is never shadowed by an old ``.mo`` – it is compiled again.
-A missing catalog simply leaves the German text.
+(as the translation of the msgid ``SOURCE_HASH_MSGID``), so an edited ``.po`` is never shadowed by an
+old ``.mo``: it is compiled again. A missing catalog simply leaves the German text.
 """
 
 from __future__ import annotations
