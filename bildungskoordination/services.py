@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,7 @@ from bildungskoordination.store.errors import (  # noqa: F401 – re-exported fo
     StoreError,
     WriteFailed,
 )
+from bildungskoordination.store.integrity import BackgroundCheck, DamageWatch
 from bildungskoordination.store.lock import InstanceLock
 from bildungskoordination.store.outputs import OutputGuard
 
@@ -89,6 +91,11 @@ class Services:
     # Things the user must be told at start-up (refused erasure-ledger lines, …): GUI dialog, CLI stderr.
     warnings: list[str] = field(default_factory=list)
     outputs: OutputGuard = field(default_factory=lambda: OutputGuard(None))  # checks every file an export writes
+    # Damage found after the start (background check, backups) is reported here; the GUI offers recovery.
+    damage: DamageWatch = field(default_factory=DamageWatch)
+    # The start skipped the full quick_check (clean end): ``check_in_background`` runs it.
+    full_check_pending: bool = False
+    background_check: BackgroundCheck | None = None
 
     @classmethod
     def open(cls, path: Path | None, *, passphrase: str | None = None, unencrypted: bool = False,
@@ -115,7 +122,7 @@ class Services:
 
                 raise crypto.KeyFileDamaged(path, exc.key_file, exc.reason,
                                             replacement_hint(path, passphrase)) from None
-            checks = _start_checks(path, lock)
+            checks = _start_checks(path, lock, encrypted=key is not None)
             if verified is False:
                 store = _finish_interrupted_rekey(path, passphrase, read_only, checks)
             else:
@@ -145,6 +152,7 @@ class Services:
             store.on_commit = lock.record_commit
         services = cls.on_store(store)
         services.lock = lock
+        services.full_check_pending = not checks.get("full_check", True)
         if not read_only:
             try:  # temporary files of an export killed at the rename hold personal data: remove them
                 services.outputs.clean_parts()
@@ -200,6 +208,8 @@ class Services:
                    letters=LetterService(store, bus, settings),
                    backups=BackupManager.for_store(store) if store.path is not None else None)
         services.outputs = OutputGuard(store.path, lambda: services.backups.folder if services.backups else None)
+        if services.backups is not None:
+            services.backups.damage = services.damage
         for writer in (services.monitoring, services.letters, services.access_export):
             writer.outputs = services.outputs  # one guard, which knows where the backups go
         return services
@@ -207,6 +217,16 @@ class Services:
     @property
     def encrypted(self) -> bool:
         return self.store.encrypted
+
+    def check_in_background(self, on_finished: Callable[[bool], None] | None = None) -> BackgroundCheck | None:
+        """Start the full ``quick_check`` the start skipped (after a clean end), on a thread with its own
+        read-only connection; damage goes to ``self.damage``. The GUI calls this after the first paint.
+        None when the start already checked the whole file."""
+        if not self.full_check_pending or self.store.path is None:
+            return None
+        self.full_check_pending = False
+        self.background_check = BackgroundCheck(self.store.path, self.store.key, self.damage, on_finished).start()
+        return self.background_check
 
     def verify_passphrase(self, passphrase: str) -> bool:
         """For the screen lock: is this the passphrase of the open (encrypted) database?"""
@@ -246,27 +266,51 @@ class Services:
         """Checkpoint, close the connections, and only then – when the WAL is really settled – mark the end
         as clean. Nothing here raises: a failure (even a MemoryError in ``optimize``) leaves either a clean
         mark over a settled WAL or the "open" mark with the commit counter, which the next start checks
-        against the database instead of calling an intact file damaged."""
+        against the database instead of calling an intact file damaged. After damage was found (``damage``)
+        the end is left unclean, so the next start checks the whole file before opening it."""
+        if self.background_check is not None:
+            self.background_check.stop()
         try:
-            self.store.optimize()
-            self.store.checkpoint()
+            if self.damage.found is None:  # never move the WAL into a file known to be damaged
+                self.store.optimize()
+                self.store.checkpoint()
         except Exception:  # noqa: BLE001 – closing must not fail; the WAL is replayed at next start
             pass
         commits = self.store.commits
+        sentinel = self._hold_wal() if self.damage.found is not None else None
         try:
             self.store.close()
         except Exception:  # noqa: BLE001
             pass
+        finally:
+            if sentinel is not None:
+                sentinel.close()
         if self.lock is not None:
             path = self.store.path
             wal = path.with_name(path.name + "-wal") if path is not None else None
             try:
-                if wal is None or not wal.exists() or wal.stat().st_size == 0:
+                if self.damage.found is not None:
+                    self.lock.record_commit(commits)  # stays "open": the next start runs the full check first
+                elif wal is None or not wal.exists() or wal.stat().st_size == 0:
                     self.lock.mark_clean(commits)
             except OSError:
                 pass  # stays "open" with its counter: the next start checks, finds everything, opens
             self.lock.release(clean=False)
             self.lock = None
+
+
+    def _hold_wal(self):  # type: ignore[no-untyped-def]
+        """A read-only connection kept open while the store closes: SQLite checkpoints the WAL into the main
+        file when its LAST connection closes, and a read-only one never does – so a file found damaged
+        keeps its WAL, untouched, for the recovery at the next start."""
+        from bildungskoordination.store.engine import DBAPI_ERRORS, raw_connect
+
+        if self.store.path is None:
+            return None
+        try:
+            return raw_connect(self.store.path, self.store.key, read_only=True)
+        except DBAPI_ERRORS:
+            return None
 
 
 def _failed_unlocks_file(path: Path) -> Path:
@@ -285,7 +329,7 @@ def _note_failed_unlock(path: Path) -> None:
         pass  # the refusal itself matters more than its record
 
 
-def _start_checks(path: Path, lock: InstanceLock | None) -> dict[str, Any]:
+def _start_checks(path: Path, lock: InstanceLock | None, *, encrypted: bool) -> dict[str, Any]:
     """What the start must check, from the lock file's record of the last session (store/lock.py)."""
     if lock is None:
         return {}
@@ -298,6 +342,9 @@ def _start_checks(path: Path, lock: InstanceLock | None) -> dict[str, Any]:
         # After a crash, or when the record is unreadable: read the WAL frames as SQLite's recovery would.
         "check_wal": bool(has_data and (lock.previous_session_unclean or counter is None)),
         "clean_end": lock.previous_state == "closed",
+        # Only after a recorded clean end may the whole-file check wait until after the start (store/integrity.py).
+        # SQLite without encryption has no page checksums: a plain file is always checked in full first.
+        "full_check": lock.previous_state != "closed" or not encrypted,
     }
 
 
