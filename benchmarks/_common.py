@@ -46,8 +46,12 @@ def app_command() -> list[str]:
     return [exe] if exe else [sys.executable, "-m", "bildungskoordination"]
 
 
-def db_path(encrypted: bool = False) -> Path:
-    return ENC_DB if encrypted else DB
+def db_path(encrypted: bool = False, persons: int = PERSONS) -> Path:
+    """bench-out/demo50k[-enc].sqlite3; other sizes: demo5k, demo500k (benchmarks/bench_growth.py)."""
+    if persons == PERSONS:
+        return ENC_DB if encrypted else DB
+    size = f"{persons // 1000}k" if persons % 1000 == 0 else str(persons)
+    return OUT / f"demo{size}{'-enc' if encrypted else ''}.sqlite3"
 
 
 def app_env(encrypted: bool = False) -> dict[str, str]:
@@ -67,7 +71,7 @@ def _companions(path: Path) -> list[Path]:
     return [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", ".lock", ".key.json", ".bench.json")]
 
 
-def ensure_db(*, encrypted: bool = False, rebuild: bool = False, quiet: bool = False) -> Path:
+def ensure_db(*, encrypted: bool = False, rebuild: bool = False, quiet: bool = False, persons: int = PERSONS) -> Path:
     """The 50k demo database, built with the app's own ``demo`` command unless a complete one is cached.
 
     ``bildungskoordination --db bench-out/demo50k.sqlite3 demo --persons 50000 --seed 1``; the encrypted
@@ -76,8 +80,8 @@ def ensure_db(*, encrypted: bool = False, rebuild: bool = False, quiet: bool = F
     """
     from bildungskoordination.store.migrate import HEAD_REVISION  # a new schema means a fresh build
 
-    path = db_path(encrypted)
-    expected = {"persons": PERSONS, "seed": SEED, "encrypted": encrypted, "schema": HEAD_REVISION}
+    path = db_path(encrypted, persons)
+    expected = {"persons": persons, "seed": SEED, "encrypted": encrypted, "schema": HEAD_REVISION}
     if not rebuild and path.exists() and _meta(path).exists():
         try:
             if json.loads(_meta(path).read_text()) == expected:
@@ -88,13 +92,13 @@ def ensure_db(*, encrypted: bool = False, rebuild: bool = False, quiet: bool = F
     for stale in (path, *_companions(path)):
         stale.unlink(missing_ok=True)
     if not quiet:
-        print(f"building {path} ({PERSONS} persons, seed {SEED}"
+        print(f"building {path} ({persons} persons, seed {SEED}"
               f"{', encrypted' if encrypted else ''}) …", flush=True)
     started = time.perf_counter()
-    subprocess.run([*app_command(), "--db", str(path), "demo", "--persons", str(PERSONS), "--seed", str(SEED)],
+    subprocess.run([*app_command(), "--db", str(path), "demo", "--persons", str(persons), "--seed", str(SEED)],
                    check=True, cwd=REPO, stdout=subprocess.DEVNULL, env=app_env(encrypted))
-    if not encrypted and _person_count(path) != PERSONS:
-        raise RuntimeError(f"{path}: expected {PERSONS} persons after the demo command")
+    if not encrypted and _person_count(path) != persons:
+        raise RuntimeError(f"{path}: expected {persons} persons after the demo command")
     _meta(path).write_text(json.dumps(expected))
     if not quiet:
         print(f"  built in {time.perf_counter() - started:.1f} s", flush=True)

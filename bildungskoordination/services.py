@@ -10,19 +10,14 @@ import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bildungskoordination import APP_NAME
-from bildungskoordination.courses.referrals import ReferralService
-from bildungskoordination.courses.service import CourseService
 from bildungskoordination.events import ChangeBus
-from bildungskoordination.letters.service import LetterService
-from bildungskoordination.matching.service import MatchingService
-from bildungskoordination.monitoring.service import MonitoringService
 from bildungskoordination.people.contacts import ContactService
 from bildungskoordination.people.service import PersonService
-from bildungskoordination.privacy.access_export import AccessExportService
 from bildungskoordination.privacy.audit import AuditService
 from bildungskoordination.privacy.backup_restore import BackupError, BackupPassphraseRequired  # noqa: F401
 from bildungskoordination.privacy.backups import (
@@ -53,6 +48,14 @@ from bildungskoordination.store.integrity import BackgroundCheck, DamageWatch
 from bildungskoordination.store.lock import InstanceLock
 from bildungskoordination.store.outputs import OutputGuard
 
+if TYPE_CHECKING:  # built on first use (``Services`` below): a CLI search never imports them
+    from bildungskoordination.courses.referrals import ReferralService
+    from bildungskoordination.courses.service import CourseService
+    from bildungskoordination.letters.service import LetterService
+    from bildungskoordination.matching.service import MatchingService
+    from bildungskoordination.monitoring.service import MonitoringService
+    from bildungskoordination.privacy.access_export import AccessExportService
+
 DB_FILENAME = "bildungskoordination.sqlite3"
 
 
@@ -80,12 +83,6 @@ class Services:
     settings: SettingsService
     retention: RetentionService
     erasure: ErasureService
-    access_export: AccessExportService
-    courses: CourseService
-    referrals: ReferralService
-    matching: MatchingService
-    monitoring: MonitoringService
-    letters: LetterService
     lock: InstanceLock | None = None
     backups: BackupManager | None = None  # None for an in-memory database
     # Things the user must be told at start-up (refused erasure-ledger lines, …): GUI dialog, CLI stderr.
@@ -96,6 +93,9 @@ class Services:
     # The start skipped the full quick_check (clean end): ``check_in_background`` runs it.
     full_check_pending: bool = False
     background_check: BackgroundCheck | None = None
+    # The commit counter once the start's own bookkeeping was written: a session that saved nothing after it
+    # (a CLI search) skips PRAGMA optimize at close.
+    opened_commits: int | None = None
 
     @classmethod
     def open(cls, path: Path | None, *, passphrase: str | None = None, unencrypted: bool = False,
@@ -170,6 +170,7 @@ class Services:
                 # A full disk must not lock the user out of what is already saved; the failed-unlock
                 # file and the restore marker stay and are logged at the next open with space.
                 pass
+        services.opened_commits = store.commits
         return services
 
     def _audit_unlock(self, path: Path) -> None:
@@ -198,21 +199,56 @@ class Services:
         settings = SettingsService(store, bus)
         audit = AuditService(store, bus, settings)
         retention = RetentionService(store, settings)
-        people, courses = PersonService(store, bus), CourseService(store, bus)
-        services = cls(store=store, bus=bus, people=people, contacts=ContactService(store, bus),
-                   audit=audit, settings=settings, retention=retention, erasure=ErasureService(store, bus),
-                   access_export=AccessExportService(store, audit, retention, bus),
-                   courses=courses, referrals=ReferralService(store, bus),
-                   matching=MatchingService(people, courses),
-                   monitoring=MonitoringService(store, bus, settings),
-                   letters=LetterService(store, bus, settings),
-                   backups=BackupManager.for_store(store) if store.path is not None else None)
+        services = cls(store=store, bus=bus, people=PersonService(store, bus), contacts=ContactService(store, bus),
+                       audit=audit, settings=settings, retention=retention, erasure=ErasureService(store, bus),
+                       backups=BackupManager.for_store(store) if store.path is not None else None)
         services.outputs = OutputGuard(store.path, lambda: services.backups.folder if services.backups else None)
         if services.backups is not None:
             services.backups.damage = services.damage
-        for writer in (services.monitoring, services.letters, services.access_export):
-            writer.outputs = services.outputs  # one guard, which knows where the backups go
         return services
+
+    # --- built on first use: what a command does not need, it does not import (issue 13) -------------
+    @cached_property
+    def courses(self) -> CourseService:
+        from bildungskoordination.courses.service import CourseService
+
+        return CourseService(self.store, self.bus)
+
+    @cached_property
+    def referrals(self) -> ReferralService:
+        from bildungskoordination.courses.referrals import ReferralService
+
+        return ReferralService(self.store, self.bus)
+
+    @cached_property
+    def matching(self) -> MatchingService:
+        from bildungskoordination.matching.service import MatchingService
+
+        return MatchingService(self.people, self.courses)
+
+    @cached_property
+    def monitoring(self) -> MonitoringService:
+        from bildungskoordination.monitoring.service import MonitoringService
+
+        service = MonitoringService(self.store, self.bus, self.settings)
+        service.outputs = self.outputs  # one guard for every export, which knows where the backups go
+        return service
+
+    @cached_property
+    def letters(self) -> LetterService:
+        from bildungskoordination.letters.service import LetterService
+
+        service = LetterService(self.store, self.bus, self.settings)
+        service.outputs = self.outputs
+        return service
+
+    @cached_property
+    def access_export(self) -> AccessExportService:
+        from bildungskoordination.privacy.access_export import AccessExportService
+
+        service = AccessExportService(self.store, self.audit, self.retention, self.bus)
+        service.outputs = self.outputs
+        return service
 
     @property
     def encrypted(self) -> bool:
@@ -272,7 +308,8 @@ class Services:
             self.background_check.stop()
         try:
             if self.damage.found is None:  # never move the WAL into a file known to be damaged
-                self.store.optimize()
+                if self.opened_commits is None or self.store.commits != self.opened_commits:
+                    self.store.optimize()  # statistics only go stale where something was saved
                 self.store.checkpoint()
         except Exception:  # noqa: BLE001 – closing must not fail; the WAL is replayed at next start
             pass
