@@ -22,10 +22,11 @@ class AppController(QObject):
     # Damage found after the start (background quick_check, a backup), from any thread; handled on the GUI thread.
     damage_found = Signal(object)
 
-    def __init__(self, services: Services, *, demo: bool = False) -> None:
+    def __init__(self, services: Services, *, demo: bool = False, backups: bool = True) -> None:
         super().__init__()
         self.services = services
         self.demo = demo
+        self.backups = backups  # False only for --smoke-test: its process ends at the first paint
         self.window = None
         self.scheduler: BackupScheduler | None = None
         self.damage_found.connect(self._on_damage_found)
@@ -40,7 +41,7 @@ class AppController(QObject):
         self.services.damage.subscribe(self.damage_found.emit)
         # The whole-file check the start skipped (store/integrity.py): on a thread, once the window has painted.
         after_first_paint(self.window.persons.table.viewport(), self.services.check_in_background)
-        if not self.demo:
+        if not self.demo and self.backups:
             self.scheduler = BackupScheduler(self.services, self)
             self.scheduler.failed.connect(self.window.statusBar().showMessage)
             self.scheduler.start()
