@@ -8,7 +8,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QWidget
 
-FALLBACK_MS = 1500  # a window that never paints (minimised, covered) still gets the work done
+FALLBACK_MS = 5000  # after the widget is shown: one that never paints (minimised, covered) still gets the work done
 
 
 class _AfterFirstPaint(QObject):
@@ -16,12 +16,17 @@ class _AfterFirstPaint(QObject):
         super().__init__(widget)
         self._widget = widget
         self._callback: Callable[[], object] | None = callback
+        self._armed = False
         widget.installEventFilter(self)
-        QTimer.singleShot(FALLBACK_MS, self, self._run)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 – Qt API
-        if event.type() == QEvent.Type.Paint and self._callback is not None:
+        if self._callback is None:
+            return False
+        if event.type() == QEvent.Type.Paint:
             QTimer.singleShot(0, self, self._run)  # once this paint is on the screen
+        elif event.type() == QEvent.Type.Show and not self._armed:
+            self._armed = True
+            QTimer.singleShot(FALLBACK_MS, self, self._run)
         return False
 
     def _run(self) -> None:
