@@ -41,6 +41,10 @@ def build_parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import-persons", help="Personenliste aus CSV oder XLSX einlesen (alles oder nichts)")
     imp.add_argument("file", type=Path, metavar="DATEI")
     imp.add_argument("--dry-run", action="store_true", help="nur prüfen, nichts schreiben")
+    imp.add_argument("--mapping", type=Path, metavar="ZUORDNUNG",
+                     help="TOML- oder JSON-Datei: \"Spalte der Datei\" = \"Feld\" oder \"skip\"")
+    imp.add_argument("--skip-unknown", action="store_true",
+                     help="Spalten ohne Zuordnung nicht übernehmen (sonst wird nichts eingelesen)")
 
     search = sub.add_parser("search", help="Personen suchen (wie das Suchfeld der Anwendung)")
     search.add_argument("text", metavar="TEXT")
@@ -71,6 +75,10 @@ def build_parser() -> argparse.ArgumentParser:
     _epilog_on_help(courses, _course_types_help)  # reads the registry only when the help is shown
     courses.add_argument("file", type=Path, metavar="DATEI")
     courses.add_argument("--dry-run", action="store_true", help="nur prüfen, nichts schreiben")
+    courses.add_argument("--mapping", type=Path, metavar="ZUORDNUNG",
+                     help="TOML- oder JSON-Datei: \"Spalte der Datei\" = \"Feld\" oder \"skip\"")
+    courses.add_argument("--skip-unknown", action="store_true",
+                     help="Spalten ohne Zuordnung nicht übernehmen (sonst wird nichts eingelesen)")
 
     match = sub.add_parser("match", help="passende Kurse für eine Person, die besten zuerst, mit Gründen")
     match.add_argument("person", metavar="PERSON", help="Id oder Aktenzeichen")
@@ -87,6 +95,8 @@ def build_parser() -> argparse.ArgumentParser:
     refer.add_argument("person", metavar="PERSON", help="Id oder Aktenzeichen")
     refer.add_argument("course", metavar="KURS", help="Id oder Kursnummer")
     refer.add_argument("--date", metavar="JJJJ-MM-TT", help="Datum der Vermittlung (Standard: heute)")
+    refer.add_argument("--reason", default="", metavar="TEXT",
+                       help="Begründung, nötig wenn der Abgleich den Kurs als nicht geeignet (✗) zeigt")
 
     status = sub.add_parser("referral-status", help="Status einer Vermittlung ändern")
     status.add_argument("referral", metavar="VERMITTLUNG", help="Id der Vermittlung")
@@ -232,14 +242,20 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 def _cmd_import_persons(args: argparse.Namespace) -> int:
     from bildungskoordination.people.importer import import_persons
 
-    return _run_import(args, import_persons, lambda r: f"{len(r.created_ids)} Personen eingelesen.")
+    return _run_import(args, "persons", import_persons, lambda r: f"{len(r.created_ids)} Personen eingelesen.")
 
 
-def _run_import(args: argparse.Namespace, importer, done_text) -> int:  # type: ignore[no-untyped-def]
+def _run_import(args: argparse.Namespace, kind: str, importer, done_text) -> int:  # type: ignore[no-untyped-def]
     """Shared by the import commands: all-or-nothing, every problem as FILE:ROW: COLUMN: reason."""
+    from bildungskoordination.domain.column_mapping import MappingFileError, load_mapping_file
+
+    try:
+        mapping = load_mapping_file(args.mapping, kind) if args.mapping else None
+    except MappingFileError as exc:
+        return _fail(str(exc))
     services = _open(args)
     try:
-        report = importer(services, args.file, dry_run=args.dry_run)
+        report = importer(services, args.file, dry_run=args.dry_run, mapping=mapping, skip_unknown=args.skip_unknown)
     finally:
         services.close()
     for warning in report.warnings:
@@ -251,6 +267,9 @@ def _run_import(args: argparse.Namespace, importer, done_text) -> int:  # type: 
         for problem in report.problems:
             print(str(problem), file=sys.stderr)
         print(f"Nichts eingelesen: {len(report.problems)} Fehler in {args.file}.", file=sys.stderr)
+        if report.unknown:
+            print("Spalten zuordnen mit --mapping DATEI (\"Spalte\" = \"Feld\" oder \"skip\") "
+                  "oder alle unbekannten Spalten auslassen mit --skip-unknown.", file=sys.stderr)
         return EXIT_ERROR
     if args.dry_run:
         print(f"{report.rows} Zeilen geprüft, keine Fehler (nichts geschrieben).")
@@ -355,6 +374,11 @@ def _cmd_show(args: argparse.Namespace) -> int:
         return EXIT_OK
     print(f"{person.file_number}  {person.family_name}, {person.given_name}  {person.name_original}")
     print(f"geboren: {person.birth.display() if person.birth else '–'}")
+    for label, value in (("Anschrift", person.address), ("Telefon", person.phone), ("E-Mail", person.email)):
+        if value:
+            print(f"{label}: {value}")
+    if person.note:
+        print("Notiz: " + person.note.replace("\n", "\n       "))
     for c in contacts:
         d = c.data
         follow = f"  WV {d.followup_date:%d.%m.%Y}{' ✓' if d.followup_done else ''}" if d.followup_date else ""
@@ -450,7 +474,7 @@ def _course_types_help() -> str:
 def _cmd_import_courses(args: argparse.Namespace) -> int:
     from bildungskoordination.courses.importer import import_courses
 
-    return _run_import(args, import_courses,
+    return _run_import(args, "courses", import_courses,
                        lambda r: f"{len(r.created_ids)} Kurse neu angelegt, {len(r.updated_ids)} aktualisiert.")
 
 
@@ -524,7 +548,7 @@ def _cmd_refer(args: argparse.Namespace) -> int:
     try:
         pid = services.people.resolve(args.person)
         cid = services.courses.resolve(args.course)
-        rid = services.referrals.refer(pid, cid, on=on)
+        rid = services.matching.refer(pid, cid, unsuitable_reason=args.reason, on=on)
         waiting = services.referrals.get(rid).waiting_position
     finally:
         services.close()

@@ -224,7 +224,7 @@ class Services:
     def matching(self) -> MatchingService:
         from bildungskoordination.matching.service import MatchingService
 
-        return MatchingService(self.people, self.courses)
+        return MatchingService(self.people, self.courses, referrals=self.referrals)
 
     @cached_property
     def monitoring(self) -> MonitoringService:

@@ -8,7 +8,7 @@ The GUI previews with ``dry_run=True``; problems print as ``FILE:ROW: COLUMN: re
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.exc import SQLAlchemyError
 
 from bildungskoordination.courses.records import WEEKDAYS, CourseData
+from bildungskoordination.domain.column_mapping import check_columns, list_columns
 from bildungskoordination.domain.course_status import course_status_vocabulary, course_statuses
 from bildungskoordination.domain.course_types import course_types
 from bildungskoordination.domain.dates import DateParseError, parse_date
@@ -54,11 +55,10 @@ PHONE = "Telefon"
 EMAIL = "E-Mail"
 STATUS = "Status"
 
-COURSE_TABLE = TableSpec(
-    required=(PROVIDER, NUMBER, TYPE),
-    optional=(ENTRY, TARGET, START, END, DEADLINE, UNITS, DAYS, TIME, MODE, PLACE, ADDRESS, CHILDCARE, PLACES,
-              FREE, TARGET_GROUP, COSTS, CONTACT, PHONE, EMAIL, STATUS),
-)
+# The headers, their usual spellings and which are required are data: resources/imports/columns.toml.
+check_columns("courses", (PROVIDER, NUMBER, TYPE, ENTRY, TARGET, START, END, DEADLINE, UNITS, DAYS, TIME, MODE, PLACE,
+                          ADDRESS, CHILDCARE, PLACES, FREE, TARGET_GROUP, COSTS, CONTACT, PHONE, EMAIL, STATUS))
+COURSE_TABLE: TableSpec = list_columns("courses").spec
 
 FIELD_COLUMNS = {
     "provider": PROVIDER, "course_number": NUMBER, "course_type": TYPE, "entry_level": ENTRY,
@@ -85,11 +85,13 @@ class CourseImportReport(TableImportReport):
     existing: list[bool] = field(default_factory=list)  # per row: updates a course already in the catalogue
 
 
-def import_courses(services: Services, path: Path | str, *, dry_run: bool = False) -> CourseImportReport:
-    """Read, check and (unless ``dry_run`` or any problem) create or update every course of the file."""
-    table = read_table(path, COURSE_TABLE)
+def import_courses(services: Services, path: Path | str, *, dry_run: bool = False,
+                   mapping: Mapping[str, str] | None = None, skip_unknown: bool = False) -> CourseImportReport:
+    """Read, check and (unless ``dry_run`` or any problem) create or update every course of the file;
+    ``mapping`` and ``skip_unknown`` as for the person import."""
+    table = read_table(path, COURSE_TABLE, mapping=mapping)
     report = CourseImportReport()
-    if not start_import(table, report, _("die Datei enthält keine Kurse")):
+    if not start_import(table, report, _("die Datei enthält keine Kurse"), skip_unknown=skip_unknown):
         return report
     mapped: list[tuple[int, CourseData]] = []
     first_row: dict[tuple[str, str], int] = {}

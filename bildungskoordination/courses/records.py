@@ -95,6 +95,26 @@ class ReferralEventRow:
     status: str
     at: date
     reason: str
+    user: str = ""  # login name of whoever made the change; "" when unknown (before it was recorded)
+    status_label: str = ""
+
+
+# The referral list's status choices besides the single statuses: every open one, the open ones the
+# coordinator has to act on, and all.
+OPEN, NEEDING_ACTION, ALL = "open", "needing_action", "all"
+# What a period applies to: the day of the referral, or the day of its last status change.
+REFERRED, CHANGED = "referred", "changed"
+
+
+@dataclass(frozen=True)
+class ReferralFilter:
+    """Which referrals the list shows; the default is every open one."""
+
+    status: str = OPEN  # OPEN, NEEDING_ACTION, ALL or a status code
+    course_id: int | None = None
+    period: str = ""  # "", REFERRED or CHANGED
+    start: date | None = None
+    end: date | None = None
 
 
 @dataclass(frozen=True)
@@ -115,6 +135,7 @@ class ReferralRecord:
     created_at: datetime
     history: tuple[ReferralEventRow, ...]  # oldest first
     action: str = ""  # for open_needing_action: what the coordinator has to do, in German
+    unsuitable_reason: str = ""  # why referred although the matching said "not suitable" (✗)
 
     @property
     def since(self) -> date:

@@ -6,10 +6,19 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import ColumnElement, Select, and_, func, select, true, update
 from sqlalchemy.orm import Session
 
-from bildungskoordination.courses.records import ReferralEventRow, ReferralRecord
+from bildungskoordination.courses.records import (
+    ALL,
+    CHANGED,
+    NEEDING_ACTION,
+    OPEN,
+    REFERRED,
+    ReferralEventRow,
+    ReferralFilter,
+    ReferralRecord,
+)
 from bildungskoordination.courses.service import free_places, occupancy
 from bildungskoordination.domain.course_status import course_status_vocabulary, effective_course_status, is_closed
 from bildungskoordination.domain.errors import FieldError, NotFound, ValidationError
@@ -17,7 +26,7 @@ from bildungskoordination.domain.names import clean_text
 from bildungskoordination.domain.referral_status import INITIAL_STATUS, open_statuses, referral_statuses, status_label
 from bildungskoordination.events import Change, ChangeBus
 from bildungskoordination.i18n import _
-from bildungskoordination.privacy.audit import Action, add_event
+from bildungskoordination.privacy.audit import Action, add_event, os_user
 from bildungskoordination.privacy.restriction import ensure_not_restricted
 from bildungskoordination.privacy.retention import register_activity_source
 from bildungskoordination.store.engine import Store
@@ -46,11 +55,14 @@ class ReferralService:
         self.store = store
         self.bus = bus or ChangeBus()
 
-    def refer(self, person_id: int, course_id: int, *, on: date | None = None, reason: str = "") -> int:
+    def refer(self, person_id: int, course_id: int, *, on: date | None = None, reason: str = "",
+              unsuitable: bool = False, unsuitable_reason: str = "") -> int:
         """A new referral in status "vorgeschlagen"; on the waiting list (next position) when the course has
         no free place. Refused for a restricted person and while the same person has an open referral to the
-        same course."""
+        same course. ``unsuitable``: the matching marked the course not suitable for the person (✗, decided by
+        matching.service); then ``unsuitable_reason`` must say why, and is kept with the referral and audited."""
         on = on or date.today()
+        unsuitable_reason = clean_text(unsuitable_reason).strip()
         now = _now()
         with self.store.unit_of_work() as s:
             if s.get(Person, person_id) is None:
@@ -70,19 +82,27 @@ class ReferralService:
                 raise ValidationError([FieldError("course", _(
                     "Die Person ist für diesen Kurs schon vermittelt (Vermittlung {ref}, noch offen)")
                     .format(ref=existing))])
+            if unsuitable and not unsuitable_reason:
+                raise ValidationError([FieldError("unsuitable_reason", _(
+                    "Der Kurs ist laut Abgleich für diese Person nicht geeignet; eine Vermittlung ist nur mit "
+                    "Begründung möglich"))])
             position = None
             if _free(s, course) <= 0:
                 last = s.scalar(select(func.max(Referral.waiting_position)).where(Referral.course_id == course_id))
                 position = (last or 0) + 1
             referral = Referral(person_id=person_id, course_id=course_id, status=INITIAL_STATUS,
-                                waiting_position=position, created_at=now, updated_at=now)
+                                waiting_position=position, unsuitable_reason=unsuitable_reason,
+                                created_at=now, updated_at=now)
             s.add(referral)
             s.flush()
             rid = referral.id
-            s.add(ReferralEvent(referral_id=rid, status=INITIAL_STATUS, at=on, reason=clean_text(reason),
+            s.add(ReferralEvent(referral_id=rid, status=INITIAL_STATUS, at=on,
+                                reason=clean_text(reason) or unsuitable_reason, os_user=os_user()[:100],
                                 created_at=now))
             add_event(s, Action.CREATE, "referral", rid, person_id, ["course_id", "status"]
-                      + (["waiting_position"] if position else []))
+                      + (["waiting_position"] if position else [])
+                      + (["unsuitable_reason"] if unsuitable_reason else []),
+                      detail="not_eligible" if unsuitable_reason else "")
         self.bus.publish(Change("referral", "created", (rid,), (person_id,)))
         self.bus.publish(Change("course", "updated", (course_id,)))
         return rid
@@ -124,7 +144,7 @@ class ReferralService:
             referral.status = status
             referral.updated_at = now
             s.add(ReferralEvent(referral_id=referral_id, status=status, at=on, reason=clean_text(reason or ""),
-                                created_at=now))
+                                os_user=os_user()[:100], created_at=now))
             add_event(s, Action.UPDATE, "referral", referral_id, pid, fields, detail=status)
         self.bus.publish(Change("referral", "updated", (referral_id,), (pid,)))
         self.bus.publish(Change("course", "updated", (cid,)))
@@ -164,22 +184,23 @@ class ReferralService:
         """Open referrals the coordinator has to follow up, with what to do (restricted people left out):
         proposed ones (register or close), registered ones whose course has started, started ones whose
         course has ended. Oldest change first."""
+        return self.search(ReferralFilter(status=NEEDING_ACTION), today)
+
+    def search(self, wanted: ReferralFilter = ReferralFilter(), today: date | None = None) -> list[ReferralRecord]:  # noqa: B008
+        """The referrals ``wanted`` asks for, oldest change first; an open one that needs the coordinator
+        carries what to do (``action``; never for a person whose processing is restricted)."""
         today = today or date.today()
+        where = _conditions(wanted)
         with self.store.read() as s:
-            records = self._records(s, Referral.status.in_(open_statuses()) & Person.consent_withdrawn_at.is_(None))
+            rows = self._records(s, where)
+            restricted = set(s.scalars(select(Person.id).where(Person.id.in_(sorted({r.person_id for r in rows})),
+                                                               Person.consent_withdrawn_at.is_not(None))))
         result = []
-        for r in records:
-            course_end = r.course_end
-            if r.status == "vorgeschlagen":
-                action = (_("Warteliste Platz {n}: nachfragen, ob ein Platz frei wird").format(n=r.waiting_position)
-                          if r.waiting_position else _("anmelden oder Vermittlung abschließen"))
-            elif r.status == "angemeldet" and r.course_start is not None and r.course_start <= today:
-                action = _("Kurs hat am {date} begonnen: Teilnahme bestätigen").format(date=_fmt(r.course_start))
-            elif r.status == "begonnen" and course_end is not None and course_end < today:
-                action = _("Kurs endete am {date}: Ergebnis eintragen").format(date=_fmt(course_end))
-            else:
+        for r in rows:
+            action = "" if r.person_id in restricted else _action(r, today)
+            if wanted.status == NEEDING_ACTION and not action:
                 continue
-            result.append(_with_action(r, action))
+            result.append(_with_action(r, action) if action else r)
         result.sort(key=lambda r: (r.since, r.id))
         return result
 
@@ -196,12 +217,14 @@ class ReferralService:
         if ids:
             for e in s.scalars(select(ReferralEvent).where(ReferralEvent.referral_id.in_(ids))
                                .order_by(ReferralEvent.at, ReferralEvent.id)):
-                history[e.referral_id].append(ReferralEventRow(e.status, e.at, e.reason))
+                history[e.referral_id].append(ReferralEventRow(e.status, e.at, e.reason, e.os_user,
+                                                               status_label(e.status)))
         return [ReferralRecord(
             id=ref.id, person_id=ref.person_id, person_name=f"{family}, {given}", file_number=file_number,
             course_id=ref.course_id, course_number=number, provider=provider, course_type=ctype, course_start=start,
             course_end=end, status=ref.status, status_label=status_label(ref.status),
-            waiting_position=ref.waiting_position, created_at=ref.created_at, history=tuple(history[ref.id]))
+            waiting_position=ref.waiting_position, created_at=ref.created_at, history=tuple(history[ref.id]),
+            unsuitable_reason=ref.unsuitable_reason)
             for ref, family, given, file_number, number, ctype, start, end, provider in rows]
 
     @staticmethod
@@ -225,6 +248,42 @@ def _leave_waiting_list(s: Session, referral: Referral) -> None:
     s.execute(update(Referral).where(Referral.course_id == referral.course_id,
                                      Referral.waiting_position > position)
               .values(waiting_position=Referral.waiting_position - 1))
+
+
+def _conditions(wanted: ReferralFilter) -> ColumnElement[bool]:
+    """The SQL conditions of a filter (the "needs action" part is decided per record afterwards)."""
+    conditions: list[ColumnElement[bool]] = []
+    if wanted.status in (OPEN, NEEDING_ACTION):
+        conditions.append(Referral.status.in_(open_statuses()))
+    elif wanted.status != ALL:
+        if wanted.status not in referral_statuses():
+            raise ValidationError([FieldError("status", _("unbekannter Status „{value}“ (erlaubt: {allowed})")
+                                              .format(value=wanted.status, allowed=", ".join(referral_statuses())))])
+        conditions.append(Referral.status == wanted.status)
+    if wanted.course_id is not None:
+        conditions.append(Referral.course_id == wanted.course_id)
+    if wanted.period in (REFERRED, CHANGED) and (wanted.start or wanted.end):
+        day = func.min(ReferralEvent.at) if wanted.period == REFERRED else func.max(ReferralEvent.at)
+        having: list[ColumnElement[bool]] = []
+        if wanted.start:
+            having.append(day >= wanted.start)
+        if wanted.end:
+            having.append(day <= wanted.end)
+        conditions.append(Referral.id.in_(select(ReferralEvent.referral_id).group_by(ReferralEvent.referral_id)
+                                          .having(*having)))
+    return and_(true(), *conditions)
+
+
+def _action(r: ReferralRecord, today: date) -> str:
+    """What the coordinator has to do about an open referral today; "" when nothing."""
+    if r.status == "vorgeschlagen":
+        return (_("Warteliste Platz {n}: nachfragen, ob ein Platz frei wird").format(n=r.waiting_position)
+                if r.waiting_position else _("anmelden oder Vermittlung abschließen"))
+    if r.status == "angemeldet" and r.course_start is not None and r.course_start <= today:
+        return _("Kurs hat am {date} begonnen: Teilnahme bestätigen").format(date=_fmt(r.course_start))
+    if r.status == "begonnen" and r.course_end is not None and r.course_end < today:
+        return _("Kurs endete am {date}: Ergebnis eintragen").format(date=_fmt(r.course_end))
+    return ""
 
 
 def _with_action(record: ReferralRecord, action: str) -> ReferralRecord:

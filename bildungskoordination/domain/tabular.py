@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,16 +42,32 @@ class ImportProblem:
         return f"{where}: {self.message}"
 
 
+# A source column the user chose not to import ("nicht übernehmen").
+SKIP = "skip"
+
+
 @dataclass(frozen=True)
 class TableSpec:
-    """The columns a table must have and may have, by their canonical header text."""
+    """The columns a table must have and may have, by their canonical header text; ``aliases`` maps the
+    ``header_key`` of other usual spellings to a canonical column, ``joined`` names the columns that several
+    source columns may fill (their values joined with the given text)."""
 
     required: tuple[str, ...]
     optional: tuple[str, ...] = ()
+    aliases: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
+    joined: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
 
     @property
     def columns(self) -> tuple[str, ...]:
         return self.required + self.optional
+
+    def known(self, text: str) -> str | None:
+        """The canonical column a header means by its own spelling (without a mapping), or None."""
+        key = header_key(text)
+        for column in self.columns:
+            if header_key(column) == key:
+                return column
+        return self.aliases.get(key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +94,9 @@ class Table:
     problems: list[ImportProblem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     present: tuple[str, ...] = ()  # canonical columns found in the header
+    header_row: int = HEADER_ROW
+    skipped: tuple[str, ...] = ()  # source headers the mapping says not to import
+    unknown: tuple[str, ...] = ()  # source headers neither known nor mapped (the importer decides)
 
 
 @dataclass
@@ -88,16 +107,28 @@ class ImportReport:
     problems: list[ImportProblem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     rows: int = 0  # data rows read (empty rows are not counted)
+    skipped: list[str] = field(default_factory=list)  # source columns not imported (shown to the user)
+    unknown: list[str] = field(default_factory=list)  # source columns without a field: they stopped the import
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
 
-def start_import(table: Table, report: ImportReport, empty_message: str) -> bool:
+def start_import(table: Table, report: ImportReport, empty_message: str, *, skip_unknown: bool = False) -> bool:
     """Copy what reading found into ``report``; False when there is nothing to map (a file without rows
-    is itself a problem)."""
+    is itself a problem). A column without a field is a problem unless ``skip_unknown``: nothing is dropped
+    that the user did not choose to drop, and every dropped column is named in the warnings."""
     report.problems.extend(table.problems)
+    if table.unknown and not skip_unknown:
+        report.unknown = list(table.unknown)
+        report.problems.append(ImportProblem(table.file, table.header_row, None, _(
+            "Spalten ohne Zuordnung: {names} – bitte einem Feld zuordnen oder ausdrücklich nicht übernehmen")
+            .format(names=quoted(table.unknown))))
+    report.skipped = list(table.skipped) + (list(table.unknown) if skip_unknown else [])
+    if report.skipped:
+        report.warnings.append(_("{file}: nicht übernommene Spalten: {names}").format(
+            file=table.file, names=quoted(report.skipped)))
     report.warnings.extend(table.warnings)
     report.rows = len(table.rows)
     if not table.rows:
@@ -113,11 +144,19 @@ def header_key(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 
-def read_table(path: Path | str, spec: TableSpec, limits: Limits = DEFAULT_LIMITS) -> Table:
+def quoted(names: Sequence[str]) -> str:
+    return ", ".join(f"„{n}“" for n in names)
+
+
+def read_table(path: Path | str, spec: TableSpec, limits: Limits = DEFAULT_LIMITS,
+               mapping: Mapping[str, str] | None = None) -> Table:
     """The rows of ``path`` by canonical column name; problems instead of rows if the file is unusable.
+    ``mapping`` (source header → canonical column or SKIP) wins over the spellings the spec knows.
     Rows are read one at a time; a refusal on the way (a cap, a bad byte, an open quote) drops all rows."""
     table = Table(file=str(path))
     header: list[str] = []
+    unnamed: list[int] = []  # positions without a header text
+    filled: set[int] = set()  # … and those of them (or past the header, in an XLSX) with a value: named as skipped
     try:
         rows, is_csv = raw_rows(Path(path), limits)
         for number, cells in rows:
@@ -125,14 +164,19 @@ def read_table(path: Path | str, spec: TableSpec, limits: Limits = DEFAULT_LIMIT
                 continue
             if not header:
                 header = [c.strip() for c in cells]
-                index = _match_header(table, number, header, spec)
+                table.header_row = number
+                index = _match_header(table, number, header, spec, mapping or {})
                 if table.problems:
                     return table
                 table.present = tuple(c for c in spec.columns if c in index)
-                columns = [(name, index[name]) for name in table.present]
-                shared = {name: i for i, (name, _col) in enumerate(columns)}
+                columns = [(name, index[name], spec.joined.get(name, "")) for name in table.present]
+                shared = {name: i for i, name in enumerate(table.present)}
+                unnamed = [i for i, text in enumerate(header) if not text]
                 continue
             _add_row(table, number, cells, columns, shared, len(header) if is_csv else None)
+            filled.update(i for i in unnamed if i < len(cells) and cells[i].strip())
+            if not is_csv and len(cells) > len(header):
+                filled.update(i for i in range(len(header), len(cells)) if cells[i].strip())
     except TableReadError as exc:
         table.rows.clear()
         column = None
@@ -144,10 +188,11 @@ def read_table(path: Path | str, spec: TableSpec, limits: Limits = DEFAULT_LIMIT
         return table
     if not header:
         table.problems.append(ImportProblem(table.file, None, None, _("die Datei ist leer")))
+    table.skipped += tuple(_("Spalte {n} (ohne Überschrift)").format(n=i + 1) for i in sorted(filled))
     return table
 
 
-def _add_row(table: Table, number: int, cells: list[str], columns: list[tuple[str, int]],
+def _add_row(table: Table, number: int, cells: list[str], columns: list[tuple[str, list[int], str]],
              shared: Mapping[str, int], csv_width: int | None) -> None:
     # In a CSV, filled cells past the header mean the row was split at a separator inside a value.
     if csv_width is not None and any(c.strip() for c in cells[csv_width:]):
@@ -156,14 +201,18 @@ def _add_row(table: Table, number: int, cells: list[str], columns: list[tuple[st
             "Dann den Wert in Anführungszeichen setzen").format(found=len(cells), expected=csv_width)))
         return
     values: list[str] = []
-    for name, i in columns:
-        cell = cells[i] if i < len(cells) else ""
-        if isinstance(cell, FormulaCell):
-            # Without Excel's cached result the cell would read as empty ("Familienname fehlt"): say why.
-            table.problems.append(ImportProblem(table.file, number, name, _(
-                "Zelle enthält eine Formel – bitte Werte einfügen (in Excel: Kopieren, Einfügen als Werte)")))
-            cell = ""
-        values.append(_shared_text(cell.strip()))
+    for name, positions, joiner in columns:
+        parts: list[str] = []
+        for i in positions:
+            cell = cells[i] if i < len(cells) else ""
+            if isinstance(cell, FormulaCell):
+                # Without Excel's cached result the cell would read as empty ("Familienname fehlt"): say why.
+                table.problems.append(ImportProblem(table.file, number, name, _(
+                    "Zelle enthält eine Formel – bitte Werte einfügen (in Excel: Kopieren, Einfügen als Werte)")))
+                cell = ""
+            if cell.strip():
+                parts.append(cell.strip())
+        values.append(_shared_text(joiner.join(parts)))
     table.rows.append(TableRow(number, tuple(values), shared))
 
 
@@ -172,27 +221,60 @@ def _shared_text(text: str) -> str:
     return sys.intern(text) if len(text) <= _INTERN_CHARS else text
 
 
-def _match_header(table: Table, number: int, header: list[str], spec: TableSpec) -> dict[str, int]:
-    wanted = {header_key(c): c for c in spec.columns}
-    index: dict[str, int] = {}
+def _match_header(table: Table, number: int, header: list[str], spec: TableSpec,
+                  mapping: Mapping[str, str]) -> dict[str, list[int]]:
+    chosen = {header_key(source): target for source, target in mapping.items()}
+    index: dict[str, list[int]] = {}
+    sources: dict[str, str] = {}
+    skipped: list[str] = []
     unknown: list[str] = []
     for i, text in enumerate(header):
         if not text:
             continue
-        name = wanted.get(header_key(text))
-        if name is None:
+        name = chosen.get(header_key(text)) or spec.known(text)
+        if name == SKIP:
+            skipped.append(text)
+        elif name is None:
             unknown.append(text)
-        elif name in index:
-            # Two columns of the same name: which one the user means cannot be guessed.
-            table.problems.append(ImportProblem(table.file, number, name, _("die Spalte kommt mehrfach vor")))
+        elif name not in spec.columns:
+            table.problems.append(ImportProblem(table.file, number, text, _(
+                "zugeordnet zu „{target}“, das ist kein Feld dieser Liste").format(target=name)))
+        elif name in index and name not in spec.joined:
+            # Two columns for one field: which one the user means cannot be guessed.
+            if header_key(sources[name]) == header_key(text):
+                message = _("die Spalte kommt mehrfach vor")
+            else:
+                message = _("„{first}“ und „{second}“ sind beide diesem Feld zugeordnet").format(
+                    first=sources[name], second=text)
+            table.problems.append(ImportProblem(table.file, number, name, message))
         else:
-            index[name] = i
+            index.setdefault(name, []).append(i)
+            sources.setdefault(name, text)
     missing = [c for c in spec.required if c not in index]
     if missing:
-        names = ", ".join(f"„{c}“" for c in missing)
+        names = quoted(missing)
         message = (_("Pflichtspalte {names} fehlt") if len(missing) == 1 else _("Pflichtspalten {names} fehlen"))
         table.problems.append(ImportProblem(table.file, number, None, message.format(names=names)))
-    if unknown:
-        table.warnings.append(_("{file}: unbekannte Spalten werden ignoriert: {names}").format(
-            file=table.file, names=", ".join(f"„{c}“" for c in unknown)))
+    table.skipped, table.unknown = tuple(skipped), tuple(unknown)
     return index
+
+
+def read_header(path: Path | str, samples: int = 3, limits: Limits = DEFAULT_LIMITS) -> tuple[list[str], list[list[str]]]:
+    """The header of ``path`` and the first ``samples`` data rows (for the mapping step); TableReadError
+    if the file cannot be read."""
+    header: list[str] = []
+    rows: list[list[str]] = []
+    raw, _is_csv = raw_rows(Path(path), limits)
+    try:
+        for _number, cells in raw:
+            if not any(c.strip() for c in cells):
+                continue
+            if not header:
+                header = [c.strip() for c in cells]
+                continue
+            rows.append([c.strip() for c in cells])
+            if len(rows) >= samples:
+                break
+    finally:
+        getattr(raw, "close", lambda: None)()  # an XLSX stays open until its reader is closed
+    return header, rows

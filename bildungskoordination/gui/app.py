@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import shutil
 import sys
 import tempfile
 import time
@@ -18,6 +19,7 @@ from bildungskoordination.gui import settings
 from bildungskoordination.services import Services, default_db_path
 
 DEMO_PERSONS = 400
+DEMO_PREFIX = "bildungskoordination-demo-"  # the temporary folder of a --demo database, removed on exit
 
 
 def _install_qt_translations(app: QApplication, language: str) -> None:
@@ -34,9 +36,13 @@ def open_services(args: argparse.Namespace) -> tuple[Services, bool]:
     if args.demo:
         from bildungskoordination.people.demo import generate_demo
 
-        folder = Path(tempfile.mkdtemp(prefix="bildungskoordination-demo-"))
-        services = Services.open(folder / "demo.sqlite3", unencrypted=True)  # demo data only
-        generate_demo(services, DEMO_PERSONS, seed=7)
+        folder = Path(tempfile.mkdtemp(prefix=DEMO_PREFIX))
+        try:
+            services = Services.open(folder / "demo.sqlite3", unencrypted=True)  # demo data only
+            generate_demo(services, DEMO_PERSONS, seed=7)
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
         return services, True
     from bildungskoordination.gui.opening import open_user_database
 
@@ -69,17 +75,30 @@ def run(args: argparse.Namespace) -> int:
     opened = time.perf_counter()
     from bildungskoordination.gui.controller import AppController
 
-    # --smoke-test: the same start as below, so the benchmark measures what a user waits for; only the backup
-    # scheduler stays off (its start backup runs on a worker after the first paint, which ends the smoke test).
-    controller = AppController(services, demo=demo, backups=not args.smoke_test)
-    if args.smoke_test:
-        return _smoke_test(app, controller, started, opened)
-    controller.show()
-    # Everything built so far (Qt wrappers, ORM metadata, vocabularies, the window) lives as long as the app:
-    # move it out of the collector's reach, so that a full collection during a keystroke or a matching run
-    # walks only what is new (one measured such pause: 38 ms inside a 2 ms matching call).
-    gc.freeze()
-    return app.exec()
+    demo_folder = services.store.path.parent if demo and services.store.path is not None else None
+    try:
+        # --smoke-test: the same start as below, so the benchmark measures what a user waits for; only the
+        # backup scheduler stays off (its start backup runs on a worker after the first paint, which ends the
+        # smoke test).
+        controller = AppController(services, demo=demo, backups=not args.smoke_test)
+        if args.smoke_test:
+            return _smoke_test(app, controller, started, opened)
+        controller.show()
+        # Everything built so far (Qt wrappers, ORM metadata, vocabularies, the window) lives as long as the
+        # app: move it out of the collector's reach, so that a full collection during a keystroke or a
+        # matching run walks only what is new (one measured such pause: 38 ms inside a 2 ms matching call).
+        gc.freeze()
+        return app.exec()
+    finally:
+        if demo_folder is not None:
+            remove_demo_folder(demo_folder)
+
+
+def remove_demo_folder(folder: Path) -> None:
+    """The demo's invented data goes with the app (the database is closed by then: controller.shutdown on
+    aboutToQuit, or the smoke test). Only a folder this app made for a demo is touched."""
+    if folder.name.startswith(DEMO_PREFIX):
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 class _PaintWatcher(QObject):

@@ -252,7 +252,7 @@ class MainWindow(QMainWindow):
         if state is not None:
             self.persons.splitter.restoreState(state)
         else:
-            self.persons.splitter.setSizes([600, 610])
+            self.persons.splitter.setSizes([655, 555])  # list columns and the person form both fit at 1366×768
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.persons.person_file.dirty:

@@ -48,7 +48,12 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
         record = self._rows[index.row()]
         if role == DisplayRole:
             return self.cell(record, index.column())
-        return self.extra(record, index.column(), role)
+        value = self.extra(record, index.column(), role)
+        if value is None and role == Qt.ItemDataRole.ToolTipRole:
+            # The whole text of a cell its column may shorten with "…".
+            text = self.cell(record, index.column())
+            return text if isinstance(text, str) and len(text) > 10 else None
+        return value
 
     def cell(self, record: T, column: int) -> Any:
         raise NotImplementedError
@@ -72,3 +77,15 @@ def setup_record_table(view: QTableView, accessible_name: str, widths: Sequence[
     for column, width in enumerate(widths):
         view.setColumnWidth(column, width)
     view.setAccessibleName(accessible_name)
+
+
+def fit_columns(view: QTableView, stretch: Sequence[int]) -> None:
+    """Columns that fit the view's width without a horizontal scroll bar: the ``stretch`` columns share what
+    the others (at their set widths, still resizable) leave; text that does not fit ends in "…"."""
+    header = view.horizontalHeader()
+    header.setStretchLastSection(False)
+    header.setMinimumSectionSize(36)
+    for column in stretch:
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+    view.setTextElideMode(Qt.TextElideMode.ElideRight)
+    header.setTextElideMode(Qt.TextElideMode.ElideRight)  # a long header ("Place of residence") too

@@ -151,6 +151,32 @@ def show_field_errors(labels: dict[str, FieldError], errors) -> None:  # type: i
         label.show_message("; ".join(by_field.get(key, [])))
 
 
+def merge_errors(unreadable, problems) -> list:  # type: ignore[no-untyped-def]
+    """Everything wrong at once: the fields that could not be read (a date typo) and the service's check of
+    the rest – without a second message for a field that could not be read."""
+    unreadable = list(unreadable)
+    fields = {e.field for e in unreadable}
+    return unreadable + [e for e in problems if e.field not in fields]
+
+
+def in_form_order(errors, keys) -> list:  # type: ignore[no-untyped-def]
+    """The errors in the order their fields appear (``keys``, top to bottom); others after them."""
+    order = {key: i for i, key in enumerate(keys)}
+    return sorted(errors, key=lambda e: order.get(e.field, len(order)))
+
+
+def mark_labels(labels: dict[str, QLabel], errors) -> None:  # type: ignore[no-untyped-def]
+    """The row labels of fields with an error in the error colour, the others back to normal."""
+    wrong = {e.field for e in errors}
+    for key, label in labels.items():
+        label.setStyleSheet("color: #b3261e; font-weight: bold;" if key in wrong else "")
+
+
+def error_list(errors, label_of) -> str:  # type: ignore[no-untyped-def]
+    """One line per problem, "Field: message", for the summary shown above or below a form."""
+    return "\n".join(f"• {label_of(e.field)}: {e.message}" for e in errors)
+
+
 def with_error(field: QWidget, error: FieldError) -> QWidget:
     """Field and its error label stacked, for a QFormLayout row."""
     box = QWidget()

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from bildungskoordination.courses.records import CourseRecord
+from bildungskoordination.courses.referrals import ReferralService
 from bildungskoordination.courses.service import CourseService
 from bildungskoordination.domain.course_status import is_closed
 from bildungskoordination.matching.engine import Matcher, rank
@@ -28,10 +29,12 @@ def course_facts(course: CourseRecord) -> CourseFacts:
 
 
 class MatchingService:
-    def __init__(self, people: PersonService, courses: CourseService, rules: RuleSet | None = None) -> None:
+    def __init__(self, people: PersonService, courses: CourseService, rules: RuleSet | None = None,
+                 referrals: ReferralService | None = None) -> None:
         self.people = people
         self.courses = courses
         self._rules = rules
+        self.referrals = referrals
 
     @property
     def rules(self) -> RuleSet:
@@ -59,3 +62,17 @@ class MatchingService:
             results.append((pid, matcher.evaluate_all(self.people.get(pid))[0]))
         results.sort(key=lambda pm: pm[1].sort_key)
         return results[:limit] if limit else results
+
+    def for_course(self, person_id: int, course_id: int, on: date | None = None) -> Match:
+        """How this one course fits this person today (also for a course no longer in the catalogue)."""
+        facts = course_facts(self.courses.get(course_id))
+        return Matcher([facts], on or date.today(), self.rules).evaluate_all(self.people.get(person_id))[0]
+
+    def refer(self, person_id: int, course_id: int, *, unsuitable_reason: str = "", on: date | None = None) -> int:
+        """Refer the person to the course; to one the matching marks not suitable (✗) only with a reason
+        (``unsuitable_reason``), which is kept with the referral and named in the audit log."""
+        if self.referrals is None:
+            raise RuntimeError("MatchingService without a ReferralService cannot refer")
+        unsuitable = self.for_course(person_id, course_id, on).verdict == "not_eligible"
+        return self.referrals.refer(person_id, course_id, on=on, unsuitable=unsuitable,
+                                    unsuitable_reason=unsuitable_reason if unsuitable else "")

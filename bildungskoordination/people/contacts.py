@@ -6,12 +6,12 @@ from datetime import date, datetime
 
 from sqlalchemy import func, select
 
-from bildungskoordination.domain.errors import NotFound, ValidationError
+from bildungskoordination.domain.errors import FieldError, NotFound, ValidationError
 from bildungskoordination.domain.names import clean_text
 from bildungskoordination.events import Change, ChangeBus
 from bildungskoordination.i18n import _
 from bildungskoordination.people.mapping import contact_from_row, contact_to_row
-from bildungskoordination.people.records import ContactData, ContactRow, FollowUpRow
+from bildungskoordination.people.records import ContactData, ContactRow, FollowUpRow, FollowUpState
 from bildungskoordination.people.validation import validate_contact
 from bildungskoordination.privacy.audit import Action, add_event, changed_fields, filled_fields
 from bildungskoordination.privacy.restriction import ensure_not_restricted
@@ -75,16 +75,36 @@ class ContactService:
             add_event(s, Action.DELETE, "contact", contact_id, pid)
         self.bus.publish(Change("contact", "deleted", (contact_id,), (pid,)))
 
-    def set_followup_done(self, contact_id: int, done: bool = True) -> None:
+    def set_followup_done(self, contact_id: int, done: bool = True) -> FollowUpState:
+        """Mark the follow-up done (or open again); returns the state before, for ``restore_followup``."""
         with self.store.unit_of_work() as s:
             contact = self._get(s, contact_id)
             pid = contact.person_id
             ensure_not_restricted(s, pid)
+            before = FollowUpState(contact_id, contact.followup_done, contact.updated_at)
             if contact.followup_done != done:
                 contact.followup_done = done
                 contact.updated_at = datetime.now().replace(microsecond=0)
                 add_event(s, Action.UPDATE, "contact", contact_id, pid, ["followup_done"])
         self.bus.publish(Change("contact", "updated", (contact_id,), (pid,)))
+        return before
+
+    def restore_followup(self, before: FollowUpState) -> None:
+        """Undo ``set_followup_done``: the mark and the contact's change time as they were, in one unit of
+        work (with its audit entry)."""
+        with self.store.unit_of_work() as s:
+            contact = self._get(s, before.contact_id)
+            pid = contact.person_id
+            ensure_not_restricted(s, pid)
+            if contact.followup_done != before.done:
+                contact.followup_done = before.done
+                contact.updated_at = before.updated_at
+                add_event(s, Action.UPDATE, "contact", before.contact_id, pid, ["followup_done"], detail="undo")
+        self.bus.publish(Change("contact", "updated", (before.contact_id,), (pid,)))
+
+    def check(self, data: ContactData) -> list[FieldError]:
+        """Every problem with ``data`` as it would be saved (without saving)."""
+        return validate_contact(_clean(data))
 
     def get(self, contact_id: int) -> ContactRow:
         with self.store.read() as s:

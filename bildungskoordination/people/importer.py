@@ -7,7 +7,7 @@ The GUI previews an import with ``dry_run=True``; the CLI prints ``report.proble
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from bildungskoordination.domain.column_mapping import check_columns, list_columns
 from bildungskoordination.domain.dates import DateParseError, parse_date, parse_partial_date
 from bildungskoordination.domain.names import clean_text
 from bildungskoordination.domain.tabular import ImportProblem, TableRow, TableSpec, read_table, start_import
@@ -37,8 +38,16 @@ NATIONALITY = "Staatsangehörigkeit"
 STATUS = "Aufenthaltsstatus"
 ARRIVAL = "Einreise"
 MUNICIPALITY = "Wohnort"
-PHONE = "Telefon"
+PHONE = "Telefon"  # several columns (Telefon, Handy) are joined with " / "
+EMAIL = "E-Mail"
+REMARKS = "Bemerkung"  # the person's note; several columns are joined line by line
 ADDRESS = "Adresse"  # free text; lines separated by line breaks (in the cell) or ", "
+# An address split over columns is put together as "c/o …, Straße Nr, PLZ Ort" after ADDRESS.
+CARE_OF = "Adresszusatz"
+STREET = "Straße"
+HOUSE_NUMBER = "Hausnummer"
+POSTCODE = "PLZ"
+TOWN = "Ort"  # also the Wohnort when the list has no column of its own for it
 GERMAN = "Deutschniveau"
 LITERACY = "Alphabetisierung"
 LANGUAGES = "Sprachen"
@@ -54,18 +63,19 @@ ADMISSION = "Zulassung BAMF am"
 IK_COMPLETED = "Integrationskurs abgeschlossen am"
 IK_LEVEL = "Abschlussniveau"
 
-PERSON_TABLE = TableSpec(
-    required=(FAMILY, GIVEN),
-    optional=(NR, ORIGINAL, BIRTH, GENDER, NATIONALITY, STATUS, ARRIVAL, MUNICIPALITY, ADDRESS, PHONE, GERMAN,
-              LITERACY, LANGUAGES, CHILDCARE, AVAILABILITY, LETTER, CONSENT, STATUS_SINCE, OBLIGATION, OBLIGED_ON,
-              ADMISSION, IK_COMPLETED, IK_LEVEL),
-)
+# The headers, their usual spellings and which are required are data: resources/imports/columns.toml.
+check_columns("persons", (NR, FAMILY, GIVEN, ORIGINAL, BIRTH, GENDER, NATIONALITY, STATUS, ARRIVAL, MUNICIPALITY,
+                          ADDRESS, CARE_OF, STREET, HOUSE_NUMBER, POSTCODE, TOWN, PHONE, EMAIL, REMARKS, GERMAN,
+                          LITERACY, LANGUAGES, CHILDCARE, AVAILABILITY, LETTER, CONSENT, STATUS_SINCE, OBLIGATION,
+                          OBLIGED_ON, ADMISSION, IK_COMPLETED, IK_LEVEL))
+PERSON_TABLE: TableSpec = list_columns("persons").spec
 
 # The service's checks name PersonData fields; the user needs the column of the file instead.
 FIELD_COLUMNS = {
     "file_number": NR, "family_name": FAMILY, "given_name": GIVEN, "name_original": ORIGINAL,
     "birth": BIRTH, "gender": GENDER, "nationalities": NATIONALITY, "residence_status": STATUS,
-    "arrival_date": ARRIVAL, "municipality": MUNICIPALITY, "address": ADDRESS, "phone": PHONE, "german_level": GERMAN,
+    "arrival_date": ARRIVAL, "municipality": MUNICIPALITY, "address": ADDRESS, "phone": PHONE,
+    "email": EMAIL, "note": REMARKS, "german_level": GERMAN,
     "literacy": LITERACY, "languages": LANGUAGES, "needs_childcare": CHILDCARE,
     "childcare_children": CHILDCARE, "availability": AVAILABILITY, "letter_language": LETTER,
     "consent_date": CONSENT, "residence_issued": STATUS_SINCE, "obligation": OBLIGATION, "obliged_on": OBLIGED_ON,
@@ -81,15 +91,19 @@ _SHOWN_VALUES = 8  # the allowed values named in a message; long vocabularies en
 @dataclass
 class ImportReport(TableImportReport):
     people: list[PersonData] = field(default_factory=list)  # mapped rows in file order, for a preview
+    row_numbers: list[int] = field(default_factory=list)  # the row of each of ``people`` in the file
     # Preview only: row number → existing files the row looks like (people/duplicates), best first.
     duplicates: dict[int, list[DuplicateCandidate]] = field(default_factory=dict)
 
 
-def import_persons(services: Services, path: Path | str, *, dry_run: bool = False) -> ImportReport:
-    """Read, check and (unless ``dry_run`` or any problem) create every person of the file."""
-    table = read_table(path, PERSON_TABLE)
+def import_persons(services: Services, path: Path | str, *, dry_run: bool = False,
+                   mapping: Mapping[str, str] | None = None, skip_unknown: bool = False) -> ImportReport:
+    """Read, check and (unless ``dry_run`` or any problem) create every person of the file. ``mapping``
+    (source header → column or SKIP) says what the headers' own spelling does not; a column without a
+    field is a problem unless ``skip_unknown``."""
+    table = read_table(path, PERSON_TABLE, mapping=mapping)
     report = ImportReport()
-    if not start_import(table, report, _("die Datei enthält keine Personen")):
+    if not start_import(table, report, _("die Datei enthält keine Personen"), skip_unknown=skip_unknown):
         return report
 
     mapped: list[tuple[int, PersonData]] = []
@@ -101,6 +115,7 @@ def import_persons(services: Services, path: Path | str, *, dry_run: bool = Fals
     report.problems.extend(p for p in _check_all(services, table.file, mapped) if (p.row, p.column) not in reported)
     report.problems.sort(key=lambda p: p.row or 0)  # stable: problems of a row stay in column order
     report.people = [data for _, data in mapped]
+    report.row_numbers = [number for number, _ in mapped]
     if dry_run:
         marks = services.people.import_duplicates(report.people)
         report.duplicates = {number: found for (number, _data), found in zip(mapped, marks, strict=True) if found}
@@ -163,9 +178,11 @@ def person_from_row(file: str, row: TableRow) -> tuple[PersonData, list[ImportPr
         family_name=row.get(FAMILY),
         given_name=row.get(GIVEN),
         name_original=row.get(ORIGINAL),
-        municipality=row.get(MUNICIPALITY),
-        address=row.get(ADDRESS),
+        municipality=row.get(MUNICIPALITY) or row.get(TOWN),
+        address=address_from_row(row),
         phone=row.get(PHONE),
+        email=row.get(EMAIL),
+        note=row.get(REMARKS),
     )
     if text := row.get(BIRTH):
         try:
@@ -193,6 +210,16 @@ def person_from_row(file: str, row: TableRow) -> tuple[PersonData, list[ImportPr
     # Only the date of consent is in the list; how and for what it was given must be recorded by hand.
     data.consent_date = _date(row.get(CONSENT), CONSENT, problem)
     return data, problems
+
+
+def address_from_row(row: TableRow) -> str:
+    """The whole address, and the parts of one split over columns, one line each (c/o line first)."""
+    postcode = row.get(POSTCODE)
+    if postcode.isdigit() and len(postcode) == 4:
+        postcode = "0" + postcode  # Excel drops the leading zero of 01067 Dresden
+    lines = [row.get(CARE_OF), row.get(ADDRESS), f"{row.get(STREET)} {row.get(HOUSE_NUMBER)}".strip(),
+             f"{postcode} {row.get(TOWN)}".strip()]
+    return "\n".join(line for line in lines if line)
 
 
 _Report = Callable[[str, str], None]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from bildungskoordination.domain.dates import PartialDate
 
@@ -111,6 +111,15 @@ class ContactRow:
     id: int
     person_id: int
     data: ContactData
+
+
+@dataclass(frozen=True)
+class FollowUpState:
+    """A follow-up's "done" mark as it was before a change: what undoing the change puts back."""
+
+    contact_id: int
+    done: bool
+    updated_at: datetime
 
 
 @dataclass(frozen=True)

@@ -85,6 +85,8 @@ def _referrals(session: Any, person_id: int) -> list[dict[str, Any]]:
         result.append({
             "nummer": referral.id, "kurs": number, "kursart": course_type, "traeger": provider,
             "status": referral.status, "wartelistenplatz": referral.waiting_position,
+            # why referred although the matching said "not suitable" (also the first change's "grund")
+            "begruendung_trotz_nicht_geeignet": referral.unsuitable_reason,
             "verlauf": [{"status": e.status, "am": _plain(e.at), "grund": e.reason} for e in events],
         })
     return result

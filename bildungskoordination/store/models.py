@@ -259,6 +259,8 @@ class Referral(Base):
     waiting_position: Mapped[int | None] = mapped_column(Integer)
     # When the referral last entered a status that takes a place (angemeldet, begonnen); None otherwise.
     active_since: Mapped[datetime | None] = mapped_column(DateTime)
+    # Why the person was referred although the matching marked the course unsuitable (✗); "" otherwise.
+    unsuitable_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
 
@@ -273,7 +275,9 @@ class ReferralEvent(Base):
     status: Mapped[str] = mapped_column(String(20))
     at: Mapped[date] = mapped_column(Date)
     reason: Mapped[str] = mapped_column(Text, default="")
+    os_user: Mapped[str] = mapped_column(String(100), default="", server_default="")  # who made the change
     created_at: Mapped[datetime] = mapped_column(DateTime)
+
 
 class LetterText(Base):
     """A letter text the coordinator replaced in the app (letters/): ``key`` is the text's msgid in the

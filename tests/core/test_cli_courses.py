@@ -192,3 +192,18 @@ def test_refer_is_refused_for_a_restricted_person(db):
         services.close()
     message = one_line_error(run("refer", "TS-2025-0001", "IK-2026-014", db=db))
     assert "Verarbeitung eingeschränkt" in message
+
+
+def test_refer_to_a_course_marked_unsuitable_needs_reason(db):
+    # BSK-B2-2026-1 needs B1 on entry; the person speaks A1: the matching marks it ✗.
+    refused = one_line_error(run("refer", "TS-2025-0001", "BSK-B2-2026-1", "--date", ON, db=db))
+    assert "nur mit Begründung" in refused
+    rid = ok(run("refer", "TS-2025-0001", "BSK-B2-2026-1", "--date", ON,
+                 "--reason", "Einstufungstest zeigt B1", db=db)).strip()
+    from bildungskoordination.services import Services
+
+    services = Services.open(db, unencrypted=True)
+    try:
+        assert services.referrals.get(int(rid)).unsuitable_reason == "Einstufungstest zeigt B1"
+    finally:
+        services.close()

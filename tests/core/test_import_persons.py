@@ -159,8 +159,9 @@ def test_xlsx_with_date_cells_numbers_and_empty_rows(services: Services, tmp_pat
     report = import_persons(services, path)
     assert report.problems == []
     assert report.rows == 2
-    assert report.warnings == [f"{path}: unbekannte Spalten werden ignoriert: „Bemerkung“"]
+    assert report.warnings == []  # "Bemerkung" is the person's note, no longer dropped
     lina = by_number(services, "X-1")
+    assert lina.note == "egal"
     assert lina.birth is not None and lina.birth.display() == "03.04.1990"
     assert lina.arrival_date == date(2024, 1, 15)
     assert (lina.gender, lina.needs_childcare) == ("w", True)
@@ -287,8 +288,10 @@ def test_missing_column_is_named_and_nothing_written(services: Services, tmp_pat
     assert services.people.count() == 0
 
     report = import_persons(services, write(tmp_path, "q.csv", "Nr;Name\n1;x\n"))
-    assert messages(report) == [f"{tmp_path / 'q.csv'}:1: Pflichtspalten „Familienname“, „Vorname“ fehlen"]
-    assert report.warnings == [f"{tmp_path / 'q.csv'}: unbekannte Spalten werden ignoriert: „Name“"]
+    assert messages(report) == [f"{tmp_path / 'q.csv'}:1: Pflichtspalten „Familienname“, „Vorname“ fehlen",
+                                f"{tmp_path / 'q.csv'}:1: Spalten ohne Zuordnung: „Name“ – bitte einem Feld "
+                                "zuordnen oder ausdrücklich nicht übernehmen"]
+    assert report.warnings == []
 
 
 def test_impossible_birth_date(services: Services, tmp_path: Path) -> None:
@@ -393,7 +396,7 @@ def test_read_table_matches_headers_loosely(tmp_path: Path) -> None:
     assert [(r.number, r.values) for r in table.rows] == [
         (2, {"Kursname": "Deutsch; Alltag", "Zielniveau": "B1"})]
     assert table.rows[0].get("Ort") == ""
-    assert len(table.warnings) == 1 and "„Extra“" in table.warnings[0]
+    assert table.unknown == ("Extra",) and table.warnings == []
 
 
 def test_duplicate_header_is_a_problem(tmp_path: Path) -> None:

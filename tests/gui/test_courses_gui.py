@@ -14,6 +14,7 @@ from bildungskoordination.gui.courses.models import AccessibleTextRole, CourseMo
 from bildungskoordination.gui.courses.referrals_page import StatusDialog
 from bildungskoordination.gui.main_window import PAGE_COURSES, PAGE_PERSONS, PAGE_REFERRALS
 from bildungskoordination.people.records import PersonData
+from bildungskoordination.privacy.audit import os_user
 
 
 def course(number: str, **kw) -> CourseData:
@@ -70,7 +71,7 @@ def test_refer_from_passende_kurse_and_the_free_places_drop(window, services, qt
     tab.select_course(bsk)
     reasons = [tab.reasons.item(i).text() for i in range(tab.reasons.count())]
     assert reasons and reasons[0].startswith("✗ ")
-    assert not tab.refer_button.isEnabled()
+    assert tab.refer_button.isEnabled()  # possible, but only with a reason (test_refer_unsuitable_needs_reason)
     tab.select_course(ik)
     reasons = [tab.reasons.item(i).text() for i in range(tab.reasons.count())]
     assert any(r.startswith("✓ ") for r in reasons) and not any(r.startswith("✗ ") for r in reasons)
@@ -105,7 +106,10 @@ def test_refer_from_passende_kurse_and_the_free_places_drop(window, services, qt
     qtbot.mouseClick(page.status_button, Qt.MouseButton.LeftButton)
     assert seen["choices"] == ["angemeldet", "abgelehnt", "abgebrochen"]
     assert services.referrals.get(referral.id).status == "angemeldet"
-    assert page.model.rowCount() == 0  # registered, course not yet started: nothing to do
+    assert page.model.rowCount() == 1  # still open, shown by default
+    assert page.model.data(page.model.index(0, 6)) == ""  # registered, course not yet started: nothing to do
+    page.filters.status.setCurrentIndex(page.filters.status.findData("needing_action"))
+    assert page.model.rowCount() == 0
 
     window.nav.setCurrentRow(PAGE_COURSES)
     assert courses.course_text(ik, 8) == "1 / 2"
@@ -274,7 +278,8 @@ def test_person_file_shows_referrals_with_their_status_history(window, services,
     history = box.history_model
     assert history.rowCount() == 2
     assert [history.data(history.index(r, 1)) for r in range(2)] == ["vorgeschlagen", "angemeldet"]
-    assert history.data(history.index(1, 2)) == "Platz bestätigt"
+    assert history.data(history.index(1, 3)) == "Platz bestätigt"
+    assert history.data(history.index(1, 2)) == os_user()  # who made the change
 
     # The app-wide change signal refreshes the list and the history.
     services.referrals.set_status(rid, "begonnen")

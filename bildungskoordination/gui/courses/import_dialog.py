@@ -1,29 +1,19 @@
-"""Kursliste einlesen: the provider's file is checked first (dry run) and shown – either every problem, or the
-courses that would be written. Nothing is stored before "Einlesen"."""
+"""Kursliste einlesen: the provider's columns are mapped (gui/imports/dialog.py), the file is checked (dry run)
+and shown – every problem, or the courses that would be written. Nothing is stored before "Einlesen"."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QLabel,
-    QListWidget,
-    QMessageBox,
-    QPushButton,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QWidget
 
 from bildungskoordination.courses.importer import CourseImportReport, import_courses
 from bildungskoordination.courses.records import CourseData
 from bildungskoordination.gui.courses.models import fmt_date, type_label
-from bildungskoordination.gui.table_model import RecordTableModel, setup_record_table
-from bildungskoordination.i18n import N_, _, ngettext
+from bildungskoordination.gui.imports.dialog import ImportDialog
+from bildungskoordination.gui.table_model import RecordTableModel
+from bildungskoordination.i18n import N_, _
 from bildungskoordination.matching.rules import RuleSet
 from bildungskoordination.services import Services
 
@@ -43,78 +33,33 @@ class ImportPreviewModel(RecordTableModel[tuple[CourseData, bool]]):
                 _("aktualisieren") if existing else _("neu")][column]
 
 
-class CourseImportDialog(QDialog):
-    """Preview of one course file; "Einlesen" writes it with one service call."""
+class CourseImportDialog(ImportDialog):
+    """Mapping step and preview of one course file; "Einlesen" writes it with one service call."""
+
+    kind = "courses"
+    record_widths = (130, 230, 200, 90)
 
     def __init__(self, services: Services, path: Path | str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._services = services
-        self._path = Path(path)
-        self.result_report: CourseImportReport | None = None
-        self.setWindowTitle(_("Kursliste einlesen"))
-        self.resize(760, 420)
-        layout = QVBoxLayout(self)
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
-        self.summary.setTextFormat(Qt.TextFormat.PlainText)
-        layout.addWidget(self.summary)
+        self.title = _("Kursliste einlesen")
+        self.records_name = _("Kurse der Datei")
+        self._rules = services.matching.rules
+        super().__init__(services, path, parent)
 
-        self.problems = QListWidget()
-        self.problems.setAccessibleName(_("Fehler in der Datei"))
-        layout.addWidget(self.problems, 1)
-        self.model = ImportPreviewModel(services.matching.rules, self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        setup_record_table(self.table, _("Kurse der Datei"), (130, 230, 200, 90))
-        layout.addWidget(self.table, 1)
-        self.warnings = QLabel()
-        self.warnings.setWordWrap(True)
-        self.warnings.setTextFormat(Qt.TextFormat.PlainText)
-        layout.addWidget(self.warnings)
+    def run(self, *, dry_run: bool) -> CourseImportReport:
+        return import_courses(self._services, self._path, dry_run=dry_run, mapping=self.mapping_model.mapping())
 
-        self.buttons = QDialogButtonBox()
-        self.import_button = QPushButton(_("&Einlesen"))
-        self.buttons.addButton(self.import_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.close_button = self.buttons.addButton(_("Schließen"), QDialogButtonBox.ButtonRole.RejectRole)
-        self.import_button.clicked.connect(self._on_import_button_clicked)
-        self.close_button.clicked.connect(self.reject)
-        layout.addWidget(self.buttons)
+    def make_records_model(self) -> ImportPreviewModel:
+        return ImportPreviewModel(self._rules, self)
 
-        self.preview = import_courses(services, self._path, dry_run=True)
-        self._show_preview(self.preview)
+    def fill_records(self, report: CourseImportReport) -> None:
+        rows = [] if report.problems else list(zip(report.courses, report.existing, strict=True))
+        self.model.set_rows(rows)
 
-    def problem_texts(self) -> list[str]:
-        return [self.problems.item(i).text() for i in range(self.problems.count())]
-
-    def _show_preview(self, report: CourseImportReport) -> None:
-        self.warnings.setText("\n".join(report.warnings))
-        self.warnings.setVisible(bool(report.warnings))
-        if report.problems:
-            self.problems.addItems([str(p) for p in report.problems])
-            self.summary.setText(ngettext(
-                "Die Datei enthält {n} Fehler. Es wird nichts eingelesen; bitte die Datei korrigieren.",
-                "Die Datei enthält {n} Fehler. Es wird nichts eingelesen; bitte die Datei korrigieren.",
-                len(report.problems)).format(n=len(report.problems)))
-            self.table.hide()
-            self.import_button.setEnabled(False)
-            self.close_button.setDefault(True)
-            return
-        self.problems.hide()
-        self.model.set_rows(list(zip(report.courses, report.existing, strict=True)))
+    def preview_text(self, report: CourseImportReport) -> str:
         updates = sum(report.existing)
-        self.summary.setText(_("{n} Kurse werden eingelesen: {new} neu, {updated} aktualisiert.").format(
-            n=len(report.courses), new=len(report.courses) - updates, updated=updates))
-        self.import_button.setDefault(True)
+        return _("{n} Kurse werden eingelesen: {new} neu, {updated} aktualisiert.").format(
+            n=len(report.courses), new=len(report.courses) - updates, updated=updates)
 
-    def _on_import_button_clicked(self) -> None:
-        report = import_courses(self._services, self._path)
-        self.result_report = report
-        if report.problems:
-            QMessageBox.warning(self, _("Kursliste nicht eingelesen"),
-                                _("Es wurde nichts übernommen:") + "\n" + "\n".join(str(p) for p in report.problems))
-            self.reject()
-            return
-        QMessageBox.information(self, _("Kursliste eingelesen"),
-                                _("{created} Kurse angelegt, {updated} Kurse aktualisiert.").format(
-                                    created=len(report.created_ids), updated=len(report.updated_ids)))
-        self.accept()
+    def done_text(self, report: CourseImportReport) -> str:
+        return _("{created} Kurse angelegt, {updated} Kurse aktualisiert.").format(
+            created=len(report.created_ids), updated=len(report.updated_ids))

@@ -1,5 +1,6 @@
 """The person file's "Passende Kurse" tab: every open course ranked for this person, with its reasons, and a
-one-click referral. Loaded only while the tab is shown; refreshed from the change signal."""
+one-click referral (to a course marked ✗ only with a reason, asked for in UnsuitableReasonDialog). Loaded only
+while the tab is shown; refreshed from the change signal."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from bildungskoordination.events import Change
 from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.courses.models import REASON_COLORS, REASON_SYMBOLS, VERDICT_TEXTS, MatchModel
 from bildungskoordination.gui.courses.person_referrals import PersonReferrals
+from bildungskoordination.gui.courses.unsuitable_dialog import UnsuitableReasonDialog
 from bildungskoordination.gui.table_model import setup_record_table
 from bildungskoordination.i18n import N_, _, ngettext
 
@@ -166,14 +168,14 @@ class MatchesTab(QWidget):
             self.reasons.addItem(item)
         already = self.model.referral_status(index.row())
         writable = not self._ctx.services.store.read_only
-        self.refer_button.setEnabled(writable and not self._restricted and match.verdict != "not_eligible"
-                                     and not already)
+        self.refer_button.setEnabled(writable and not self._restricted and not already)
         if self._restricted:
             self.refer_button.setToolTip(_("Die Verarbeitung ist eingeschränkt: keine Vermittlungen"))
-        elif match.verdict == "not_eligible":
-            self.refer_button.setToolTip(_("Der Kurs ist für diese Person nicht geeignet"))
         elif already:
             self.refer_button.setToolTip(_("Schon vermittelt (Status „{status}“)").format(status=already))
+        elif match.verdict == "not_eligible":
+            self.refer_button.setToolTip(_("Der Kurs ist für diese Person nicht geeignet: vermitteln nur mit "
+                                           "Begründung"))
         else:
             self.refer_button.setToolTip(_("Die Person für den gewählten Kurs vorschlagen (Status „vorgeschlagen“)"))
 
@@ -185,9 +187,19 @@ class MatchesTab(QWidget):
         course_id = self.selected_course_id()
         if self.person_id is None or course_id is None:
             return
-        number = self.model.record(self.table.currentIndex().row()).course.course_number  # type: ignore[union-attr]
+        match = self.model.record(self.table.currentIndex().row())
+        if match is None:
+            return
+        number = match.course.course_number
+        reason = ""
+        if match.verdict == "not_eligible":
+            person = self._ctx.services.people.get(self.person_id)
+            dialog = UnsuitableReasonDialog(f"{person.family_name}, {person.given_name}", match, self)
+            if dialog.exec() != UnsuitableReasonDialog.DialogCode.Accepted:
+                return
+            reason = dialog.value()
         try:
-            rid = self._ctx.services.referrals.refer(self.person_id, course_id)
+            rid = self._ctx.services.matching.refer(self.person_id, course_id, unsuitable_reason=reason)
         except (ValidationError, NotFound) as exc:
             errors = getattr(exc, "errors", None)
             text = "; ".join(e.message for e in errors) if errors else str(exc)

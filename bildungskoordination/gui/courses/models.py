@@ -161,7 +161,7 @@ class CourseModel(RecordTableModel[CourseRecord]):
 
 
 class ReferralModel(RecordTableModel[ReferralRecord]):
-    """Open referrals that need the coordinator, with what to do."""
+    """The referrals the Vermittlungen page's filter chose, with what to do about each."""
 
     columns = [N_("Seit"), N_("Person"), N_("Aktenzeichen"), N_("Kurs"), N_("Träger"), N_("Status"),
                N_("Zu tun")]

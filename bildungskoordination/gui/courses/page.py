@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QDate, QItemSelection, QRegularExpression, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -27,7 +29,8 @@ from bildungskoordination.gui.courses.candidates_dialog import CandidatesDialog
 from bildungskoordination.gui.courses.course_dialog import CourseDialog
 from bildungskoordination.gui.courses.import_dialog import CourseImportDialog
 from bildungskoordination.gui.courses.models import CourseModel, IdRole, SortRole, course_status_text, fmt_date, type_label
-from bildungskoordination.gui.table_model import setup_record_table
+from bildungskoordination.gui.save_target import IMPORTS, remember_folder, start_folder
+from bildungskoordination.gui.table_model import fit_columns, setup_record_table
 from bildungskoordination.i18n import N_, _, ngettext
 
 WEEKDAY_NAMES = {"mo": N_("Mo"), "di": N_("Di"), "mi": N_("Mi"), "do": N_("Do"), "fr": N_("Fr"), "sa": N_("Sa")}
@@ -139,7 +142,8 @@ class CoursesPage(QWidget):
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.table = QTableView()
         self.table.setModel(self.proxy)
-        setup_record_table(self.table, _("Kurse"), (100, 190, 150, 65, 50, 85, 85, 100, 90, 80))
+        setup_record_table(self.table, _("Kurse"), (105, 190, 150, 58, 42, 80, 80, 85, 85, 72, 75))
+        fit_columns(self.table, stretch=(1, 2))  # course type and provider share what is left
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         self.detail = CourseDetail()
@@ -148,7 +152,7 @@ class CoursesPage(QWidget):
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([820, 380])
+        splitter.setSizes([930, 270])
         layout.addWidget(splitter, 1)
         bottom = QHBoxLayout()
         self.summary = QLabel()
@@ -256,9 +260,10 @@ class CoursesPage(QWidget):
 
     def _on_import_button_clicked(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(
-            self, _("Kursliste einlesen"), "", _("Kurslisten (*.csv *.xlsx);;Alle Dateien (*)"))
+            self, _("Kursliste einlesen"), str(start_folder(IMPORTS)), _("Kurslisten (*.csv *.xlsx);;Alle Dateien (*)"))
         if not path:
             return
+        remember_folder(IMPORTS, Path(path).parent)
         self.import_dialog = CourseImportDialog(self._ctx.services, path, self)
         self.import_dialog.open()
 

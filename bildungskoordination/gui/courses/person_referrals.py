@@ -36,10 +36,17 @@ class PersonReferralModel(RecordTableModel[ReferralRecord]):
 
 
 class ReferralHistoryModel(RecordTableModel[ReferralEventRow]):
-    columns = [N_("Datum"), N_("Status"), N_("Begründung")]
+    """A referral's status changes, oldest first: day, new status, who made it, the note given."""
+
+    columns = [N_("Datum"), N_("Status"), N_("Benutzer"), N_("Begründung")]
 
     def cell(self, e: ReferralEventRow, column: int) -> Any:
-        return [fmt_date(e.at), status_label(e.status), e.reason][column]
+        return [fmt_date(e.at), status_label(e.status), e.user or _("unbekannt"), e.reason][column]
+
+    def extra(self, e: ReferralEventRow, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.ToolTipRole and column == 3 and e.reason:
+            return e.reason
+        return None
 
 
 class PersonReferrals(QWidget):
@@ -60,7 +67,7 @@ class PersonReferrals(QWidget):
         self.history_model = ReferralHistoryModel(self)
         self.history = QTableView()
         self.history.setModel(self.history_model)
-        setup_record_table(self.history, _("Statusverlauf der gewählten Vermittlung"), (75, 110))
+        setup_record_table(self.history, _("Statusverlauf der gewählten Vermittlung"), (75, 100, 80))
         splitter.addWidget(self.history)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)

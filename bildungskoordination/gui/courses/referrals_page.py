@@ -1,4 +1,5 @@
-"""Vermittlungen: open referrals that need the coordinator (what to do), and moving one to its next status."""
+"""Vermittlungen: the referrals the filter asks for (every open one by default) with what to do, the selected
+one's history (day, status, user, note), and moving one to its next status."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -28,8 +30,10 @@ from bildungskoordination.domain.referral_status import referral_statuses
 from bildungskoordination.events import Change
 from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.courses.models import IdRole, ReferralModel, SortRole, fmt_date
+from bildungskoordination.gui.courses.person_referrals import ReferralHistoryModel
+from bildungskoordination.gui.courses.referral_filter_bar import ReferralFilterBar
 from bildungskoordination.gui.letters.letter_dialog import LetterDialog
-from bildungskoordination.gui.table_model import setup_record_table
+from bildungskoordination.gui.table_model import fit_columns, setup_record_table
 from bildungskoordination.i18n import _, ngettext
 from bildungskoordination.letters.texts import return_slip
 
@@ -101,6 +105,8 @@ class ReferralsPage(QWidget):
         self._ctx = ctx
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        self.filters = ReferralFilterBar()
+        layout.addWidget(self.filters)
         self.summary = QLabel()
         layout.addWidget(self.summary)
         self.model = ReferralModel(self)
@@ -109,11 +115,35 @@ class ReferralsPage(QWidget):
         self.proxy.setSortRole(SortRole)
         self.table = QTableView()
         self.table.setModel(self.proxy)
-        setup_record_table(self.table, _("Offene Vermittlungen"), (85, 180, 105, 110, 150, 110))
+        setup_record_table(self.table, _("Vermittlungen"), (85, 180, 105, 110, 190, 110))
+        fit_columns(self.table, stretch=(6,))
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)  # batch letters
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
-        layout.addWidget(self.table, 1)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        details = QWidget()
+        details_layout = QVBoxLayout(details)
+        details_layout.setContentsMargins(0, 0, 0, 0)
+        self.history_label = QLabel(_("&Verlauf:"))
+        self.history_label.setTextFormat(Qt.TextFormat.PlainText)
+        details_layout.addWidget(self.history_label)
+        self.unsuitable = QLabel()
+        self.unsuitable.setTextFormat(Qt.TextFormat.PlainText)
+        self.unsuitable.setWordWrap(True)
+        self.unsuitable.setStyleSheet("color: #b3261e;")
+        self.unsuitable.hide()
+        details_layout.addWidget(self.unsuitable)
+        self.history_model = ReferralHistoryModel(self)
+        self.history = QTableView()
+        self.history.setModel(self.history_model)
+        setup_record_table(self.history, _("Verlauf der gewählten Vermittlung"), (85, 130, 120))
+        self.history_label.setBuddy(self.history)
+        details_layout.addWidget(self.history, 1)
+        splitter.addWidget(details)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        layout.addWidget(splitter, 1)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         self.open_button = QPushButton(_("Person ö&ffnen"))
@@ -132,8 +162,10 @@ class ReferralsPage(QWidget):
         self.open_button.clicked.connect(self._on_open_button_clicked)
         self.status_button.clicked.connect(self._on_status_button_clicked)
         self.letter_button.clicked.connect(self._on_letter_button_clicked)
+        self.filters.changed.connect(self._on_filters_changed)
         ctx.signal.changed.connect(self._on_signal_changed)
         self._stale = True
+        self._courses_stale = True
         self._update_buttons()
 
     def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
@@ -143,12 +175,21 @@ class ReferralsPage(QWidget):
 
     def reload(self) -> None:
         self._stale = False
+        services = self._ctx.services
+        if self._courses_stale:
+            self._courses_stale = False
+            self.filters.set_courses([(c.id, f"{c.course_number} – {c.provider}") for c in services.courses.list()])
         selected = self.selected_referral()
-        rows = self._ctx.services.referrals.open_needing_action()
+        try:
+            rows = services.referrals.search(self.filters.value())
+        except ValidationError as exc:
+            rows = []
+            self.summary.setText("; ".join(e.message for e in exc.errors))
+        else:
+            n, acting = len(rows), sum(1 for r in rows if r.action)
+            self.summary.setText(ngettext("{n} Vermittlung", "{n} Vermittlungen", n).format(n=n) + " – " + ngettext(
+                "{n} braucht eine Entscheidung", "{n} brauchen eine Entscheidung", acting).format(n=acting))
         self.model.set_rows(rows)
-        n = len(rows)
-        self.summary.setText(ngettext("{n} offene Vermittlung braucht eine Entscheidung",
-                                      "{n} offene Vermittlungen brauchen eine Entscheidung", n).format(n=n))
         if selected is not None:
             self.select_referral(selected.id)
         self._update_buttons()
@@ -172,7 +213,24 @@ class ReferralsPage(QWidget):
                 self.table.selectRow(row)
                 return
 
+    def _show_history(self) -> None:
+        referral = self.selected_referral()
+        self.history_model.set_rows(list(referral.history) if referral is not None else [])
+        if referral is None:
+            self.history_label.setText(_("&Verlauf:"))
+            self.unsuitable.hide()
+            return
+        def esc(text: str) -> str:
+            return text.replace("&", "&&")
+
+        self.history_label.setText(_("&Verlauf: {person} – {course} ({provider})").format(
+            person=esc(referral.person_name), course=esc(referral.course_number), provider=esc(referral.provider)))
+        self.unsuitable.setText(_("Vermittelt, obwohl der Abgleich den Kurs als nicht geeignet zeigte. "
+                                  "Begründung: {reason}").format(reason=referral.unsuitable_reason))
+        self.unsuitable.setVisible(bool(referral.unsuitable_reason))
+
     def _update_buttons(self) -> None:
+        self._show_history()
         selected = self.selected_referral() is not None
         self.open_button.setEnabled(selected)
         self.status_button.setEnabled(selected and not self._ctx.services.store.read_only)
@@ -210,8 +268,13 @@ class ReferralsPage(QWidget):
         if dialog is not None:
             dialog.exec()
 
+    def _on_filters_changed(self) -> None:
+        self.reload()
+
     def _on_signal_changed(self, change: Change) -> None:
-        if change.entity in ("referral", "person"):
+        if change.entity == "course":
+            self._courses_stale = True
+        if change.entity in ("referral", "person", "course"):
             if self.isVisible():
                 self.reload()
             else:

@@ -1,13 +1,16 @@
-"""Wiedervorlagen page: due, overdue and upcoming follow-ups; mark done; open the person."""
+"""Wiedervorlagen page: due, overdue and upcoming follow-ups; mark done (and undo it: the "Rückgängig"
+button in the message that follows, or Ctrl+Z); open the person (double-click or Enter)."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -19,8 +22,11 @@ from PySide6.QtWidgets import (
 from bildungskoordination.events import Change
 from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.followups.model import ContactIdRole, FollowUpModel, PersonIdRole, SortRole
+from bildungskoordination.gui.table_model import fit_columns
 from bildungskoordination.i18n import N_, _, ngettext
+from bildungskoordination.people.records import FollowUpState
 
+UNDO_VISIBLE_MS = 20000  # how long the "Rückgängig" message stays (Ctrl+Z works until the next "Erledigt")
 HORIZONS = [(0, N_("nur fällige und überfällige")), (7, N_("dazu die nächsten 7 Tage")),
             (28, N_("dazu die nächsten 4 Wochen")), (None, N_("alle offenen"))]
 
@@ -60,11 +66,31 @@ class FollowUpsPage(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
-        for column, width in enumerate((85, 170, 190, 105, 260, 260, 90)):
+        for column, width in enumerate((85, 150, 190, 105, 260, 260, 90)):
             self.table.setColumnWidth(column, width)
+        fit_columns(self.table, stretch=(4, 5))  # topics and next step share what is left
         self.table.setAccessibleName(_("Wiedervorlagen"))
         layout.addWidget(self.table, 1)
+
+        # The message after "Erledigt", with the way back.
+        self.undo_bar = QFrame()
+        self.undo_bar.setObjectName("undoBar")
+        self.undo_bar.setStyleSheet("#undoBar { background: #e8f0fe; border: 1px solid #aecbfa; }")
+        bar = QHBoxLayout(self.undo_bar)
+        bar.setContentsMargins(6, 2, 6, 2)
+        self.undo_message = QLabel()
+        self.undo_message.setTextFormat(Qt.TextFormat.PlainText)
+        bar.addWidget(self.undo_message, 1)
+        self.undo_button = QPushButton(_("&Rückgängig"))
+        self.undo_button.setToolTip(_("Strg+Z"))
+        bar.addWidget(self.undo_button)
+        self.undo_bar.hide()
+        layout.addWidget(self.undo_bar)
+        self._undo: FollowUpState | None = None
+        self._undo_timer = QTimer(self)
+        self._undo_timer.setSingleShot(True)
+        self._undo_timer.setInterval(UNDO_VISIBLE_MS)
+        self._undo_timer.timeout.connect(self.undo_bar.hide)
 
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -79,6 +105,12 @@ class FollowUpsPage(QWidget):
         self.table.doubleClicked.connect(self._on_table_double_clicked)
         self.open_button.clicked.connect(self._on_open_button_clicked)
         self.done_button.clicked.connect(self._on_done_button_clicked)
+        self.undo_button.clicked.connect(self.undo)
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            QShortcut(QKeySequence(key), self.table, self._on_open_button_clicked,
+                      context=Qt.ShortcutContext.WidgetShortcut)
+        QShortcut(QKeySequence.StandardKey.Undo, self, self.undo,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         ctx.signal.changed.connect(self._on_signal_changed)
         self._stale = True  # loaded when first shown, not at start-up
 
@@ -120,9 +152,33 @@ class FollowUpsPage(QWidget):
             self.open_person.emit(pid)
 
     def _on_done_button_clicked(self) -> None:
-        cid = self._current(ContactIdRole)
-        if cid is not None:
-            self._ctx.services.contacts.set_followup_done(cid, True)
+        index = self.table.currentIndex()
+        row = self.model.follow_up(self.proxy.mapToSource(index).row()) if index.isValid() else None
+        if row is None:
+            return
+        self._undo = self._ctx.services.contacts.set_followup_done(row.contact_id, True)
+        self.undo_message.setText(_("Wiedervorlage vom {date} für {person} erledigt.").format(
+            date=row.followup_date.strftime("%d.%m.%Y"), person=row.person_name))
+        self.undo_button.setEnabled(True)
+        self.undo_bar.show()
+        self._undo_timer.start()
+
+    def undo(self) -> None:
+        """Put the last follow-up marked done back on the list, as it was."""
+        before, self._undo = self._undo, None
+        if before is None:
+            return
+        self._ctx.services.contacts.restore_followup(before)
+        self.undo_message.setText(_("Wiedervorlage wieder offen."))
+        self.undo_button.setEnabled(False)
+        self.select_contact(before.contact_id)
+        self._undo_timer.start()
+
+    def select_contact(self, contact_id: int) -> None:
+        for row in range(self.proxy.rowCount()):
+            if self.proxy.data(self.proxy.index(row, 0), ContactIdRole) == contact_id:
+                self.table.selectRow(row)
+                return
 
     def _on_signal_changed(self, change: Change) -> None:
         if change.entity in ("contact", "person"):

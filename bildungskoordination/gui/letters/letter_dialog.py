@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QPageSize
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -31,7 +31,7 @@ from bildungskoordination.domain.errors import NotFound, ValidationError
 from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.letters.pdf_pages import PREVIEW_DPI, PRINT_DPI, print_pages, render_pages
 from bildungskoordination.gui.letters.preview import PagePreview
-from bildungskoordination.gui.save_target import may_replace
+from bildungskoordination.gui.save_target import LETTERS, may_replace, remember_folder, start_folder
 from bildungskoordination.i18n import _, ngettext
 
 # Catalogs in these states need no warning; everything else ("machine-translated", "missing", …) gets one.
@@ -268,11 +268,12 @@ class LetterDialog(QDialog):
             self.error.show()
 
     def _on_save_button_clicked(self) -> None:
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
         path, _filter = QFileDialog.getSaveFileName(self, _("Brief als PDF speichern"),
-                                                    str(Path(folder) / self.default_file_name()), _("PDF (*.pdf)"))
+                                                    str(start_folder(LETTERS) / self.default_file_name()),
+                                                    _("PDF (*.pdf)"))
         if not path:
             return
+        remember_folder(LETTERS, Path(path).parent)
         target = Path(path) if path.lower().endswith(".pdf") else Path(path + ".pdf")
         overwrite = may_replace(self, path, target)
         if overwrite is None:

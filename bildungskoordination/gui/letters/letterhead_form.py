@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from bildungskoordination.domain.errors import ValidationError
 from bildungskoordination.gui.context import AppContext
+from bildungskoordination.gui.save_target import LOGO, remember_folder, start_folder
 from bildungskoordination.gui.widgets import FieldError, with_error
 from bildungskoordination.i18n import N_, _
 from bildungskoordination.letters.content import Letterhead
@@ -84,9 +86,11 @@ class LetterheadForm(QWidget):
         return Letterhead(**{name: edit.text().strip() for name, edit in self.fields.items()})
 
     def _on_logo_button_clicked(self) -> None:
+        current = self.fields["logo"].text().strip()
         path, _filter = QFileDialog.getOpenFileName(self, _("Logo für den Briefkopf wählen"),
-                                                    self.fields["logo"].text(), _("Bilder (*.png *.jpg *.jpeg)"))
+                                                    current or str(start_folder(LOGO)), _("Bilder (*.png *.jpg *.jpeg)"))
         if path:
+            remember_folder(LOGO, Path(path).parent)
             self.fields["logo"].setText(path)
 
     def _on_save_button_clicked(self) -> None:

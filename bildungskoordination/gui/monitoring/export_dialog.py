@@ -30,10 +30,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bildungskoordination.gui import settings
 from bildungskoordination.gui.monitoring.models import FORMAT_NAMES, SUPPRESSED_COLORS, SUPPRESSED_TEXTS, CountTableModel
 from bildungskoordination.gui.monitoring.period_picker import PeriodPicker
-from bildungskoordination.gui.save_target import may_replace
+from bildungskoordination.gui.save_target import EXPORTS, may_replace, remember_folder, start_folder
 from bildungskoordination.gui.table_model import setup_record_table
 from bildungskoordination.i18n import N_, _, ngettext
 from bildungskoordination.monitoring.model import LEGEND, MIN_K, CellStatus, CountsReport, Period
@@ -41,7 +40,7 @@ from bildungskoordination.monitoring.model import LEGEND, MIN_K, CellStatus, Cou
 FORMAT_BUTTONS = (("xlsx", N_("E&xcel (XLSX)")), ("csv", N_("&CSV")), ("pdf", N_("&PDF")))
 FILE_FILTERS = {"xlsx": N_("Excel-Arbeitsmappe (*.xlsx)"), "csv": N_("CSV-Datei (*.csv)"),
                 "pdf": N_("PDF-Dokument (*.pdf)")}
-FOLDER_KEY = "monitoring/export_folder"
+
 REFRESH_DELAY_MS = 250  # typing a k or scrolling through months should not recount on every step
 
 
@@ -233,8 +232,7 @@ class ExportDialog(QDialog):
         report, file_format = self.report, self.file_format()
         if report is None:
             return
-        folder = settings.value(FOLDER_KEY, str(Path.home()))
-        suggested = Path(str(folder)) / f"Bildungsmonitoring_{_slug(report.period.label)}.{file_format}"
+        suggested = start_folder(EXPORTS) / f"Bildungsmonitoring_{_slug(report.period.label)}.{file_format}"
         chosen, _filter = QFileDialog.getSaveFileName(self, _("Auswertung speichern"), str(suggested),
                                                       _(FILE_FILTERS[file_format]))
         if not chosen:
@@ -251,7 +249,7 @@ class ExportDialog(QDialog):
             QMessageBox.critical(self, _("Nicht gespeichert"),
                                  _("Die Auswertung wurde nicht gespeichert:\n{error}").format(error=exc))
             return
-        settings.set_value(FOLDER_KEY, str(path.parent))
+        remember_folder(EXPORTS, path.parent)
         self.saved.setText(_("Gespeichert als {format}: {path}").format(format=FORMAT_NAMES[file_format], path=path))
         self.exported.emit(path)
         self.refresh()  # the export log changed: overlap warnings may now apply

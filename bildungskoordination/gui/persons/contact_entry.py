@@ -1,14 +1,17 @@
 """New-contact entry, fast by keyboard alone.
 
 Today is preset; topics are check boxes with mnemonics; Alt+1 / Alt+2 / Alt+4 set the follow-up to
-1, 2 or 4 weeks; Ctrl+Return saves. A failed validation keeps everything typed.
+1, 2 or 4 weeks; Ctrl+Return saves. A failed validation keeps everything typed and shows every error at
+once (under its field, the field's label marked, and listed above the save button); a saved contact says
+"Gespeichert." there.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -28,9 +31,21 @@ from PySide6.QtWidgets import (
 from bildungskoordination.domain.dates import DateParseError
 from bildungskoordination.domain.errors import FieldError as DataError
 from bildungskoordination.domain.vocab import vocabulary
-from bildungskoordination.gui.widgets import DateField, FieldError, VocabCombo, show_field_errors
+from bildungskoordination.gui.widgets import (
+    DateField,
+    FieldError,
+    VocabCombo,
+    error_list,
+    in_form_order,
+    mark_labels,
+    merge_errors,
+    show_field_errors,
+)
 from bildungskoordination.i18n import _, ngettext
 from bildungskoordination.people.records import ContactData
+
+# Errors about a field that shares its row with another: shown in that row.
+_ROW_OF = {"channel": "contact_date", "duration_minutes": "contact_date", "interpreter_kind": "interpreter_language"}
 
 
 class ContactEntry(QWidget):
@@ -39,6 +54,10 @@ class ContactEntry(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._errors: dict[str, FieldError] = {}
+        self._labels: dict[str, QLabel] = {}
+        # The service's check of a contact before saving (set by the person file), so that every problem shows
+        # at once, together with the fields that could not even be read.
+        self.checker: Callable[[ContactData], list[DataError]] | None = None
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         title = QLabel("<b>" + _("Neuer Beratungskontakt") + "</b>")
@@ -85,7 +104,7 @@ class ContactEntry(QWidget):
             cb = QCheckBox(_mnemonic(term.display(), used))
             cb.setAccessibleName(term.display())
             self.topics[term.code] = cb
-            grid.addWidget(cb, i // 3, i % 3)
+            grid.addWidget(cb, i // 2, i % 2)  # two columns: the person list beside keeps room at 1366×768
         self._row(form, "topics", _("Themen"), topics_box, None)
 
         self.outcome = VocabCombo(vocabulary("outcomes"))
@@ -110,13 +129,17 @@ class ContactEntry(QWidget):
             follow.addWidget(button)
         self._row(form, "followup_date", _("&Wiedervorlage"), follow, self.followup)
 
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.status.setAccessibleName(_("Meldung zum Kontakt"))
         self.save_button = QPushButton(_("Kontakt &speichern"))
         self.save_button.setToolTip(_("Strg+Eingabe"))
         self.save_button.clicked.connect(self._on_save_button_clicked)
         QShortcut(QKeySequence("Ctrl+Return"), self, self._on_save_button_clicked)
         QShortcut(QKeySequence("Ctrl+Enter"), self, self._on_save_button_clicked)
         buttons = QHBoxLayout()
-        buttons.addStretch(1)
+        buttons.addWidget(self.status, 1)
         buttons.addWidget(self.save_button)
         outer.addLayout(buttons)
         self.reset()
@@ -136,6 +159,7 @@ class ContactEntry(QWidget):
             column.addLayout(field)
         column.addWidget(error)
         label_widget = QLabel(label)
+        self._labels[key] = label_widget
         if buddy is not None:
             label_widget.setBuddy(buddy)
             buddy.setAccessibleName(label.replace("&", ""))
@@ -183,10 +207,26 @@ class ContactEntry(QWidget):
         return data, errors
 
     def show_errors(self, errors: list[DataError]) -> None:
-        show_field_errors(self._errors, errors)
+        """Every error at once: under its field (or its row), the row's label marked, all listed by the button."""
+        shown = in_form_order([DataError(_ROW_OF.get(e.field, e.field), e.message) for e in errors], self._errors)
+        show_field_errors(self._errors, shown)
+        mark_labels(self._labels, shown)
+        self.status.setStyleSheet("color: #b3261e;" if shown else "")
+        self.status.setText(ngettext("Nicht gespeichert – {n} Angabe prüfen:", "Nicht gespeichert – {n} Angaben "
+                                     "prüfen:", len(shown)).format(n=len(shown)) + "\n"
+                            + error_list(shown, self.field_label) if shown else "")
+
+    def show_saved(self) -> None:
+        self.status.setStyleSheet("")
+        self.status.setText(_("Gespeichert."))
+
+    def field_label(self, key: str) -> str:
+        label = self._labels.get(key)
+        return label.text().replace("&", "") if label is not None else key
 
     def _on_save_button_clicked(self) -> None:
-        data, errors = self.collect()
+        data, unreadable = self.collect()
+        errors = merge_errors(unreadable, self.checker(data) if self.checker is not None else [])
         if errors:
             self.show_errors(errors)
             return

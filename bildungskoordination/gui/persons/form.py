@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -23,22 +22,37 @@ from PySide6.QtWidgets import (
 from bildungskoordination.domain.dates import DateParseError
 from bildungskoordination.domain.errors import FieldError as DataError
 from bildungskoordination.domain.vocab import Vocabulary, district, letter_languages, vocabulary
-from bildungskoordination.gui.widgets import CheckList, DateField, FieldError, PartialDateField, VocabCombo, show_field_errors
+from bildungskoordination.gui.widgets import (
+    CheckList,
+    DateField,
+    FieldError,
+    PartialDateField,
+    VocabCombo,
+    in_form_order,
+    mark_labels,
+    show_field_errors,
+)
 from bildungskoordination.i18n import _
 from bildungskoordination.people.records import LanguageSkill, PersonData
 
 
 def _checkboxes(vocab: Vocabulary, *, vertical: bool = False) -> tuple[QWidget, dict[str, QCheckBox]]:
+    """One check box per term, side by side (in rows of three when one row would be too wide for the form
+    at 1366×768, e.g. English weekdays) or one under the other."""
     box = QWidget()
-    layout = QVBoxLayout(box) if vertical else QHBoxLayout(box)
+    boxes = {term.code: QCheckBox(term.display()) for term in vocab}
+    wide = sum(cb.sizeHint().width() + 6 for cb in boxes.values()) > CHECK_ROW_MAX_WIDTH  # 6: spacing
+    columns = 1 if vertical else (3 if wide else len(boxes))
+    layout = QGridLayout(box)
     layout.setContentsMargins(0, 0, 0, 0)
-    boxes = {}
-    for term in vocab:
-        cb = QCheckBox(term.display())
-        boxes[term.code] = cb
-        layout.addWidget(cb)
-    layout.addStretch(1)
+    for i, cb in enumerate(boxes.values()):
+        layout.addWidget(cb, i // columns, i % columns)
+    layout.setColumnStretch(columns, 1)
     return box, boxes
+
+
+CHECK_ROW_MAX_WIDTH = 280  # px
+LABEL_MAX_WIDTH = 185  # px; longer labels (most of them English) wrap
 
 
 class PersonForm(QScrollArea):
@@ -50,6 +64,7 @@ class PersonForm(QScrollArea):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._errors: dict[str, FieldError] = {}
         self._labels: dict[str, str] = {}
+        self._label_widgets: dict[str, QLabel] = {}
         self._languages_levels: dict[str, str] = {}
         self._read_only = False
         inner = QWidget()
@@ -196,15 +211,18 @@ class PersonForm(QScrollArea):
             column.addWidget(error)
             label_widget = QLabel(label)
             label_widget.setBuddy(widget)
+            self._label_widgets[key] = label_widget
             form.addRow(label_widget, holder)
         return box
 
     def _align_labels(self) -> None:
-        """Same label width in every section, so the fields line up down the whole form."""
+        """Same label width in every section, so the fields line up down the whole form; a label longer than
+        LABEL_MAX_WIDTH wraps, so that the form fits beside the person list at 1366×768 in every language."""
         labels = [w for w in self.widget().findChildren(QLabel) if w.buddy() is not None]
-        width = max((label.sizeHint().width() for label in labels), default=0)
+        width = min(max((label.sizeHint().width() for label in labels), default=0), LABEL_MAX_WIDTH)
         for label in labels:
-            label.setMinimumWidth(width)
+            label.setWordWrap(True)
+            label.setFixedWidth(width)
 
     def _connect_edits(self) -> None:
         for w in self.findChildren(QLineEdit):
@@ -322,8 +340,14 @@ class PersonForm(QScrollArea):
         data.note = self.note.toPlainText()
         return data, errors
 
+    def ordered(self, errors: list[DataError]) -> list[DataError]:
+        """``errors`` top to bottom, as their fields stand in the form."""
+        return in_form_order(errors, self._errors)
+
     def show_errors(self, errors: list[DataError]) -> None:
+        """Every error at once: its message under its field, the field's label marked."""
         show_field_errors(self._errors, errors)
+        mark_labels(self._label_widgets, errors)
         first = next((e.field for e in errors if e.field in self._errors), None)
         if first is not None:
             self.ensureWidgetVisible(self._errors[first])

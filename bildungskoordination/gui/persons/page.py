@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -17,10 +18,11 @@ from PySide6.QtWidgets import (
 
 from bildungskoordination.events import Change
 from bildungskoordination.gui.context import AppContext
+from bildungskoordination.gui.persons.import_dialog import PersonImportDialog
 from bildungskoordination.gui.persons.list_model import PersonListModel
 from bildungskoordination.gui.persons.pairs_dialog import DuplicatePairsDialog
 from bildungskoordination.gui.persons.person_file import PersonFile
-from bildungskoordination.gui.table_model import setup_record_table
+from bildungskoordination.gui.table_model import fit_columns, setup_record_table
 from bildungskoordination.i18n import _, ngettext
 
 SEARCH_DELAY_MS = 120  # coalesce fast typing; each query itself takes a few ms (see benchmarks)
@@ -50,6 +52,9 @@ class PersonsPage(QWidget):
         self.duplicates_button = QPushButton(_("&Doppelte…"))
         self.duplicates_button.setToolTip(_("Mögliche Doppelerfassungen anzeigen und von Hand zusammenführen"))
         top.addWidget(self.duplicates_button)
+        self.import_button = QPushButton(_("E&inlesen…"))
+        self.import_button.setToolTip(_("Personenliste (CSV oder Excel) zuordnen, prüfen und einlesen"))
+        top.addWidget(self.import_button)
         left_layout.addLayout(top)
 
         self.model = PersonListModel(ctx.services, self)
@@ -58,7 +63,8 @@ class PersonsPage(QWidget):
         # Indicator first: switching sorting on then loads the list once, in this order.
         self.table.horizontalHeader().setSortIndicator(1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
-        setup_record_table(self.table, _("Personenliste"), (100, 165, 115, 82, 85, 52, 80))
+        setup_record_table(self.table, _("Personenliste"), (98, 165, 115, 80, 80, 58, 102))
+        fit_columns(self.table, stretch=(1, 2))  # name and original script share what is left
         left_layout.addWidget(self.table, 1)
         self.count_label = QLabel()
         left_layout.addWidget(self.count_label)
@@ -77,14 +83,25 @@ class PersonsPage(QWidget):
         self.search.returnPressed.connect(self._on_search_return_pressed)
         self.new_button.clicked.connect(self.new_person)
         self.duplicates_button.clicked.connect(self.show_duplicates)
+        self.import_button.clicked.connect(self._on_import_button_clicked)
         self.pairs_dialog: DuplicatePairsDialog | None = None
+        self.import_dialog: PersonImportDialog | None = None
         self.table.selectionModel().currentRowChanged.connect(self._on_table_current_row_changed)
         self.person_file.open_person.connect(self.select_person)
         ctx.signal.changed.connect(self._on_signal_changed)
         self.setTabOrder(self.search, self.new_button)
         self.setTabOrder(self.new_button, self.duplicates_button)
-        self.setTabOrder(self.duplicates_button, self.table)
+        self.setTabOrder(self.duplicates_button, self.import_button)
+        self.setTabOrder(self.import_button, self.table)
         self._update_count()
+
+    def _on_import_button_clicked(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self, _("Personenliste einlesen"), "", _("Personenlisten (*.csv *.xlsx);;Alle Dateien (*)"))
+        if not path:
+            return
+        self.import_dialog = PersonImportDialog(self._ctx.services, path, self)
+        self.import_dialog.open()
 
     # --- list ----------------------------------------------------------------------------------
     def reload(self) -> None:

@@ -38,8 +38,9 @@ from bildungskoordination.gui.persons.duplicates_dialog import DuplicateDialog
 from bildungskoordination.gui.persons.form import PersonForm
 from bildungskoordination.gui.privacy.consent_dialog import ConsentDialog
 from bildungskoordination.gui.privacy.erase_dialog import EraseDialog
-from bildungskoordination.gui.save_target import confirm_replace
-from bildungskoordination.i18n import _
+from bildungskoordination.gui.save_target import ACCESS_EXPORT, confirm_replace, remember_folder, start_folder
+from bildungskoordination.gui.widgets import error_list, merge_errors
+from bildungskoordination.i18n import _, ngettext
 from bildungskoordination.people.records import ContactData, PersonData
 from bildungskoordination.privacy.policy import BASIS_WITHDRAWAL
 from bildungskoordination.privacy.restriction import ProcessingRestricted
@@ -93,6 +94,7 @@ class PersonFile(QWidget):
         master_layout.addWidget(self.form, 1)
         buttons = QHBoxLayout()
         self.status = QLabel()
+        self.status.setWordWrap(True)
         buttons.addWidget(self.status, 1)
         self.revert_button = QPushButton(_("&Verwerfen"))
         self.revert_button.clicked.connect(self._on_revert_button_clicked)
@@ -126,6 +128,7 @@ class PersonFile(QWidget):
         self.history.setAccessibleName(_("Beratungskontakte"))
         contacts.addWidget(self.history)
         self.entry = ContactEntry()
+        self.entry.checker = ctx.services.contacts.check
         self.entry.submitted.connect(self._on_entry_submitted)
         contacts.addWidget(self.entry)
         contacts.setStretchFactor(0, 1)
@@ -243,16 +246,11 @@ class PersonFile(QWidget):
         if self.restricted:
             self.status.setText(_("Nicht gespeichert: die Verarbeitung ist eingeschränkt."))
             return False
-        data, errors = self.form.collect()
-        if errors:
-            self.form.show_errors(errors)
-            self.status.setText(_("Nicht gespeichert: bitte die markierten Felder prüfen."))
-            return False
+        data, unreadable = self.form.collect()
         services = self._ctx.services
-        errors = services.people.check(data, person_id=self.person_id)
+        errors = merge_errors(unreadable, services.people.check(data, person_id=self.person_id))
         if errors:
-            self.form.show_errors(errors)
-            self.status.setText(_("Nicht gespeichert: bitte die markierten Felder prüfen."))
+            self._show_errors(errors)
             return False
         try:
             if self.person_id is None:
@@ -272,19 +270,30 @@ class PersonFile(QWidget):
                 services.people.update(self.person_id, data)
                 self.show_person(self.person_id)
         except ValidationError as exc:
-            self.form.show_errors(exc.errors)
-            self.status.setText(_("Nicht gespeichert: bitte die markierten Felder prüfen."))
+            self._show_errors(exc.errors)
             return False
         except Exception as exc:  # noqa: BLE001 – the user must learn that nothing was saved
             QMessageBox.critical(self, _("Nicht gespeichert"), _("Speichern fehlgeschlagen: {error}").format(error=exc))
             return False
         # Shown only after the commit returned.
         self.status.setText(_("Gespeichert."))
+        self.status.setToolTip("")
         return True
+
+    def _show_errors(self, errors: list) -> None:  # type: ignore[type-arg]
+        """All of them at once: under their fields, and named in the status line (the list in its tooltip)."""
+        errors = self.form.ordered(errors)
+        self.form.show_errors(errors)
+        names = ", ".join(dict.fromkeys(self.form.field_label(e.field) for e in errors))
+        self.status.setText(ngettext("Nicht gespeichert – {n} Angabe prüfen: {fields}",
+                                     "Nicht gespeichert – {n} Angaben prüfen: {fields}", len(errors))
+                            .format(n=len(errors), fields=names))
+        self.status.setToolTip(error_list(errors, self.form.field_label))
 
     def _on_form_edited(self) -> None:
         self._set_dirty(True)
         self.status.setText(_("Ungespeicherte Änderungen"))
+        self.status.setToolTip("")
 
     def _on_revert_button_clicked(self) -> None:
         if self.person_id is None:
@@ -304,6 +313,7 @@ class PersonFile(QWidget):
             self.entry.show_errors(exc.errors)
             return
         self.entry.reset()
+        self.entry.show_saved()  # only after the commit returned
         self.entry.contact_date.setFocus()
 
     def focus_new_contact(self) -> None:
@@ -377,9 +387,10 @@ class PersonFile(QWidget):
         if self.person_id is None:
             return
         folder = QFileDialog.getExistingDirectory(self, _("Ordner für die Auskunft nach Art. 15 wählen"),
-                                                  str(Path.home()))
+                                                  str(start_folder(ACCESS_EXPORT)))
         if not folder:
             return
+        remember_folder(ACCESS_EXPORT, folder)
         export = self._ctx.services.access_export.export
         try:
             try:
