@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
 import random
 import statistics
 import sys
@@ -122,6 +123,10 @@ def main() -> None:
     floor_total = time.perf_counter() - t
     print(f"{len(persons)} persons × {len(courses)} courses ({n} pairs, ranked): {total:.2f} s "
           f"(target ≤ {TARGET_ALL_S:.0f} s); floor {floor_total:.3f} s; ratio {total / floor_total:.1f}")
+    print(json.dumps({"bench": "matching", "courses": len(courses), "one_cold_ms": cold, "one_median_ms": med,
+                      "one_max_ms": max(one), "one_floor_ms": floor_med, "target_one_ms": TARGET_ONE_MS,
+                      "all_persons": len(persons), "all_s": total, "all_floor_s": floor_total,
+                      "target_all_s": TARGET_ALL_S}), flush=True)
 
 
 if __name__ == "__main__":

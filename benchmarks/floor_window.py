@@ -26,6 +26,7 @@ class PaintWatcher(QObject):
         super().__init__()
         self.app = app
         self.painted_at: float | None = None
+        self.painted_epoch: float | None = None
         self._armed = False
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 – Qt API
@@ -36,6 +37,7 @@ class PaintWatcher(QObject):
 
     def _done(self) -> None:
         self.painted_at = time.perf_counter()
+        self.painted_epoch = time.time()
         self.app.quit()
 
 
@@ -68,6 +70,7 @@ def main() -> int:
         "ok": painted is not None,
         "since_start_s": round((painted or now) - START, 4),
         "window_to_paint_s": round((painted or now) - opened, 4),
+        "painted_epoch": watcher.painted_epoch,
         "persons": 0,
         "peak_rss_mb": round(peak_kb / 1024, 1),
     }), flush=True)

@@ -176,7 +176,8 @@ STARTUP_TARGETS = [
     ("InstanceLock.acquire", "bildungskoordination.store.lock:InstanceLock.acquire", 1),
     ("crypto.derive_key (Argon2id)", "bildungskoordination.store.crypto:derive_key", 1),
     ("check_files (header, size)", "bildungskoordination.store.engine:check_files", 1),
-    ("precheck (read-only PRAGMA quick_check)", "bildungskoordination.store.engine:precheck", 1),
+    ("precheck (read-only; whole-file quick_check only after an unclean end)",
+     "bildungskoordination.store.engine:precheck", 1),
     ("ensure_schema (revision check)", "bildungskoordination.store.migrate:ensure_schema", 1),
     ("MainWindow.__init__", "bildungskoordination.gui.main_window:MainWindow.__init__", 0),
     ("PersonsPage.__init__", "bildungskoordination.gui.persons.page:PersonsPage.__init__", 1),
@@ -193,6 +194,7 @@ STARTUP_TARGETS = [
     ("ContactService.due_followups (all calls)", "bildungskoordination.people.contacts:ContactService.due_followups",
      1),
     ("_smoke_test (show → first paint → quit)", "bildungskoordination.gui.app:_smoke_test", 0),
+    ("AppController.show", "bildungskoordination.gui.controller:AppController.show", 1),
     ("PersonService.rows (first page)", "bildungskoordination.people.service:PersonService.rows", 1),
     ("vocabulary() – all calls; the first ones load Babel", "bildungskoordination.domain.vocab:vocabulary", 0),
 ]

@@ -73,7 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     courses = sub.add_parser("import-courses", help="Kursliste eines Trägers aus CSV oder XLSX einlesen "
                              "(alles oder nichts; vorhandene Kurse werden aktualisiert)",
-                             epilog=_course_types_help(), formatter_class=argparse.RawDescriptionHelpFormatter)
+                             formatter_class=argparse.RawDescriptionHelpFormatter)
+    _epilog_on_help(courses, _course_types_help)  # reads the registry only when the help is shown
     courses.add_argument("file", type=Path, metavar="DATEI")
     courses.add_argument("--dry-run", action="store_true", help="nur prüfen, nichts schreiben")
     courses.add_argument("--mapping", type=Path, metavar="ZUORDNUNG",
@@ -112,6 +113,20 @@ def build_parser() -> argparse.ArgumentParser:
     for module in _FEATURE_CLI_MODULES:
         _COMMANDS.update(importlib.import_module(module).register(sub))
     return parser
+
+
+def _epilog_on_help(parser: argparse.ArgumentParser, make: Callable[[], str]) -> None:
+    """Give ``parser`` the epilog ``make()`` when its help is printed – not at every start of the CLI."""
+    format_help = parser.format_help
+
+    def with_epilog() -> str:
+        if parser.epilog is None:
+            parser.epilog = make()
+        return format_help()
+
+    parser.format_help = with_epilog  # type: ignore[method-assign]
+
+
 
 
 _FEATURE_CLI_MODULES = ("bildungskoordination.letters.cli", "bildungskoordination.monitoring.cli",

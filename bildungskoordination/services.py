@@ -8,20 +8,16 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bildungskoordination import APP_NAME
-from bildungskoordination.courses.referrals import ReferralService
-from bildungskoordination.courses.service import CourseService
 from bildungskoordination.events import ChangeBus
-from bildungskoordination.letters.service import LetterService
-from bildungskoordination.matching.service import MatchingService
-from bildungskoordination.monitoring.service import MonitoringService
 from bildungskoordination.people.contacts import ContactService
 from bildungskoordination.people.service import PersonService
-from bildungskoordination.privacy.access_export import AccessExportService
 from bildungskoordination.privacy.audit import AuditService
 from bildungskoordination.privacy.backup_restore import BackupError, BackupPassphraseRequired  # noqa: F401
 from bildungskoordination.privacy.backups import (
@@ -48,6 +44,7 @@ from bildungskoordination.store.errors import (  # noqa: F401 – re-exported fo
     StoreError,
     WriteFailed,
 )
+from bildungskoordination.store.integrity import BackgroundCheck, DamageWatch
 from bildungskoordination.store.lock import InstanceLock
 from bildungskoordination.store.outputs import OutputGuard
 from bildungskoordination.store.server import (  # noqa: F401 – re-exported for the GUI
@@ -59,6 +56,14 @@ from bildungskoordination.store.server import (  # noqa: F401 – re-exported fo
     shown_url,
 )
 from bildungskoordination.store.server import env_password as server_env_password
+
+if TYPE_CHECKING:  # built on first use (``Services`` below): a CLI search never imports them
+    from bildungskoordination.courses.referrals import ReferralService
+    from bildungskoordination.courses.service import CourseService
+    from bildungskoordination.letters.service import LetterService
+    from bildungskoordination.matching.service import MatchingService
+    from bildungskoordination.monitoring.service import MonitoringService
+    from bildungskoordination.privacy.access_export import AccessExportService
 
 DB_FILENAME = "bildungskoordination.sqlite3"
 
@@ -87,12 +92,6 @@ class Services:
     settings: SettingsService
     retention: RetentionService
     erasure: ErasureService
-    access_export: AccessExportService
-    courses: CourseService
-    referrals: ReferralService
-    matching: MatchingService
-    monitoring: MonitoringService
-    letters: LetterService
     lock: InstanceLock | None = None
     backups: BackupManager | None = None  # None for an in-memory database
     # Things the user must be told at start-up (refused erasure-ledger lines, …): GUI dialog, CLI stderr.
@@ -100,6 +99,14 @@ class Services:
     outputs: OutputGuard = field(default_factory=lambda: OutputGuard(None))  # checks every file an export writes
     # A team database's role of the user (store/roles.py): which areas the app shows. A file: always "admin".
     role: str = "admin"
+    # Damage found after the start (background check, backups) is reported here; the GUI offers recovery.
+    damage: DamageWatch = field(default_factory=DamageWatch)
+    # The start skipped the full quick_check (clean end): ``check_in_background`` runs it.
+    full_check_pending: bool = False
+    background_check: BackgroundCheck | None = None
+    # The commit counter once the start's own bookkeeping was written: a session that saved nothing after it
+    # (a CLI search) skips PRAGMA optimize at close.
+    opened_commits: int | None = None
 
     @classmethod
     def open(cls, path: Path | str | None, *, passphrase: str | None = None, unencrypted: bool = False,
@@ -128,7 +135,7 @@ class Services:
 
                 raise crypto.KeyFileDamaged(path, exc.key_file, exc.reason,
                                             replacement_hint(path, passphrase)) from None
-            checks = _start_checks(path, lock)
+            checks = _start_checks(path, lock, encrypted=key is not None)
             if verified is False:
                 store = _finish_interrupted_rekey(path, passphrase, read_only, checks)
             else:
@@ -158,6 +165,7 @@ class Services:
             store.on_commit = lock.record_commit
         services = cls.on_store(store)
         services.lock = lock
+        services.full_check_pending = not checks.get("full_check", True)
         if not read_only:
             try:  # temporary files of an export killed at the rename hold personal data: remove them
                 services.outputs.clean_parts()
@@ -175,6 +183,7 @@ class Services:
                 # A full disk must not lock the user out of what is already saved; the failed-unlock
                 # file and the restore marker stay and are logged at the next open with space.
                 pass
+        services.opened_commits = store.commits
         return services
 
     @classmethod
@@ -235,23 +244,70 @@ class Services:
         settings = SettingsService(store, bus)
         audit = AuditService(store, bus, settings)
         retention = RetentionService(store, settings)
-        people, courses, referrals = PersonService(store, bus), CourseService(store, bus), ReferralService(store, bus)
-        services = cls(store=store, bus=bus, people=people, contacts=ContactService(store, bus),
-                   audit=audit, settings=settings, retention=retention, erasure=ErasureService(store, bus),
-                   access_export=AccessExportService(store, audit, retention, bus),
-                   courses=courses, referrals=referrals,
-                   matching=MatchingService(people, courses, referrals=referrals),
-                   monitoring=MonitoringService(store, bus, settings),
-                   letters=LetterService(store, bus, settings),
-                   backups=BackupManager.for_store(store) if store.path is not None else None)
+        services = cls(store=store, bus=bus, people=PersonService(store, bus), contacts=ContactService(store, bus),
+                       audit=audit, settings=settings, retention=retention, erasure=ErasureService(store, bus),
+                       backups=BackupManager.for_store(store) if store.path is not None else None)
         services.outputs = OutputGuard(store.path, lambda: services.backups.folder if services.backups else None)
-        for writer in (services.monitoring, services.letters, services.access_export):
-            writer.outputs = services.outputs  # one guard, which knows where the backups go
+        if services.backups is not None:
+            services.backups.damage = services.damage
         return services
+
+    # --- built on first use: what a command does not need, it does not import (issue 13) -------------
+    @cached_property
+    def courses(self) -> CourseService:
+        from bildungskoordination.courses.service import CourseService
+
+        return CourseService(self.store, self.bus)
+
+    @cached_property
+    def referrals(self) -> ReferralService:
+        from bildungskoordination.courses.referrals import ReferralService
+
+        return ReferralService(self.store, self.bus)
+
+    @cached_property
+    def matching(self) -> MatchingService:
+        from bildungskoordination.matching.service import MatchingService
+
+        return MatchingService(self.people, self.courses, referrals=self.referrals)
+
+    @cached_property
+    def monitoring(self) -> MonitoringService:
+        from bildungskoordination.monitoring.service import MonitoringService
+
+        service = MonitoringService(self.store, self.bus, self.settings)
+        service.outputs = self.outputs  # one guard for every export, which knows where the backups go
+        return service
+
+    @cached_property
+    def letters(self) -> LetterService:
+        from bildungskoordination.letters.service import LetterService
+
+        service = LetterService(self.store, self.bus, self.settings)
+        service.outputs = self.outputs
+        return service
+
+    @cached_property
+    def access_export(self) -> AccessExportService:
+        from bildungskoordination.privacy.access_export import AccessExportService
+
+        service = AccessExportService(self.store, self.audit, self.retention, self.bus)
+        service.outputs = self.outputs
+        return service
 
     @property
     def encrypted(self) -> bool:
         return self.store.encrypted
+
+    def check_in_background(self, on_finished: Callable[[bool], None] | None = None) -> BackgroundCheck | None:
+        """Start the full ``quick_check`` the start skipped (after a clean end), on a thread with its own
+        read-only connection; damage goes to ``self.damage``. The GUI calls this after the first paint.
+        None when the start already checked the whole file."""
+        if not self.full_check_pending or self.store.path is None:
+            return None
+        self.full_check_pending = False
+        self.background_check = BackgroundCheck(self.store.path, self.store.key, self.damage, on_finished).start()
+        return self.background_check
 
     def verify_passphrase(self, passphrase: str) -> bool:
         """For the screen lock: is this the passphrase of the open (encrypted) database?"""
@@ -291,27 +347,52 @@ class Services:
         """Checkpoint, close the connections, and only then – when the WAL is really settled – mark the end
         as clean. Nothing here raises: a failure (even a MemoryError in ``optimize``) leaves either a clean
         mark over a settled WAL or the "open" mark with the commit counter, which the next start checks
-        against the database instead of calling an intact file damaged."""
+        against the database instead of calling an intact file damaged. After damage was found (``damage``)
+        the end is left unclean, so the next start checks the whole file before opening it."""
+        if self.background_check is not None:
+            self.background_check.stop()
         try:
-            self.store.optimize()
-            self.store.checkpoint()
+            if self.damage.found is None:  # never move the WAL into a file known to be damaged
+                if self.opened_commits is None or self.store.commits != self.opened_commits:
+                    self.store.optimize()  # statistics only go stale where something was saved
+                self.store.checkpoint()
         except Exception:  # noqa: BLE001 – closing must not fail; the WAL is replayed at next start
             pass
         commits = self.store.commits
+        sentinel = self._hold_wal() if self.damage.found is not None else None
         try:
             self.store.close()
         except Exception:  # noqa: BLE001
             pass
+        finally:
+            if sentinel is not None:
+                sentinel.close()
         if self.lock is not None:
             path = self.store.path
             wal = path.with_name(path.name + "-wal") if path is not None else None
             try:
-                if wal is None or not wal.exists() or wal.stat().st_size == 0:
+                if self.damage.found is not None:
+                    self.lock.record_commit(commits)  # stays "open": the next start runs the full check first
+                elif wal is None or not wal.exists() or wal.stat().st_size == 0:
                     self.lock.mark_clean(commits)
             except OSError:
                 pass  # stays "open" with its counter: the next start checks, finds everything, opens
             self.lock.release(clean=False)
             self.lock = None
+
+
+    def _hold_wal(self):  # type: ignore[no-untyped-def]
+        """A read-only connection kept open while the store closes: SQLite checkpoints the WAL into the main
+        file when its LAST connection closes, and a read-only one never does – so a file found damaged
+        keeps its WAL, untouched, for the recovery at the next start."""
+        from bildungskoordination.store.engine import DBAPI_ERRORS, raw_connect
+
+        if self.store.path is None:
+            return None
+        try:
+            return raw_connect(self.store.path, self.store.key, read_only=True)
+        except DBAPI_ERRORS:
+            return None
 
 
 def _failed_unlocks_file(path: Path) -> Path:
@@ -330,7 +411,7 @@ def _note_failed_unlock(path: Path) -> None:
         pass  # the refusal itself matters more than its record
 
 
-def _start_checks(path: Path, lock: InstanceLock | None) -> dict[str, Any]:
+def _start_checks(path: Path, lock: InstanceLock | None, *, encrypted: bool) -> dict[str, Any]:
     """What the start must check, from the lock file's record of the last session (store/lock.py)."""
     if lock is None:
         return {}
@@ -343,6 +424,9 @@ def _start_checks(path: Path, lock: InstanceLock | None) -> dict[str, Any]:
         # After a crash, or when the record is unreadable: read the WAL frames as SQLite's recovery would.
         "check_wal": bool(has_data and (lock.previous_session_unclean or counter is None)),
         "clean_end": lock.previous_state == "closed",
+        # Only after a recorded clean end may the whole-file check wait until after the start (store/integrity.py).
+        # SQLite without encryption has no page checksums: a plain file is always checked in full first.
+        "full_check": lock.previous_state != "closed" or not encrypted,
     }
 
 

@@ -5,25 +5,31 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from bildungskoordination import APP_NAME
 from bildungskoordination.gui.bus import ChangeSignal
 from bildungskoordination.gui.context import AppContext
-from bildungskoordination.gui.opening import Cancelled, open_user_database
+from bildungskoordination.gui.first_paint import after_first_paint
+from bildungskoordination.gui.opening import Cancelled, open_user_database, recover
 from bildungskoordination.gui.privacy.backup_scheduler import BackupScheduler
 from bildungskoordination.i18n import _
-from bildungskoordination.services import BackupInfo, BackupPassphraseRequired, Services, StoreError
+from bildungskoordination.services import BackupInfo, BackupPassphraseRequired, DatabaseDamaged, Services, StoreError
 
 
 class AppController(QObject):
-    def __init__(self, services: Services, *, demo: bool = False) -> None:
+    # Damage found after the start (background quick_check, a backup), from any thread; handled on the GUI thread.
+    damage_found = Signal(object)
+
+    def __init__(self, services: Services, *, demo: bool = False, backups: bool = True) -> None:
         super().__init__()
         self.services = services
         self.demo = demo
+        self.backups = backups  # False only for --smoke-test: its process ends at the first paint
         self.window = None
         self.scheduler: BackupScheduler | None = None
+        self.damage_found.connect(self._on_damage_found)
 
     def show(self) -> None:
         from bildungskoordination.gui.main_window import MainWindow
@@ -39,7 +45,10 @@ class AppController(QObject):
             return
         self.window = MainWindow(ctx)
         self.window.show()
-        if not self.demo:
+        self.services.damage.subscribe(self.damage_found.emit)
+        # The whole-file check the start skipped (store/integrity.py): on a thread, once the window has painted.
+        after_first_paint(self.window.persons.table.viewport(), self.services.check_in_background)
+        if not self.demo and self.backups:
             self.scheduler = BackupScheduler(self.services, self)
             self.scheduler.failed.connect(self.window.statusBar().showMessage)
             self.scheduler.start()
@@ -51,6 +60,29 @@ class AppController(QObject):
             self.scheduler.stop(final=True)
             self.scheduler = None
         self.services.close()
+
+    def _on_damage_found(self, problem: DatabaseDamaged) -> None:
+        """Close the damaged database (its WAL stays, nothing is written into it) and offer the recovery
+        dialog of the start: restore a backup or continue read-only."""
+        if self.window is None or problem is not self.services.damage.found:
+            return  # a report of a database already closed
+        path = Path(self.services.store.path or "")
+        old_window = self.window
+        if self.scheduler is not None:
+            self.scheduler.stop(final=False)
+            self.scheduler = None
+        self.services.close()
+        old_window.persons.person_file._set_dirty(False)
+        old_window.close()
+        old_window.deleteLater()
+        self.window = None
+        try:
+            self.services = recover(path, problem)
+        except Cancelled:
+            QApplication.instance().quit()
+            return
+        QApplication.instance().aboutToQuit.disconnect(self.shutdown)
+        self.show()
 
     def _on_requests_restore_backup(self, info: BackupInfo) -> None:
         backups = self.services.backups

@@ -22,6 +22,7 @@ from bildungskoordination.gui import settings
 from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.courses.page import CoursesPage
 from bildungskoordination.gui.courses.referrals_page import ReferralsPage
+from bildungskoordination.gui.first_paint import after_first_paint
 from bildungskoordination.gui.followups.page import FollowUpsPage
 from bildungskoordination.gui.icons import icon
 from bildungskoordination.gui.letters.settings_page import open_letter_settings
@@ -85,7 +86,8 @@ class MainWindow(QMainWindow):
         self.referrals.open_person.connect(self._on_referrals_open_person)
         ctx.signal.changed.connect(self._on_signal_changed)
         self._build_menu()
-        self._update_followup_badge()
+        # Counting due follow-ups reads the database (grows with it): after the person list has painted.
+        after_first_paint(self.persons.table.viewport(), self._update_followup_badge)
         self.statusBar().showMessage(self._store_text())
         if not ctx.services.encrypted and not ctx.demo and ctx.services.store.path is not None:
             self.setWindowTitle(self.windowTitle() + " – " + _("UNVERSCHLÜSSELT"))

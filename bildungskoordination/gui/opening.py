@@ -33,7 +33,7 @@ def open_user_database(path: Path, *, title: str | None = None) -> Services:
         QMessageBox.warning(None, APP_NAME, str(exc))
         raise Cancelled() from None
     except DatabaseDamaged as exc:
-        return _recover(path, exc)
+        return recover(path, exc)
     _apply_backup_folder(services)
     _show_warnings(services)
     return services
@@ -69,7 +69,9 @@ def _unlock(path: Path, *, title: str | None = None, read_only: bool = False, ve
     raise Cancelled()
 
 
-def _recover(path: Path, problem: DatabaseDamaged) -> Services:
+def recover(path: Path, problem: DatabaseDamaged) -> Services:
+    """The recovery dialog for a damaged database (found at the start, or later by the background check):
+    restore a backup or open read-only; ``Cancelled`` when the user quits."""
     folder = settings.backup_folder()
     dialog = RecoveryDialog(path, problem.detail, Path(folder) if folder else None)
     if dialog.exec() != QDialog.DialogCode.Accepted:

@@ -39,8 +39,9 @@ from bildungskoordination.privacy.backup_restore import (
 from bildungskoordination.resources import load_toml
 from bildungskoordination.store import crypto
 from bildungskoordination.store.engine import Store
-from bildungskoordination.store.errors import StoreError
+from bildungskoordination.store.errors import DatabaseDamaged, StoreError, describe_os_error
 from bildungskoordination.store.files import atomic_write_bytes
+from bildungskoordination.store.integrity import DamageWatch, quick_check
 from bildungskoordination.store.migrate import copy_database
 
 __all__ = ["REASONS", "BackupError", "BackupInfo", "BackupManager", "BackupPassphraseRequired", "RotationPolicy",
@@ -141,6 +142,9 @@ class BackupManager:
         self.store = store
         self.folder = Path(folder)  # settable: the user may choose a USB stick or a network share
         self.policy = policy
+        # Every backup reads every page of the live database and checks the copy: damage it finds in the
+        # live file is reported here (Services sets it; the GUI offers recovery), not only as a failed backup.
+        self.damage: DamageWatch | None = None
 
     @classmethod
     def for_store(cls, store: Store, folder: Path | None = None,
@@ -175,6 +179,9 @@ class BackupManager:
             remove_files(target.with_name(target.name + ".part"), target, key_copy)  # the name was free: all ours
             if isinstance(exc, BackupError):
                 raise
+            damaged = self._live_damage(db, exc)
+            if damaged is not None:
+                raise BackupError(f"Keine Sicherung: {damaged}") from exc
             raise BackupError(f"Die Sicherung in den Ordner {self.folder} ist fehlgeschlagen ({describe_error(exc)}). "
                               "Die Datenbank selbst ist unverändert.") from exc
         try:
@@ -183,6 +190,21 @@ class BackupManager:
             remove_files(target, key_copy)
             raise BackupError(f"Die neue Sicherung hat die Prüfung nicht bestanden und wurde gelöscht: {exc}") from exc
         return self._info(target, created, reason)
+
+    def _live_damage(self, db: Path, exc: BaseException) -> DatabaseDamaged | None:
+        """After a failed copy that was no disk problem: is the live database itself damaged? (Then the
+        copy's failure is the first sign of it; reported to ``damage``.)"""
+        if describe_os_error(exc):
+            return None
+        try:
+            quick_check(db, self.store.key)
+        except DatabaseDamaged as problem:
+            if self.damage is not None:
+                self.damage.report(problem)
+            return problem
+        except Exception:  # noqa: BLE001 – the check itself could not run: the backup error stands
+            return None
+        return None
 
     def _ensure_folder(self) -> None:
         folder = self.folder

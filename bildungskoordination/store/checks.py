@@ -1,7 +1,8 @@
 """Start-up checks of a database file before SQLite may write to it (split from store/engine.py).
 
 Cheap file checks (header, size, WAL present), the frames of the WAL after an unclean end, and
-``quick_check`` plus the commit counter on a read-only connection.
+``quick_check`` (or, after a clean end, only the header and schema) plus the commit counter on a read-only
+connection.
 """
 
 from __future__ import annotations
@@ -63,15 +64,23 @@ def _check_plain_header(path: Path, header: bytes, size: int) -> None:
         raise DatabaseDamaged(path, f"Dateigröße {size} Bytes passt nicht zu {page_count} Seiten à {page_size} Bytes")
 
 
-def precheck(path: Path, key: bytes | None) -> int:
+def precheck(path: Path, key: bytes | None, *, full: bool = True) -> int:
     """``quick_check`` on a read-only connection; raises DatabaseDamaged (or WrongPassphrase). Returns the
-    commit counter (``PRAGMA user_version``) as SQLite sees it with the WAL replayed."""
+    commit counter (``PRAGMA user_version``) as SQLite sees it with the WAL replayed.
+
+    ``full=False`` reads only the header and the schema (what every open reads anyway; SQLCipher
+    authenticates those pages) – for a start after a clean end, whose full check runs in the background
+    (store/integrity.py). Its cost does not grow with the database."""
     from bildungskoordination.store.engine import DBAPI_ERRORS, raw_connect
 
     try:
         conn = raw_connect(path, key, read_only=True)
         try:
-            result = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
+            if full:
+                result = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
+            else:
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                result = ["ok"]
             commits = int(conn.execute("PRAGMA user_version").fetchone()[0] or 0)
         finally:
             conn.close()

@@ -185,10 +185,12 @@ class Store:
     @classmethod
     def open(cls, path: Path | None, *, key: bytes | None = None, read_only: bool = False,
              backup_dir: Path | None = None, wal_expected: bool = False, verify: bool = True,
-             expected_commits: int | None = None, check_wal: bool = False, clean_end: bool = False) -> Store:
+             expected_commits: int | None = None, check_wal: bool = False, clean_end: bool = False,
+             full_check: bool = True) -> Store:
         """``expected_commits``: the last acknowledged commit number recorded outside the database (the lock
         file); a database behind it lost confirmed saves. ``check_wal``: after an unclean end, read the WAL
-        frames as SQLite's recovery would and refuse if it would drop committed transactions."""
+        frames as SQLite's recovery would and refuse if it would drop committed transactions. ``full_check=False``:
+        no ``quick_check`` of the whole file before opening (a clean end; the caller checks in the background)."""
         from bildungskoordination.store.migrate import ensure_schema
 
         if path is not None:
@@ -204,7 +206,7 @@ class Store:
             # On a separate read-only connection, BEFORE any read-write one: closing the last read-write
             # connection of a damaged file would checkpoint its WAL into it (and delete the WAL), and
             # switching a rollback-journal file to WAL writes its header.
-            found = precheck(path, key)
+            found = precheck(path, key, full=full_check)
             if expected_commits is not None and found < expected_commits:
                 raise DatabaseDamaged(path, lost_saves_detail(path, found, expected_commits,
                                                                      clean_end=clean_end))
