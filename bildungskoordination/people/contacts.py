@@ -141,9 +141,10 @@ class ContactService:
 
     def count_due(self, until: date) -> int:
         """How many open follow-ups are due up to ``until`` (the badge; no rows loaded)."""
-        query = (select(func.count(Contact.id)).join(Person, Person.id == Contact.person_id)
+        restricted = select(Person.id).where(Person.consent_withdrawn_at.is_not(None))  # ix_person_restricted
+        query = (select(func.count(Contact.id))
                  .where(Contact.followup_done.is_(False), Contact.followup_date.is_not(None),
-                        Contact.followup_date <= until, Person.consent_withdrawn_at.is_(None)))
+                        Contact.followup_date <= until, Contact.person_id.not_in(restricted)))
         with self.store.read() as s:
             return s.scalar(query) or 0
 

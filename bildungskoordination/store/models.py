@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 NAMING_CONVENTION = {
@@ -89,6 +89,10 @@ class Person(Base):
                       # ix_person_sort_name serves as well – a candidate to drop.
                       Index("ix_person_search", "sort_name", "id", "search_folded", "search_skeleton",
                             "file_number"),
+                      # The few people whose processing is restricted (migration 0013): counts of follow-ups
+                      # leave them out without reading any person row.
+                      Index("ix_person_restricted", "id", sqlite_where=text("consent_withdrawn_at IS NOT NULL"),
+                            postgresql_where=text("consent_withdrawn_at IS NOT NULL")),
                       {"sqlite_autoincrement": True})
 
 
@@ -141,7 +145,8 @@ class Contact(Base):
 
     person: Mapped[Person] = relationship(back_populates="contacts")
 
-    __table_args__ = (Index("ix_contact_followup", "followup_done", "followup_date"),
+    # Due follow-ups and their count (with person_id the count never reads a table row; migration 0013).
+    __table_args__ = (Index("ix_contact_due", "followup_done", "followup_date", "person_id"),
                       # A person's next open follow-up (person list column) is the first entry here.
                       Index("ix_contact_person_followup", "person_id", "followup_done", "followup_date"))
 
