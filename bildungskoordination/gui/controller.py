@@ -1,5 +1,5 @@
-"""The running application: one database, one main window, automatic backups; restoring a backup
-closes the database and the window and opens both again."""
+"""The running application: one database, one main window, automatic backups (the one at exit visible, then
+quit); restoring a backup closes the database and the window and opens both again."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from bildungskoordination import APP_NAME
 from bildungskoordination.gui.bus import ChangeSignal
 from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.opening import Cancelled, open_user_database
+from bildungskoordination.gui.operation import after_first_paint
 from bildungskoordination.gui.privacy.backup_scheduler import BackupScheduler
 from bildungskoordination.i18n import _
 from bildungskoordination.services import BackupInfo, BackupPassphraseRequired, Services, StoreError
@@ -24,6 +25,7 @@ class AppController(QObject):
         self.demo = demo
         self.window = None
         self.scheduler: BackupScheduler | None = None
+        self._exiting = False
 
     def show(self) -> None:
         from bildungskoordination.gui.main_window import MainWindow
@@ -31,13 +33,26 @@ class AppController(QObject):
         ctx = AppContext(services=self.services, signal=ChangeSignal(self.services.bus), demo=self.demo)
         ctx.requests.restore_backup.connect(self._on_requests_restore_backup)
         self.window = MainWindow(ctx)
+        self.window.close_guard = self._close_guard
         self.window.show()
         if not self.demo:
-            self.scheduler = BackupScheduler(self.services, self)
+            self.scheduler = BackupScheduler(self.services, self, window=self.window)
             self.scheduler.failed.connect(self.window.statusBar().showMessage)
-            self.scheduler.start()
+            # Nothing proportional to the database before the first paint: the start backup waits for it.
+            after_first_paint(self.window.persons.table.viewport(), self.scheduler.start)
         app = QApplication.instance()
         app.aboutToQuit.connect(self.shutdown)
+
+    def _close_guard(self) -> bool:
+        """The window may close once the exit backup is taken; until then it shows the backup's progress."""
+        scheduler = self.scheduler
+        if scheduler is None or not scheduler.enabled or scheduler.exit_backup_taken:
+            return True
+        if not self._exiting:
+            self._exiting = True
+            window = self.window
+            scheduler.take_at_exit(window, then=lambda: window.close() if window is not None else None)
+        return False
 
     def shutdown(self) -> None:
         if self.scheduler is not None:
@@ -86,6 +101,7 @@ class AppController(QObject):
 
     def _reopen(self, path: Path, old_window, *, restored: bool) -> None:  # type: ignore[no-untyped-def]
         old_window.persons.person_file._set_dirty(False)
+        old_window.close_guard = None  # no exit backup: the database is being replaced, not left
         old_window.close()
         old_window.deleteLater()
         try:

@@ -3,6 +3,8 @@ Auswertung)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -40,6 +42,7 @@ class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self._ctx = ctx
+        self.close_guard: Callable[[], bool] | None = None  # set by the controller (the backup at exit)
         title = APP_NAME + (" – " + _("Demodaten") if ctx.demo else "")
         self.setWindowTitle(title)
         self.nav = QListWidget()
@@ -265,4 +268,7 @@ class MainWindow(QMainWindow):
                 return
         settings.save_bytes("window/geometry", self.saveGeometry())
         settings.save_bytes("window/persons_splitter", self.persons.splitter.saveState())
+        if self.close_guard is not None and not self.close_guard():
+            event.ignore()  # e.g. the exit backup runs first, visibly; it closes the window again when done
+            return
         event.accept()

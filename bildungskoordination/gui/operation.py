@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from bildungskoordination.events import Change, ChangeBus
@@ -29,6 +29,7 @@ from bildungskoordination.services import StoreError
 
 T = TypeVar("T")
 PROGRESS_DELAY_MS = 1000
+FIRST_PAINT_FALLBACK_MS = 3000
 # Errors whose text is written for the user (German, specific): shown as they are, not as a crash.
 EXPECTED: tuple[type[BaseException], ...] = (StoreError, ValueError, OSError)
 
@@ -143,6 +144,7 @@ class Operation(Generic[T]):
         self._label: str | None = None
         self._cancellable = True
         self._delay_ms = PROGRESS_DELAY_MS
+        self._modal = False
         self.dialog: QProgressDialog | None = None
         self.finished = False
 
@@ -160,9 +162,10 @@ class Operation(Generic[T]):
         self._on_cancelled = callback
         return self
 
-    def with_progress(self, label: str, *, cancellable: bool = True,
-                      delay_ms: int = PROGRESS_DELAY_MS) -> Operation[T]:
-        self._label, self._cancellable, self._delay_ms = label, cancellable, delay_ms
+    def with_progress(self, label: str, *, cancellable: bool = True, delay_ms: int = PROGRESS_DELAY_MS,
+                      modal: bool = False) -> Operation[T]:
+        """``modal`` only where nothing may change meanwhile (the backup at exit)."""
+        self._label, self._cancellable, self._delay_ms, self._modal = label, cancellable, delay_ms, modal
         return self
 
     # --- running ----------------------------------------------------------------------------------
@@ -190,7 +193,8 @@ class Operation(Generic[T]):
             return
         dialog = QProgressDialog(self._label or "", _("Abbrechen") if self._cancellable else "", 0, 0, self.parent)
         dialog.setWindowTitle(self.title)
-        dialog.setWindowModality(Qt.WindowModality.NonModal)
+        dialog.setWindowModality(Qt.WindowModality.ApplicationModal if self._modal
+                                  else Qt.WindowModality.NonModal)
         dialog.setMinimumDuration(0)
         dialog.setAutoClose(False)
         dialog.setAutoReset(False)
@@ -232,6 +236,32 @@ class Operation(Generic[T]):
             self._on_failure(exc)
         else:
             show_error(self.parent, self.title, exc)
+
+
+class _FirstPaint(QObject):
+    def __init__(self, widget: QWidget, callback: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self.callback: Callable[[], None] | None = callback
+        widget.installEventFilter(self)
+        QTimer.singleShot(FIRST_PAINT_FALLBACK_MS, self, self._fire)  # never painted (minimised): later anyway
+
+    def eventFilter(self, _obj: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Paint and self.callback is not None:
+            QTimer.singleShot(0, self, self._fire)  # after this paint has finished
+        return False
+
+    def _fire(self) -> None:
+        callback, self.callback = self.callback, None
+        if callback is not None:
+            parent = self.parent()
+            if isinstance(parent, QWidget):
+                parent.removeEventFilter(self)
+            callback()
+
+
+def after_first_paint(widget: QWidget, callback: Callable[[], None]) -> None:
+    """Run ``callback`` on the GUI thread once ``widget`` has painted for the first time (start-up work)."""
+    _FirstPaint(widget, callback)
 
 
 def show_error(parent: QWidget | None, title: str, exc: BaseException) -> None:
