@@ -22,6 +22,7 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QEvent, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+from shiboken6 import isValid
 
 from bildungskoordination.events import Change, ChangeBus
 from bildungskoordination.i18n import _
@@ -206,7 +207,7 @@ class Operation(Generic[T]):
         dialog.show()
 
     def _on_progressed(self, done: int, total: int, text: str) -> None:
-        if self.dialog is None or self.progress.cancelled:
+        if self.dialog is None or self.progress.cancelled or not isValid(self.dialog):
             return
         self.dialog.setMaximum(max(total, 0))
         self.dialog.setValue(min(done, total) if total else 0)
@@ -216,26 +217,32 @@ class Operation(Generic[T]):
     def _finish(self) -> None:
         self.finished = True
         _RUNNING.discard(self)
-        if self.dialog is not None:
+        if self.dialog is not None and isValid(self.dialog):
             self.dialog.hide()
             self.dialog.deleteLater()
             self.dialog = None
 
+    def _parent_gone(self) -> bool:
+        """The widget that asked was closed and deleted meanwhile: its callbacks would reach a dead object."""
+        return self.parent is not None and not isValid(self.parent)
+
     def _on_done(self, value: T, changes: tuple[Change, ...]) -> None:
         self._finish()
-        if self._on_success is not None:
+        if self._on_success is not None and not self._parent_gone():
             self._on_success(Outcome(value, changes))
 
     def _on_failed(self, exc: BaseException) -> None:
         self._finish()
         if isinstance(exc, OperationCancelled):
-            if self._on_cancelled is not None:
+            if self._on_cancelled is not None and not self._parent_gone():
                 self._on_cancelled()
             return
-        if self._on_failure is not None:
+        if self._parent_gone():
+            self.parent = None  # nobody to tell but the user: the default message, without a parent
+        elif self._on_failure is not None:
             self._on_failure(exc)
-        else:
-            show_error(self.parent, self.title, exc)
+            return
+        show_error(self.parent, self.title, exc)
 
 
 class _FirstPaint(QObject):

@@ -43,6 +43,7 @@ def open_auswertung(window, qtbot):
     window.nav.setCurrentRow(PAGE_MONITORING)
     page = window.monitoring
     qtbot.waitUntil(lambda: page.isVisible())
+    qtbot.waitUntil(lambda: not page.computing)  # counted on a worker
     return page
 
 
@@ -80,8 +81,24 @@ def test_auswertung_shows_this_years_overview_on_demo_data(window, demo, qtbot):
 
     # Another period recounts: one month has fewer contacts than the whole year.
     page.period.set_period(periods.month(TODAY.year, TODAY.month))
+    qtbot.waitUntil(lambda: not page.computing)
     month_total = page.contacts_chart.chart.total()
     assert len(page.contacts_chart.chart.pairs) == 1 and month_total <= contacts.total()
+
+
+def test_auswertung_shows_at_once_and_fills_in_when_counted(window, demo, qtbot, monkeypatch):
+    import threading
+
+    gate = threading.Event()
+    overview = demo.monitoring.overview
+    monkeypatch.setattr(demo.monitoring, "overview", lambda period: gate.wait(10) and overview(period))
+    window.nav.setCurrentRow(PAGE_MONITORING)
+    page = window.monitoring
+    assert page.isVisible() and page.computing
+    assert page.summary.text().endswith("wird berechnet …")
+    gate.set()
+    qtbot.waitUntil(lambda: not page.computing)
+    assert "Beratungskontakt" in page.summary.text() and page.contacts_chart.chart.total() > 0
 
 
 def test_new_contact_refreshes_the_overview_when_shown(window, few_contacts, qtbot):

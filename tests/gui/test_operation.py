@@ -142,3 +142,16 @@ def test_the_gui_thread_keeps_running_while_the_work_runs(qtbot):
 def _no_leftovers():
     yield
     operation.wait_for_all(10000)
+
+
+def test_a_closed_widget_gets_no_callback(qtbot):
+    from PySide6.QtWidgets import QWidget
+
+    widget = QWidget()
+    gate, called = threading.Event(), []
+    op = Operation(widget, lambda _p: gate.wait(5)).success(lambda _o: called.append(True)).run()
+    widget.deleteLater()
+    qtbot.waitUntil(lambda: op.parent is None or not __import__("shiboken6").isValid(widget))
+    gate.set()
+    _wait_done(qtbot, op)
+    assert called == []
