@@ -197,6 +197,7 @@ def run(db: Path) -> dict:
     controller = AppController(services)
     controller.show()
     gc.freeze()
+    dog.start()  # opening the database and building the window came before the loop: bench_startup's figure
     window = controller.window
     steps = [("start (first paint, start backup)", lambda: None), *_actions(window, db.parent),
              ("quit (exit backup)", window.close)]
@@ -221,10 +222,13 @@ def run(db: Path) -> dict:
             action()
         except Exception as exc:  # noqa: BLE001 – report, go on with the next action
             print(f"  {name}: failed ({type(exc).__name__}: {exc})", flush=True)
+        # Settling counts from here: the watchdog's next ticks (which measure this action's own stall) come
+        # before the next action starts.
+        started["t"] = time.perf_counter()
         wait()
 
     def wait() -> None:
-        if settled() or time.perf_counter() - started["t"] > 120:
+        if settled() or time.perf_counter() - started["t"] > 180:
             QTimer.singleShot(0, next_step)
         else:
             QTimer.singleShot(50, wait)

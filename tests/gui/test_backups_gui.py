@@ -41,12 +41,12 @@ def test_backups_page_backs_up_now_and_lists_it(qtbot, tmp_path):
     page = BackupsPage(AppContext(services, ChangeSignal(services.bus)))
     qtbot.addWidget(page)
     assert page.model.rowCount() == 0
-    page.backup_button.click()
-    assert page.model.rowCount() == 1
+    page.backup_button.click()  # on a worker: the page fills in when it is taken
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=10000)
     assert page.model.index(0, 1).data() == "von Hand"
     assert page.model.index(0, 3).data() == "ja"
     page.check_button.click()
-    assert "in Ordnung" in page.status.text()
+    qtbot.waitUntil(lambda: "in Ordnung" in page.status.text(), timeout=10000)
     services.close()
 
 
