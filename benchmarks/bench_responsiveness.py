@@ -157,15 +157,15 @@ def _actions(window, out: Path) -> list[tuple[str, Callable[[], object]]]:  # ty
         ("open a person", open_person),
         ("save a contact", save_contact),
         ("likely duplicates", persons.show_duplicates),
-        ("close dialogs", close_dialogs),
+        ("close the pairs list", close_dialogs),
         ("Auswertung: other period", other_period),
         ("export dialog", export_dialog),
         ("export save", export_save),
-        ("close dialogs ", close_dialogs),
+        ("close the export dialog", close_dialogs),
         ("letter dialog (1)", letter(1)),
-        ("close dialogs  ", close_dialogs),
+        ("close the letter (1)", close_dialogs),
         ("letter dialog (20)", letter(20)),
-        ("close dialogs   ", close_dialogs),
+        ("close the letters (20)", close_dialogs),
         ("access export", access_export),
         ("backup now", backup_now),
     ]
@@ -238,7 +238,7 @@ def run(db: Path) -> dict:
     if window.isVisible():
         window.close()
     controller.shutdown()
-    per_action = {name.strip(): round(ms, 1) for name, ms in dog.worst.items()}
+    per_action = {name: round(ms, 1) for name, ms in dog.worst.items()}
     return {"bench": "responsiveness", "max_stall_ms": max(per_action.values(), default=0.0),
             "per_action": per_action, "floor_ms": round(floor.get("ms", 0.0), 1), "target_ms": TARGET_MS}
 

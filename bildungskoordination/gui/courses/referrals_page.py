@@ -29,6 +29,7 @@ from bildungskoordination.events import Change
 from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.courses.models import IdRole, ReferralModel, SortRole, fmt_date
 from bildungskoordination.gui.letters.letter_dialog import LetterDialog
+from bildungskoordination.gui.operation import Loader
 from bildungskoordination.gui.table_model import setup_record_table
 from bildungskoordination.i18n import _, ngettext
 from bildungskoordination.letters.texts import return_slip
@@ -134,6 +135,7 @@ class ReferralsPage(QWidget):
         self.letter_button.clicked.connect(self._on_letter_button_clicked)
         ctx.signal.changed.connect(self._on_signal_changed)
         self._stale = True
+        self.loader: Loader[list[ReferralRecord]] = Loader(self, _("Vermittlungen"))
         self._update_buttons()
 
     def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
@@ -143,8 +145,10 @@ class ReferralsPage(QWidget):
 
     def reload(self) -> None:
         self._stale = False
+        self.loader.load(self._ctx.services.referrals.open_needing_action, self._show_rows)
+
+    def _show_rows(self, rows: list[ReferralRecord]) -> None:
         selected = self.selected_referral()
-        rows = self._ctx.services.referrals.open_needing_action()
         self.model.set_rows(rows)
         n = len(rows)
         self.summary.setText(ngettext("{n} offene Vermittlung braucht eine Entscheidung",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
 from bildungskoordination.events import Change
 from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.followups.model import ContactIdRole, FollowUpModel, PersonIdRole, SortRole
+from bildungskoordination.gui.operation import Loader
 from bildungskoordination.i18n import N_, _, ngettext
 
 HORIZONS = [(0, N_("nur fällige und überfällige")), (7, N_("dazu die nächsten 7 Tage")),
@@ -81,6 +83,7 @@ class FollowUpsPage(QWidget):
         self.done_button.clicked.connect(self._on_done_button_clicked)
         ctx.signal.changed.connect(self._on_signal_changed)
         self._stale = True  # loaded when first shown, not at start-up
+        self.loader: Loader[list[Any]] = Loader(self, _("Wiedervorlagen"))
 
     def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
         super().showEvent(event)
@@ -92,7 +95,10 @@ class FollowUpsPage(QWidget):
         days = self.horizon.currentData()
         today = date.today()
         until = None if days is None else today + timedelta(days=int(days))
-        rows = self._ctx.services.contacts.due_followups(until)
+        contacts = self._ctx.services.contacts
+        self.loader.load(lambda: contacts.due_followups(until), lambda rows: self._show_rows(rows, today))
+
+    def _show_rows(self, rows: list[Any], today: date) -> None:
         self.model.set_rows(rows, today)
         due_now = sum(1 for r in rows if r.followup_date <= today)
         self.summary.setText(ngettext("{n} Wiedervorlage fällig oder überfällig", "{n} Wiedervorlagen fällig oder überfällig",
