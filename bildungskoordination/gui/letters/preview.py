@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import time
+
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QImage, QPalette, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from bildungskoordination.i18n import _
 
 _MARGIN = 12
+SLICE_MS = 30
 
 
 class PagePreview(QScrollArea):
@@ -17,6 +20,7 @@ class PagePreview(QScrollArea):
         self._images: list[QImage] = []
         self.pages: list[QLabel] = []
         self._scaled_width = 0  # the width the pages were last scaled to
+        self._todo: list[int] = []  # pages still to scale to that width
         self.setWidgetResizable(True)
         self.setAccessibleName(_("Vorschau des Briefs"))
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # so the keyboard can scroll it
@@ -67,7 +71,20 @@ class PagePreview(QScrollArea):
         if width == self._scaled_width:
             return
         self._scaled_width = width
-        for label, image in zip(self.pages, self._images, strict=True):
-            pixmap = QPixmap.fromImage(image).scaledToWidth(width, Qt.TransformationMode.SmoothTransformation)
-            label.setPixmap(pixmap)
-            label.setFixedSize(pixmap.width() + 2, pixmap.height() + 2)
+        self._todo = list(range(len(self.pages)))
+        self._scale_some(width)
+
+    def _scale_some(self, width: int) -> None:
+        """Scale pages until a slice of time is used up, then let the event loop run and go on: 75 pages of a
+        batch take seconds, which must not freeze the window (the first page shows at once)."""
+        if width != self._scaled_width:
+            return  # a newer width (or newer pages) took over
+        started = time.perf_counter()
+        while self._todo and (time.perf_counter() - started) * 1000 < SLICE_MS:
+            index = self._todo.pop(0)
+            pixmap = QPixmap.fromImage(self._images[index]).scaledToWidth(width,
+                                                                          Qt.TransformationMode.SmoothTransformation)
+            self.pages[index].setPixmap(pixmap)
+            self.pages[index].setFixedSize(pixmap.width() + 2, pixmap.height() + 2)
+        if self._todo:
+            QTimer.singleShot(0, self, lambda: self._scale_some(width))
