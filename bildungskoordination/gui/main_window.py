@@ -27,6 +27,7 @@ from bildungskoordination.gui.courses.referrals_page import ReferralsPage
 from bildungskoordination.gui.followups.page import FollowUpsPage
 from bildungskoordination.gui.letters.settings_page import open_letter_settings
 from bildungskoordination.gui.monitoring.page import MonitoringPage
+from bildungskoordination.gui.operation import Loader
 from bildungskoordination.gui.persons.page import PersonsPage
 from bildungskoordination.gui.privacy.backups_page import BackupsPage
 from bildungskoordination.gui.privacy.page import PrivacyPage
@@ -83,6 +84,7 @@ class MainWindow(QMainWindow):
         self.privacy.open_person.connect(self._on_privacy_open_person)
         self.referrals.open_person.connect(self._on_referrals_open_person)
         ctx.signal.changed.connect(self._on_signal_changed)
+        self._badge: Loader[int] = Loader(self, _("Wiedervorlagen"))
         self._build_menu()
         self._update_followup_badge()
         self.statusBar().showMessage(self._store_text())
@@ -232,11 +234,15 @@ class MainWindow(QMainWindow):
                             "für Neuzugewanderte.<br><br>Datenbank: {store}").format(
                               version=__version__, store=self._store_text()))
 
-    def _on_signal_changed(self, _change: Change) -> None:
-        self._update_followup_badge()
+    def _on_signal_changed(self, change: Change) -> None:
+        if change.entity in ("contact", "person"):  # not after a backup, an export, a setting …
+            self._update_followup_badge()
 
     def _update_followup_badge(self) -> None:
-        n = self.followups.due_count()
+        """Counted on a worker: the count reads every open follow-up (0.6 s on 50 000 people with a cold cache)."""
+        self._badge.load(self.followups.due_count, self._show_followup_badge)
+
+    def _show_followup_badge(self, n: int) -> None:
         item = self.nav.item(PAGE_FOLLOWUPS)
         item.setText(_("Wiedervorlagen") + (f" ({n})" if n else ""))
 
