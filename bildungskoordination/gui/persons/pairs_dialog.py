@@ -38,6 +38,7 @@ class DuplicatePairsDialog(QDialog):
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.setAccessibleName(_("mögliche Doppelerfassungen"))
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setResizeContentsPrecision(100)  # fit to the first 100 pairs, not 1 000
         layout.addWidget(self.table, 1)
         self.count = QLabel()
         layout.addWidget(self.count)
