@@ -304,6 +304,7 @@ def test_art15_export_writes_two_files(qtbot, window, services, some_people, mon
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(folder))
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: told.setdefault("text", a[2]))
     pf.action_export.trigger()
+    settle(qtbot)  # written on a worker
 
     files = sorted(p.name for p in folder.iterdir())
     assert len(files) == 2 and files[0].endswith(".json") and files[1].endswith(".pdf")
