@@ -54,3 +54,14 @@ def settle(qtbot) -> None:
     from bildungskoordination.gui import operation
 
     qtbot.waitUntil(lambda: operation.running() == 0, timeout=10000)
+
+
+def settle_now() -> None:
+    """The same without qtbot: wait for the workers, then deliver what they reported."""
+    from PySide6.QtCore import QCoreApplication
+
+    from bildungskoordination.gui import operation
+
+    operation.wait_for_all(10000)
+    for _ in range(3):
+        QCoreApplication.processEvents()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from conftest import settle
+from conftest import settle, settle_now
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
@@ -191,6 +191,7 @@ def _open_import(window, monkeypatch, path):
     page = window.courses
     page.import_button.click()
     assert page.import_dialog is not None
+    settle_now()  # the file is checked on a worker
     return page, page.import_dialog
 
 
@@ -233,6 +234,7 @@ def test_course_import_preview_then_einlesen(window, services, qtbot, monkeypatc
     assert services.courses.list() == []  # the preview wrote nothing
     assert dialog.import_button.isEnabled()
     dialog.import_button.click()
+    settle(qtbot)
     assert messages == ["4 Kurse angelegt, 0 Kurse aktualisiert."]
     assert len(services.courses.list()) == 4
     assert dialog.result() == QDialog.DialogCode.Accepted

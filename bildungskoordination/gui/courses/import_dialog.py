@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from bildungskoordination.courses.importer import CourseImportReport, import_courses
 from bildungskoordination.courses.records import CourseData
 from bildungskoordination.gui.courses.models import fmt_date, type_label
+from bildungskoordination.gui.operation import Operation, show_error
 from bildungskoordination.gui.table_model import RecordTableModel, setup_record_table
 from bildungskoordination.i18n import N_, _, ngettext
 from bildungskoordination.matching.rules import RuleSet
@@ -80,8 +81,24 @@ class CourseImportDialog(QDialog):
         self.close_button.clicked.connect(self.reject)
         layout.addWidget(self.buttons)
 
-        self.preview = import_courses(services, self._path, dry_run=True)
-        self._show_preview(self.preview)
+        # The file is checked on a worker (a long list, a slow share); "Einlesen" waits for the check.
+        self.preview: CourseImportReport | None = None
+        self.import_button.setEnabled(False)
+        self.summary.setText(_("Die Datei wird geprüft …"))
+        self.operation = (Operation(self, lambda _progress: import_courses(services, self._path, dry_run=True),
+                                    title=_("Kursliste einlesen"))
+                          .with_progress(_("Die Kursliste wird geprüft …"))
+                          .success(lambda outcome: self._checked(outcome.value))
+                          .on_cancel(self.reject).run())
+
+    @property
+    def busy(self) -> bool:
+        return not self.operation.finished
+
+    def _checked(self, report: CourseImportReport) -> None:
+        self.preview = report
+        self.import_button.setEnabled(True)
+        self._show_preview(report)
 
     def problem_texts(self) -> list[str]:
         return [self.problems.item(i).text() for i in range(self.problems.count())]
@@ -107,7 +124,19 @@ class CourseImportDialog(QDialog):
         self.import_button.setDefault(True)
 
     def _on_import_button_clicked(self) -> None:
-        report = import_courses(self._services, self._path)
+        self.import_button.setEnabled(False)
+        services, path = self._services, self._path
+        self.operation = (Operation(self, lambda _progress: import_courses(services, path),
+                                    title=_("Kursliste einlesen"), bus=services.bus)
+                          .with_progress(_("Die Kurse werden eingelesen …"), cancellable=False)
+                          .success(lambda outcome: self._imported(outcome.value))
+                          .failure(self._import_failed).run())
+
+    def _import_failed(self, exc: BaseException) -> None:
+        self.import_button.setEnabled(True)
+        show_error(self, _("Kursliste einlesen"), exc)
+
+    def _imported(self, report: CourseImportReport) -> None:
         self.result_report = report
         if report.problems:
             QMessageBox.warning(self, _("Kursliste nicht eingelesen"),
