@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from bildungskoordination import APP_NAME
 from bildungskoordination.gui.bus import ChangeSignal
 from bildungskoordination.gui.context import AppContext
+from bildungskoordination.gui.loader import after_first_paint
 from bildungskoordination.gui.opening import Cancelled, open_user_database
-from bildungskoordination.gui.operation import after_first_paint
 from bildungskoordination.gui.privacy.backup_scheduler import BackupScheduler
 from bildungskoordination.i18n import _
 from bildungskoordination.services import BackupInfo, BackupPassphraseRequired, Services, StoreError

@@ -26,8 +26,8 @@ from bildungskoordination.gui.courses.page import CoursesPage
 from bildungskoordination.gui.courses.referrals_page import ReferralsPage
 from bildungskoordination.gui.followups.page import FollowUpsPage
 from bildungskoordination.gui.letters.settings_page import open_letter_settings
+from bildungskoordination.gui.loader import Loader
 from bildungskoordination.gui.monitoring.page import MonitoringPage
-from bildungskoordination.gui.operation import Loader
 from bildungskoordination.gui.persons.page import PersonsPage
 from bildungskoordination.gui.privacy.backups_page import BackupsPage
 from bildungskoordination.gui.privacy.page import PrivacyPage

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QEvent, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 from shiboken6 import isValid
 
@@ -30,7 +30,6 @@ from bildungskoordination.services import StoreError
 
 T = TypeVar("T")
 PROGRESS_DELAY_MS = 1000
-FIRST_PAINT_FALLBACK_MS = 3000
 # Errors whose text is written for the user (German, specific): shown as they are, not as a crash.
 EXPECTED: tuple[type[BaseException], ...] = (StoreError, ValueError, OSError)
 
@@ -118,6 +117,12 @@ def _pool() -> QThreadPool:
 
 
 _POOL: QThreadPool | None = None
+_DEFAULT_BUS: ChangeBus | None = None  # the open database's bus (gui/bus.py sets it): what an operation changed
+
+
+def set_default_bus(bus: ChangeBus | None) -> None:
+    global _DEFAULT_BUS
+    _DEFAULT_BUS = bus
 _RUNNING: set[Operation[Any]] = set()  # keeps each operation (and its bridge) alive until it reported back
 
 
@@ -136,7 +141,7 @@ class Operation(Generic[T]):
         self.parent = parent
         self.work = work
         self.title = title or _("Vorgang")
-        self.bus = bus
+        self.bus = bus if bus is not None else _DEFAULT_BUS
         self.bridge = _Bridge()
         self.progress = Progress(self.bridge.progressed.emit)
         self._on_success: Callable[[Outcome[T]], None] | None = None
@@ -243,64 +248,6 @@ class Operation(Generic[T]):
             self._on_failure(exc)
             return
         show_error(self.parent, self.title, exc)
-
-
-class Loader(Generic[T]):
-    """What a view shows, read on a worker, the latest request winning: a list that takes seconds to read on
-    a large district (due follow-ups, erasure proposals, open referrals) no longer freezes the window."""
-
-    def __init__(self, parent: QWidget, title: str) -> None:
-        self.parent = parent
-        self.title = title
-        self._generation = 0
-        self._op: Operation[T] | None = None
-
-    @property
-    def busy(self) -> bool:
-        return self._op is not None and not self._op.finished
-
-    def load(self, fetch: Callable[[], T], show: Callable[[T], None]) -> None:
-        self._generation += 1
-        generation = self._generation
-        if self._op is not None:
-            self._op.progress.cancel()  # its result would be dropped anyway
-
-        def done(outcome: Outcome[T]) -> None:
-            if generation == self._generation:
-                show(outcome.value)
-
-        def failed(exc: BaseException) -> None:
-            if generation == self._generation:
-                show_error(self.parent, self.title, exc)
-
-        self._op = Operation(self.parent, lambda _progress: fetch(), title=self.title).success(done) \
-            .failure(failed).run()
-
-
-class _FirstPaint(QObject):
-    def __init__(self, widget: QWidget, callback: Callable[[], None]) -> None:
-        super().__init__(widget)
-        self.callback: Callable[[], None] | None = callback
-        widget.installEventFilter(self)
-        QTimer.singleShot(FIRST_PAINT_FALLBACK_MS, self, self._fire)  # never painted (minimised): later anyway
-
-    def eventFilter(self, _obj: QObject, event: QEvent) -> bool:  # noqa: N802
-        if event.type() == QEvent.Type.Paint and self.callback is not None:
-            QTimer.singleShot(0, self, self._fire)  # after this paint has finished
-        return False
-
-    def _fire(self) -> None:
-        callback, self.callback = self.callback, None
-        if callback is not None:
-            parent = self.parent()
-            if isinstance(parent, QWidget):
-                parent.removeEventFilter(self)
-            callback()
-
-
-def after_first_paint(widget: QWidget, callback: Callable[[], None]) -> None:
-    """Run ``callback`` on the GUI thread once ``widget`` has painted for the first time (start-up work)."""
-    _FirstPaint(widget, callback)
 
 
 def show_error(parent: QWidget | None, title: str, exc: BaseException) -> None:

@@ -155,3 +155,45 @@ def test_a_closed_widget_gets_no_callback(qtbot):
     gate.set()
     _wait_done(qtbot, op)
     assert called == []
+
+
+def test_an_operation_reports_the_changes_on_the_open_database_without_being_told(qtbot, services):
+    from bildungskoordination.gui.bus import ChangeSignal
+
+    signal = ChangeSignal(services.bus)  # as the main window has it
+    seen: list[Outcome] = []
+    op = Operation(None, lambda _p: services.people.create(PersonData(family_name="Roth", given_name="Ida"))) \
+        .success(seen.append).run()
+    _wait_done(qtbot, op)
+    assert seen[0].touched("person")
+    signal.detach()
+
+
+def test_a_loader_shows_only_the_latest_request(qtbot):
+    from PySide6.QtWidgets import QWidget
+
+    from bildungskoordination.gui.loader import Loader
+
+    widget = QWidget()
+    slow, shown = threading.Event(), []
+    loader: Loader[str] = Loader(widget, "Liste")
+    loader.load(lambda: slow.wait(5) and "alt", shown.append)
+    loader.load(lambda: "neu", shown.append)
+    slow.set()
+    qtbot.waitUntil(lambda: operation.running() == 0)
+    qtbot.wait(20)
+    assert shown == ["neu"] and not loader.busy
+
+
+def test_start_up_work_waits_for_the_first_paint(qtbot):
+    from PySide6.QtWidgets import QLabel
+
+    from bildungskoordination.gui.loader import after_first_paint
+
+    label, ran = QLabel("Personen"), []
+    after_first_paint(label, lambda: ran.append(label.isVisible()))
+    qtbot.wait(50)
+    assert ran == []  # not shown, not painted: nothing yet
+    qtbot.addWidget(label)
+    label.show()
+    qtbot.waitUntil(lambda: ran == [True])

@@ -29,7 +29,7 @@ from bildungskoordination.events import Change
 from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.courses.models import IdRole, ReferralModel, SortRole, fmt_date
 from bildungskoordination.gui.letters.letter_dialog import LetterDialog
-from bildungskoordination.gui.operation import Loader
+from bildungskoordination.gui.loader import Loader
 from bildungskoordination.gui.table_model import setup_record_table
 from bildungskoordination.i18n import _, ngettext
 from bildungskoordination.letters.texts import return_slip

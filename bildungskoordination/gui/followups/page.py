@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from bildungskoordination.events import Change
 from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.followups.model import ContactIdRole, FollowUpModel, PersonIdRole, SortRole
-from bildungskoordination.gui.operation import Loader
+from bildungskoordination.gui.loader import Loader
 from bildungskoordination.i18n import N_, _, ngettext
 
 HORIZONS = [(0, N_("nur fällige und überfällige")), (7, N_("dazu die nächsten 7 Tage")),

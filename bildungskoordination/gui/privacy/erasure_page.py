@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from bildungskoordination.domain.errors import NotFound, ValidationError
 from bildungskoordination.events import Change
 from bildungskoordination.gui.context import AppContext
-from bildungskoordination.gui.operation import Loader
+from bildungskoordination.gui.loader import Loader
 from bildungskoordination.gui.privacy.audit_model import rule_title
 from bildungskoordination.gui.privacy.erase_dialog import EraseDialog
 from bildungskoordination.gui.privacy.proposals_model import PersonIdRole, ProposalModel, SortRole
