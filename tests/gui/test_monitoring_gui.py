@@ -96,9 +96,11 @@ def test_auswertung_shows_at_once_and_fills_in_when_counted(window, demo, qtbot,
     page = window.monitoring
     assert page.isVisible() and page.computing
     assert page.summary.text().endswith("wird berechnet …")
+    assert all(chart.chart.pending and not chart.chart.pairs for chart in page.charts)  # not "keine Daten"
     gate.set()
     qtbot.waitUntil(lambda: not page.computing)
     assert "Beratungskontakt" in page.summary.text() and page.contacts_chart.chart.total() > 0
+    assert not page.contacts_chart.chart.pending
 
 
 def test_new_contact_refreshes_the_overview_when_shown(window, few_contacts, qtbot):

@@ -91,6 +91,7 @@ class MonitoringPage(QWidget):
         self._stale = True
         self._generation = 0
         self._pending: Operation[Overview] | None = None
+        self._shown_period: Period | None = None
 
     @property
     def charts(self) -> list[ChartBox]:
@@ -113,6 +114,9 @@ class MonitoringPage(QWidget):
         self._generation += 1
         generation = self._generation
         self.summary.setText(_("{period}: wird berechnet …").format(period=period.label))
+        if period != self._shown_period:  # another period's figures must not stand there meanwhile
+            for chart in self.charts:
+                chart.set_pending()
         self.reload_history()
         monitoring = self._ctx.services.monitoring
         self._pending = (Operation(self, lambda _progress: monitoring.overview(period), title=_("Auswertung"))
@@ -129,6 +133,7 @@ class MonitoringPage(QWidget):
         if generation != self._generation:
             return  # a newer period (or change) was asked for meanwhile; its result follows
         self._pending = None
+        self._shown_period = period
         self.contacts_chart.set_pairs(overview.contacts_per_month)
         self.topics_chart.set_pairs(overview.topics)
         self.status_chart.set_pairs(overview.referrals_by_status)
