@@ -100,7 +100,10 @@ class _Runner(QRunnable):
         except BaseException as exc:  # noqa: BLE001 – handed to the GUI thread, never lost
             op.bridge.failed.emit(exc)
         else:
-            op.bridge.done.emit(value, tuple(changes))
+            if op.progress.cancelled:  # finished anyway, but the user no longer wants the result
+                op.bridge.failed.emit(OperationCancelled())
+            else:
+                op.bridge.done.emit(value, tuple(changes))
         finally:
             if op.bus is not None:
                 op.bus.unsubscribe(note)

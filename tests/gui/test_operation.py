@@ -197,3 +197,13 @@ def test_start_up_work_waits_for_the_first_paint(qtbot):
     qtbot.addWidget(label)
     label.show()
     qtbot.waitUntil(lambda: ran == [True])
+
+
+def test_a_result_that_arrives_after_cancel_is_dropped(qtbot):
+    gate, succeeded, cancelled = threading.Event(), [], []
+    op = (Operation(None, lambda _p: gate.wait(5) and "fertig").success(succeeded.append)
+          .on_cancel(lambda: cancelled.append(True)).run())
+    op.cancel()  # the work never checks; it finishes, but nobody wants the result any more
+    gate.set()
+    _wait_done(qtbot, op)
+    assert succeeded == [] and cancelled == [True]

@@ -254,7 +254,8 @@ class LetterDialog(QDialog):
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
         return answer == QMessageBox.StandardButton.Yes
 
-    def _run(self, work: Callable[[Progress], object], label: str, done: Callable[[object], None]) -> None:
+    def _run(self, work: Callable[[Progress], object], label: str, done: Callable[[object], None], *,
+             cancellable: bool = True) -> None:
         """Printing and saving: on a worker, with progress after a second; a refusal shows in the dialog."""
         self.error.hide()
         for button in (self.print_button, self.save_button):
@@ -268,7 +269,8 @@ class LetterDialog(QDialog):
             self._enable_output()
             self._refused(exc)
 
-        self._output = Operation(self, work, title=_("Brief erstellen")).with_progress(label).success(finish) \
+        self._output = Operation(self, work, title=_("Brief erstellen")) \
+            .with_progress(label, cancellable=cancellable).success(finish) \
             .failure(failed).on_cancel(self._enable_output).run()
 
     def _enable_output(self) -> None:
@@ -347,5 +349,5 @@ class LetterDialog(QDialog):
                     path=target, error=exc.strerror or exc)) from exc
             return target
 
-        self._run(save, _("Die Briefe werden gespeichert …"),
-                  lambda path: self.status.setText(_("Gespeichert: {path}").format(path=path)))
+        self._run(save, _("Die Briefe werden gespeichert …"),  # a file written and logged cannot be taken back
+                  lambda path: self.status.setText(_("Gespeichert: {path}").format(path=path)), cancellable=False)
