@@ -272,9 +272,9 @@ class MainWindow(QMainWindow):
                     answer == QMessageBox.StandardButton.Save and not self.persons.person_file.save()):
                 event.ignore()
                 return
-        settings.save_bytes("window/geometry", self.saveGeometry())
-        settings.save_bytes("window/persons_splitter", self.persons.splitter.saveState())
         if self.close_guard is not None and not self.close_guard():
             event.ignore()  # e.g. the exit backup runs first, visibly; it closes the window again when done
             return
+        settings.save_bytes("window/geometry", self.saveGeometry())
+        settings.save_bytes("window/persons_splitter", self.persons.splitter.saveState())
         event.accept()
