@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from bildungskoordination import APP_NAME
+from bildungskoordination.gui import operation
 from bildungskoordination.gui.bus import ChangeSignal
 from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.loader import after_first_paint
@@ -58,6 +59,7 @@ class AppController(QObject):
         if self.scheduler is not None:
             self.scheduler.stop(final=True)
             self.scheduler = None
+        operation.wait_for_all()  # no worker may still be inside a unit of work when the database closes
         self.services.close()
 
     def _on_requests_restore_backup(self, info: BackupInfo) -> None:
