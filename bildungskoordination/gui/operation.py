@@ -198,7 +198,7 @@ class Operation(Generic[T]):
             self.dialog.setCancelButton(None)  # type: ignore[arg-type]
 
     def _show_dialog(self) -> None:
-        if self.finished or self.dialog is not None:
+        if self.finished or self.dialog is not None or self._parent_gone():
             return
         dialog = QProgressDialog(self._label or "", _("Abbrechen") if self._cancellable else "", 0, 0, self.parent)
         dialog.setWindowTitle(self.title)
@@ -228,7 +228,7 @@ class Operation(Generic[T]):
         if self.dialog is not None and isValid(self.dialog):
             self.dialog.hide()
             self.dialog.deleteLater()
-            self.dialog = None
+        self.dialog = None
 
     def _parent_gone(self) -> bool:
         """The widget that asked was closed and deleted meanwhile: its callbacks would reach a dead object."""
