@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 
 from bildungskoordination.events import Change, ChangeBus
+from bildungskoordination.gui.operation import set_default_bus
 
 
 class ChangeSignal(QObject):
@@ -14,6 +15,7 @@ class ChangeSignal(QObject):
         super().__init__(parent)
         self._bus = bus
         bus.subscribe(self._on_bus_change)
+        set_default_bus(bus)  # operations report what they changed on this database
 
     def _on_bus_change(self, change: Change) -> None:
         self.changed.emit(change)

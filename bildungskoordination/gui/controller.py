@@ -1,5 +1,5 @@
-"""The running application: one database, one main window, automatic backups; restoring a backup
-closes the database and the window and opens both again."""
+"""The running application: one database, one main window, automatic backups (the one at exit visible, then
+quit); restoring a backup closes the database and the window and opens both again."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from bildungskoordination import APP_NAME
+from bildungskoordination.gui import operation
 from bildungskoordination.gui.bus import ChangeSignal
 from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.first_paint import after_first_paint
@@ -30,6 +31,7 @@ class AppController(QObject):
         self.window = None
         self.scheduler: BackupScheduler | None = None
         self.damage_found.connect(self._on_damage_found)
+        self._exiting = False
 
     def show(self) -> None:
         from bildungskoordination.gui.main_window import MainWindow
@@ -44,21 +46,35 @@ class AppController(QObject):
             QApplication.instance().aboutToQuit.connect(self.shutdown)
             return
         self.window = MainWindow(ctx)
+        self.window.close_guard = self._close_guard
         self.window.show()
         self.services.damage.subscribe(self.damage_found.emit)
         # The whole-file check the start skipped (store/integrity.py): on a thread, once the window has painted.
         after_first_paint(self.window.persons.table.viewport(), self.services.check_in_background)
         if not self.demo and self.backups:
-            self.scheduler = BackupScheduler(self.services, self)
+            self.scheduler = BackupScheduler(self.services, self, window=self.window)
             self.scheduler.failed.connect(self.window.statusBar().showMessage)
-            self.scheduler.start()
+            # Nothing proportional to the database before the first paint: the start backup waits for it.
+            after_first_paint(self.window.persons.table.viewport(), self.scheduler.start)
         app = QApplication.instance()
         app.aboutToQuit.connect(self.shutdown)
+
+    def _close_guard(self) -> bool:
+        """The window may close once the exit backup is taken; until then it shows the backup's progress."""
+        scheduler = self.scheduler
+        if scheduler is None or not scheduler.enabled or scheduler.exit_backup_taken:
+            return True
+        if not self._exiting:
+            self._exiting = True
+            window = self.window
+            scheduler.take_at_exit(window, then=lambda: window.close() if window is not None else None)
+        return False
 
     def shutdown(self) -> None:
         if self.scheduler is not None:
             self.scheduler.stop(final=True)
             self.scheduler = None
+        operation.wait_for_all()  # no worker may still be inside a unit of work when the database closes
         self.services.close()
 
     def _on_damage_found(self, problem: DatabaseDamaged) -> None:
@@ -125,6 +141,7 @@ class AppController(QObject):
 
     def _reopen(self, path: Path, old_window, *, restored: bool) -> None:  # type: ignore[no-untyped-def]
         old_window.persons.person_file._set_dirty(False)
+        old_window.close_guard = None  # no exit backup: the database is being replaced, not left
         old_window.close()
         old_window.deleteLater()
         try:

@@ -3,6 +3,8 @@ Auswertung)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -26,6 +28,7 @@ from bildungskoordination.gui.first_paint import after_first_paint
 from bildungskoordination.gui.followups.page import FollowUpsPage
 from bildungskoordination.gui.icons import icon
 from bildungskoordination.gui.letters.settings_page import open_letter_settings
+from bildungskoordination.gui.loader import Loader
 from bildungskoordination.gui.monitoring.page import MonitoringPage
 from bildungskoordination.gui.persons.page import PersonsPage
 from bildungskoordination.gui.privacy.backups_page import BackupsPage
@@ -42,6 +45,7 @@ class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self._ctx = ctx
+        self.close_guard: Callable[[], bool] | None = None  # set by the controller (the backup at exit)
         title = APP_NAME + (" – " + _("Demodaten") if ctx.demo else "")
         self.setWindowTitle(title)
         self.nav = QListWidget()
@@ -85,6 +89,7 @@ class MainWindow(QMainWindow):
         self.privacy.open_person.connect(self._on_privacy_open_person)
         self.referrals.open_person.connect(self._on_referrals_open_person)
         ctx.signal.changed.connect(self._on_signal_changed)
+        self._badge: Loader[int] = Loader(self, _("Wiedervorlagen"))
         self._build_menu()
         # Counting due follow-ups reads the database (grows with it): after the person list has painted.
         after_first_paint(self.persons.table.viewport(), self._update_followup_badge)
@@ -265,11 +270,15 @@ class MainWindow(QMainWindow):
                             "für Neuzugewanderte.<br><br>Datenbank: {store}").format(
                               version=__version__, store=self._store_text()))
 
-    def _on_signal_changed(self, _change: Change) -> None:
-        self._update_followup_badge()
+    def _on_signal_changed(self, change: Change) -> None:
+        if change.entity in ("contact", "person"):  # not after a backup, an export, a setting …
+            self._update_followup_badge()
 
     def _update_followup_badge(self) -> None:
-        n = self.followups.due_count()
+        """Counted on a worker: the count reads every open follow-up (0.6 s on 50 000 people with a cold cache)."""
+        self._badge.load(self.followups.due_count, self._show_followup_badge)
+
+    def _show_followup_badge(self, n: int) -> None:
         item = self.nav.item(PAGE_FOLLOWUPS)
         item.setText(_("Wiedervorlagen") + (f" ({n})" if n else ""))
 
@@ -306,6 +315,9 @@ class MainWindow(QMainWindow):
                     answer == QMessageBox.StandardButton.Save and not self.persons.person_file.save()):
                 event.ignore()
                 return
+        if self.close_guard is not None and not self.close_guard():
+            event.ignore()  # e.g. the exit backup runs first, visibly; it closes the window again when done
+            return
         settings.save_bytes("window/geometry", self.saveGeometry())
         settings.save_bytes("window/persons_splitter", self.persons.splitter.saveState())
         event.accept()

@@ -18,7 +18,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import StaticPool
+from sqlalchemy.pool import QueuePool, StaticPool
 
 from bildungskoordination.i18n import _
 from bildungskoordination.store.checks import (  # noqa: F401 – check_files and precheck re-exported
@@ -97,16 +97,21 @@ DBAPI_ERRORS = _dbapi_errors()
 
 
 def make_engine(path: Path | None, *, key: bytes | None = None, read_only: bool = False) -> Engine:
+    """Connections are made with ``check_same_thread=False`` and pooled in a QueuePool: a unit of work on a
+    worker thread (gui/operation.py) checks one out for itself and returns it. (The default for a ``sqlite://``
+    URL, SingletonThreadPool, closes some thread's connection – possibly one in use – once a sixth thread
+    connects.)"""
     if path is None:
         engine = create_engine("sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False})
     elif key is not None:
         import sqlcipher3.dbapi2
 
         # module= makes SQLAlchemy recognise (and wrap) sqlcipher3's exceptions like sqlite3's.
-        engine = create_engine("sqlite://", module=sqlcipher3.dbapi2,
+        engine = create_engine("sqlite://", module=sqlcipher3.dbapi2, poolclass=QueuePool,
                                creator=lambda: raw_connect(path, key, read_only=read_only))
     else:
-        engine = create_engine("sqlite://", creator=lambda: raw_connect(path, None, read_only=read_only))
+        engine = create_engine("sqlite://", poolclass=QueuePool,
+                               creator=lambda: raw_connect(path, None, read_only=read_only))
     event.listen(engine, "connect", _configure(read_only))
     event.listen(engine, "begin", _on_begin)
     return engine

@@ -41,12 +41,12 @@ def test_backups_page_backs_up_now_and_lists_it(qtbot, tmp_path):
     page = BackupsPage(AppContext(services, ChangeSignal(services.bus)))
     qtbot.addWidget(page)
     assert page.model.rowCount() == 0
-    page.backup_button.click()
-    assert page.model.rowCount() == 1
+    page.backup_button.click()  # on a worker: the page fills in when it is taken
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=10000)
     assert page.model.index(0, 1).data() == "von Hand"
     assert page.model.index(0, 3).data() == "ja"
     page.check_button.click()
-    assert "in Ordnung" in page.status.text()
+    qtbot.waitUntil(lambda: "in Ordnung" in page.status.text(), timeout=10000)
     services.close()
 
 
@@ -72,3 +72,31 @@ def test_recovery_dialog_restores_a_damaged_database(qtbot, tmp_path, monkeypatc
     reopened = Services.open(db, passphrase=SECRET)
     assert reopened.people.count() == 2
     reopened.close()
+
+
+def test_start_backup_after_the_first_paint_and_exit_backup_visible_before_quitting(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QApplication, QProgressDialog
+
+    from bildungskoordination.gui import operation
+    from bildungskoordination.gui.controller import AppController
+
+    services = _services(tmp_path)
+    controller = AppController(services)
+    controller.show()
+    window = controller.window
+    qtbot.addWidget(window)
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: [i.reason for i in services.backups.list()] == ["start"], timeout=10000)
+    operation.wait_for_all()
+    quits = []
+    monkeypatch.setattr(QApplication, "quit", lambda: quits.append(True))
+    window.close()
+    # The window stays and shows the exit backup's progress …
+    assert window.isVisible()
+    dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, QProgressDialog) and w.isVisible()]
+    assert dialogs and "gesichert" in dialogs[0].labelText()
+    # … then closes by itself once the backup is taken.
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=10000)
+    assert sorted(i.reason for i in services.backups.list()) == ["ende", "start"]
+    controller.shutdown()  # what aboutToQuit runs: no second exit backup
+    assert sorted(i.reason for i in services.backups.list()) == ["ende", "start"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from conftest import settle, settle_now
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
@@ -39,6 +40,7 @@ def person_and_courses(services):
 
 def open_matches(window, qtbot, pid):
     window.nav.setCurrentRow(PAGE_PERSONS)
+    settle(qtbot)
     window.persons.select_person(pid)
     person_file = window.persons.person_file
     person_file.tabs.setCurrentIndex(person_file.matches_tab_index)
@@ -78,6 +80,7 @@ def test_refer_from_passende_kurse_and_the_free_places_drop(window, services, qt
     assert tab.refer_button.isEnabled()
 
     qtbot.mouseClick(tab.refer_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     [referral] = services.referrals.for_person(pid)
     assert (referral.course_id, referral.status) == (ik, "vorgeschlagen")
     qtbot.waitUntil(lambda: tab.model.referral_status(tab.model.row_of(ik)) == "vorgeschlagen")
@@ -86,11 +89,13 @@ def test_refer_from_passende_kurse_and_the_free_places_drop(window, services, qt
 
     # Kurse: still 2 of 2 free (a proposal takes no place).
     window.nav.setCurrentRow(PAGE_COURSES)
+    settle(qtbot)
     courses = window.courses
     assert courses.course_text(ik, 8) == "2 / 2"
 
     # Vermittlungen: the proposal needs action; set it to "angemeldet" through the dialog.
     window.nav.setCurrentRow(PAGE_REFERRALS)
+    settle(qtbot)
     page = window.referrals
     assert page.model.rowCount() == 1
     assert page.model.data(page.model.index(0, 6)) == "anmelden oder Vermittlung abschließen"
@@ -104,6 +109,7 @@ def test_refer_from_passende_kurse_and_the_free_places_drop(window, services, qt
 
     monkeypatch.setattr(StatusDialog, "exec", fake_exec)
     qtbot.mouseClick(page.status_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert seen["choices"] == ["angemeldet", "abgelehnt", "abgebrochen"]
     assert services.referrals.get(referral.id).status == "angemeldet"
     assert page.model.rowCount() == 1  # still open, shown by default
@@ -112,8 +118,10 @@ def test_refer_from_passende_kurse_and_the_free_places_drop(window, services, qt
     assert page.model.rowCount() == 0
 
     window.nav.setCurrentRow(PAGE_COURSES)
+    settle(qtbot)
     assert courses.course_text(ik, 8) == "1 / 2"
     window.nav.setCurrentRow(PAGE_PERSONS)
+    settle(qtbot)
     qtbot.waitUntil(lambda: free_in_tab(tab, ik) == "1")
     assert tab.model.referral_status(tab.model.row_of(ik)) == "angemeldet"
 
@@ -140,6 +148,7 @@ def test_restricted_person_cannot_be_referred(window, services, qtbot, person_an
 def test_course_filters(window, services, qtbot, person_and_courses):
     _pid, ik, bsk = person_and_courses
     window.nav.setCurrentRow(PAGE_COURSES)
+    settle(qtbot)
     page = window.courses
     assert page.proxy.rowCount() == 2
     page.type_filter.setCurrentIndex(page.type_filter.findData("bsk_c1"))
@@ -186,6 +195,7 @@ def _open_import(window, monkeypatch, path):
     page = window.courses
     page.import_button.click()
     assert page.import_dialog is not None
+    settle_now()  # the file is checked on a worker
     return page, page.import_dialog
 
 
@@ -228,6 +238,7 @@ def test_course_import_preview_then_einlesen(window, services, qtbot, monkeypatc
     assert services.courses.list() == []  # the preview wrote nothing
     assert dialog.import_button.isEnabled()
     dialog.import_button.click()
+    settle(qtbot)
     assert messages == ["4 Kurse angelegt, 0 Kurse aktualisiert."]
     assert len(services.courses.list()) == 4
     assert dialog.result() == QDialog.DialogCode.Accepted
@@ -245,6 +256,7 @@ def test_passende_personen_for_a_course(window, services, qtbot, person_and_cour
     original = services.matching.candidates
     monkeypatch.setattr(services.matching, "candidates", lambda *a, **k: calls.append(a) or original(*a, **k))
     window.nav.setCurrentRow(PAGE_COURSES)
+    settle(qtbot)
     page = window.courses
     page.select_course(ik)
     assert calls == []  # only on demand
@@ -289,8 +301,10 @@ def test_person_file_shows_referrals_with_their_status_history(window, services,
 
 def test_course_editor_creates_and_edits_a_course(window, services, qtbot):
     window.nav.setCurrentRow(PAGE_COURSES)
+    settle(qtbot)
     page = window.courses
     qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     dialog = page.course_dialog
     assert dialog is not None and dialog.windowTitle() == "Neuer Kurs"
     dialog.provider.setText("VHS Saarburg")
@@ -321,6 +335,7 @@ def test_course_editor_creates_and_edits_a_course(window, services, qtbot):
     assert page.selected_course_id() == created.id
 
     qtbot.mouseClick(page.edit_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     dialog = page.course_dialog
     assert dialog.windowTitle() == "Kurs bearbeiten" and dialog.course_number.text() == "IK-77"
     dialog.places.setValue(16)

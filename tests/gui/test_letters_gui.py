@@ -67,7 +67,13 @@ def open_dialog(qtbot, ctx, ids) -> LetterDialog:
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
+    settle(qtbot, dialog)
     return dialog
+
+
+def settle(qtbot, dialog) -> None:
+    """Previews, printing and saving run on a worker: wait until the dialog shows the result."""
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=20000)
 
 
 def test_pdf_pages_become_images_that_own_their_pixels(qtbot, services, referrals):
@@ -99,6 +105,7 @@ def test_arabic_letter_preselected_previewed_and_printed(qtbot, ctx, services, r
     dialog.printer.setOutputFileName(str(target))
     monkeypatch.setattr(QPrintDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
     qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, dialog)
     assert target.stat().st_size > 10_000
     assert pdf_pages(target.read_bytes()) == len(pages)
     assert dialog.status.text() == "An den Drucker gesendet."
@@ -125,7 +132,9 @@ def test_save_as_pdf_with_a_default_name(qtbot, ctx, services, referrals, tmp_pa
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", choose)
     dialog.language.setCurrentIndex(dialog.language.findData("ps"))
+    settle(qtbot, dialog)
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, dialog)
     assert asked["proposed"].endswith(f"Vermittlung_{file_number}_ps.pdf")
     saved = tmp_path / "brief.pdf"
     assert saved.read_bytes().startswith(b"%PDF") and pdf_pages(saved.read_bytes()) >= 1
@@ -139,6 +148,7 @@ def test_batch_gives_one_letter_per_referral(qtbot, ctx, referrals, tmp_path, mo
     assert len(dialog.preview.pages) >= 2
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a: (str(tmp_path / "alle.pdf"), ""))
     dialog._on_save_button_clicked()
+    settle(qtbot, dialog)
     assert pdf_pages((tmp_path / "alle.pdf").read_bytes()) >= 2
 
 
@@ -153,6 +163,7 @@ def test_restricted_person_gets_no_letter(qtbot, ctx, services, referrals, tmp_p
     out.mkdir()
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a: (str(out / "brief.pdf"), ""))
     dialog._on_save_button_clicked()
+    settle(qtbot, dialog)
     assert list(out.iterdir()) == []
     assert dialog.error.text().startswith("Verarbeitung eingeschränkt")
 
@@ -168,7 +179,9 @@ def test_referrals_page_batch_letter_from_multi_selection(window, qtbot, referra
     page.table.selectAll()
     assert page.letter_button.isEnabled() and sorted(page.selected_referral_ids()) == sorted(referrals)
     dialog = page.open_letter_dialog()
-    assert dialog is not None and dialog.language_code() is None and len(dialog.preview.pages) >= 2
+    assert dialog is not None
+    settle(qtbot, dialog)
+    assert dialog.language_code() is None and len(dialog.preview.pages) >= 2
 
 
 def test_person_file_letter_for_the_selected_referral(window, qtbot, services, referrals):
@@ -298,6 +311,7 @@ def test_past_dates_are_named_and_printing_needs_a_confirmation(qtbot, ctx, serv
     assert f"{today - timedelta(days=10):%d.%m.%Y}" in asked[0]
     monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Yes))
     dialog._on_print_button_clicked()
+    settle(qtbot, dialog)
     assert target.exists()
 
 
@@ -315,6 +329,7 @@ def test_the_first_letter_on_a_real_database_asks_for_the_letterhead(qtbot, ctx,
     assert services.letters.needs_letterhead() and services.letters.letterhead().office == ""
 
     def enter(dialog):
+        shown.append(list(letter.preview.pages))  # what the letter dialog showed when it asked
         form = dialog.page.letterhead
         form.fields["office"].setText("Kreisverwaltung Beispielkreis")
         form.fields["postcode_city"].setText("12345 Beispielstadt")
@@ -322,9 +337,11 @@ def test_the_first_letter_on_a_real_database_asks_for_the_letterhead(qtbot, ctx,
         return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(LetterSettingsDialog, "exec", enter)
-    dialog = LetterDialog(ctx, [rid])
+    shown: list[list] = []
+    dialog = letter = LetterDialog(ctx, [rid])
     qtbot.addWidget(dialog)
-    assert not dialog.preview.pages and "Briefkopf" in dialog.error.text()  # no letter with a silent default
+    qtbot.waitUntil(lambda: bool(shown))
+    assert shown == [[]]  # no letter with a silent default  # no letter with a silent default
     qtbot.waitUntil(lambda: bool(dialog.preview.pages))
     assert not services.letters.needs_letterhead()
     assert services.letters.letterhead().office == "Kreisverwaltung Beispielkreis"

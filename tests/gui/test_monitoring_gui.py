@@ -43,6 +43,7 @@ def open_auswertung(window, qtbot):
     window.nav.setCurrentRow(PAGE_MONITORING)
     page = window.monitoring
     qtbot.waitUntil(lambda: page.isVisible())
+    qtbot.waitUntil(lambda: not page.computing)  # counted on a worker
     return page
 
 
@@ -80,8 +81,26 @@ def test_auswertung_shows_this_years_overview_on_demo_data(window, demo, qtbot):
 
     # Another period recounts: one month has fewer contacts than the whole year.
     page.period.set_period(periods.month(TODAY.year, TODAY.month))
+    qtbot.waitUntil(lambda: not page.computing)
     month_total = page.contacts_chart.chart.total()
     assert len(page.contacts_chart.chart.pairs) == 1 and month_total <= contacts.total()
+
+
+def test_auswertung_shows_at_once_and_fills_in_when_counted(window, demo, qtbot, monkeypatch):
+    import threading
+
+    gate = threading.Event()
+    overview = demo.monitoring.overview
+    monkeypatch.setattr(demo.monitoring, "overview", lambda period: gate.wait(10) and overview(period))
+    window.nav.setCurrentRow(PAGE_MONITORING)
+    page = window.monitoring
+    assert page.isVisible() and page.computing
+    assert page.summary.text().endswith("wird berechnet …")
+    assert all(chart.chart.pending and not chart.chart.pairs for chart in page.charts)  # not "keine Daten"
+    gate.set()
+    qtbot.waitUntil(lambda: not page.computing)
+    assert "Beratungskontakt" in page.summary.text() and page.contacts_chart.chart.total() > 0
+    assert not page.contacts_chart.chart.pending
 
 
 def test_new_contact_refreshes_the_overview_when_shown(window, few_contacts, qtbot):
@@ -96,6 +115,7 @@ def test_export_preview_hides_small_counts_and_the_csv_holds_exactly_the_preview
                                                                                  monkeypatch, tmp_path):
     page = open_auswertung(window, qtbot)
     dialog = page.open_export_dialog()
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=10000)  # counted / saved on a worker
     qtbot.addWidget(dialog)
     assert dialog.period.period() == periods.year(TODAY.year)
     assert dialog.report is not None and dialog.tabs.count() == len(dialog.table_checks) > 0
@@ -140,6 +160,7 @@ def test_export_preview_hides_small_counts_and_the_csv_holds_exactly_the_preview
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", fake_save)
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=10000)  # counted / saved on a worker
     assert asked["suggested"].endswith(".csv") and "*.csv" in asked["file_filter"]
     written = tmp_path / "monitoring.csv"
     assert written.exists()
@@ -163,6 +184,7 @@ def test_export_preview_hides_small_counts_and_the_csv_holds_exactly_the_preview
 def test_a_failed_export_says_why_and_writes_nothing(window, few_contacts, qtbot, monkeypatch, tmp_path):
     page = open_auswertung(window, qtbot)
     dialog = page.open_export_dialog()
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=10000)  # counted / saved on a worker
     qtbot.addWidget(dialog)
     (tmp_path / "datei").write_text("kein Ordner", encoding="utf-8")
     target = tmp_path / "datei" / "monitoring.xlsx"  # the "folder" is a file: nothing can be written there
@@ -170,6 +192,7 @@ def test_a_failed_export_says_why_and_writes_nothing(window, few_contacts, qtbot
     shown = {}
     monkeypatch.setattr(QMessageBox, "critical", lambda _p, title, text, *a, **k: shown.update(title=title, text=text))
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=10000)  # counted / saved on a worker
     assert shown["title"] == "Nicht gespeichert" and "nicht gespeichert" in shown["text"]
     assert not target.exists()
     assert page.history_model.rowCount() == 0 and few_contacts.monitoring.export_history() == []
@@ -184,10 +207,12 @@ def test_preview_model_passes_the_model_tester(qtmodeltester, few_contacts):
 def test_export_dialog_cancelled_file_choice_writes_nothing(window, few_contacts, qtbot, monkeypatch):
     page = open_auswertung(window, qtbot)
     dialog = ExportDialog(few_contacts.monitoring, periods.quarter(TODAY.year, 1), page)
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=10000)  # counted / saved on a worker
     qtbot.addWidget(dialog)
     assert dialog.period.kind.currentData() == "quarter" and dialog.period.part.currentIndex() == 0
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: ("", ""))
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=10000)  # counted / saved on a worker
     assert few_contacts.monitoring.export_history() == [] and dialog.saved.text() == ""
 
 
@@ -202,6 +227,7 @@ def test_overlap_with_an_earlier_export_is_shown_prominently(window, few_contact
     monitoring.export(monitoring.report(longer, k=MIN_K), earlier_export_path(few_contacts), "csv")
     page = open_auswertung(window, qtbot)
     dialog = ExportDialog(monitoring, periods.free_range(first, first + timedelta(days=3)), page)
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=10000)  # counted / saved on a worker
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.period.kind.currentData() == "range"

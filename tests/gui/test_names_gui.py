@@ -84,6 +84,7 @@ def test_merge_by_hand_from_the_pairs_list(qtbot, window, services):
     window.persons.reload()
     qtbot.mouseClick(window.persons.duplicates_button, Qt.MouseButton.LeftButton)
     pairs: DuplicatePairsDialog = window.persons.pairs_dialog
+    qtbot.waitUntil(lambda: not pairs.busy)  # compared on a worker
     assert pairs.model.rowCount() == 1
     qtbot.mouseClick(pairs.merge_button, Qt.MouseButton.LeftButton)
     dialog: MergeDialog = pairs.merge_dialog
@@ -95,6 +96,7 @@ def test_merge_by_hand_from_the_pairs_list(qtbot, window, services):
     qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
     assert services.people.count() == 1
     assert services.people.get(keep).municipality == "Endingen"
+    qtbot.waitUntil(lambda: not pairs.busy)
     assert pairs.model.rowCount() == 0
     assert _search(qtbot, window, other_number) == ["Jafari, Ali"]
     entries = services.audit.list(limit=None, person_id=keep)

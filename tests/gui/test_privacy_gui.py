@@ -5,6 +5,7 @@ import json
 from datetime import date, datetime, timedelta
 
 import pytest
+from conftest import settle
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QMessageBox
 
@@ -31,6 +32,7 @@ def _cells(model) -> list[list[str]]:
 def _open_privacy(qtbot, window):
     qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     assert window.stack.currentWidget() is window.privacy
+    settle(qtbot)
     return window.privacy
 
 
@@ -78,17 +80,20 @@ def test_erase_a_due_person_from_the_proposals(qtbot, window, services, some_peo
     assert not editor.apply_button.isEnabled()
     editor.days.setValue(60)
     qtbot.mouseClick(editor.apply_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert services.retention.rule("widerruf").days == 60
     assert page.model.rowCount() == 0
     assert page.summary.text().startswith("Keine Löschvorschläge")
     assert not page.erase_button.isEnabled()
     editor.days.setValue(30)
     qtbot.mouseClick(editor.apply_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert page.model.rowCount() == 1
 
     shown = _accept_erasure(monkeypatch)
     page.table.selectRow(0)
     qtbot.mouseClick(page.erase_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
 
     assert "Tesfay, Yonas" in shown["text"] and "nicht rückgängig" in shown["text"]
     assert "Löschverzeichnis" in shown["text"]
@@ -107,6 +112,7 @@ def test_inactivity_proposal_on_a_fixed_day_and_open_the_person(qtbot, window, s
     page = window.privacy.erasure
     page.today = add_years(date.today(), 3) + timedelta(days=1)  # three years without activity
     _open_privacy(qtbot, window)
+    settle(qtbot)
     assert page.model.rowCount() == 3
     assert {row[3] for row in _cells(page.proxy)} == {"Löschfrist abgelaufen"}
     assert "Letzte Aktivität" in page.model.index(0, 3).data(Qt.ItemDataRole.ToolTipRole)
@@ -115,6 +121,7 @@ def test_inactivity_proposal_on_a_fixed_day_and_open_the_person(qtbot, window, s
     assert [row[1] for row in _cells(page.proxy)] == ["Al-Hassan, Mohammed", "Kovalenko, Olena", "Tesfay, Yonas"]
     page.table.selectRow(1)
     qtbot.mouseClick(page.open_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert window.stack.currentWidget() is window.persons
     assert window.persons.person_file.person_id == some_people[1]
 
@@ -125,6 +132,7 @@ def test_cancelled_erasure_erases_nothing(qtbot, window, services, some_people, 
     page.table.selectRow(0)
     monkeypatch.setattr(EraseDialog, "exec", lambda dialog: QDialog.DialogCode.Rejected)
     qtbot.mouseClick(page.erase_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert services.people.get(some_people[0]).family_name == "Al-Hassan"
     assert services.erasure.ledger() == []
 
@@ -149,9 +157,11 @@ def test_protokoll_shows_create_and_update_with_field_names_never_contents(qtbot
     data.phone, data.note = "0151 2345678", NOTE_CANARY + " geändert"
     services.people.update(pid, data)
     services.contacts.add(pid, ContactData(topics=["arbeit"], note=NOTE_CANARY))
+    settle(qtbot)
     other = services.people.create(PersonData(family_name="Osman", given_name="Idris"))
 
     privacy = _open_privacy(qtbot, window)
+    settle(qtbot)
     qtbot.mouseClick(privacy.tabs.tabBar(), Qt.MouseButton.LeftButton,
                      pos=privacy.tabs.tabBar().tabRect(1).center())
     page = privacy.audit
@@ -178,9 +188,11 @@ def test_protokoll_shows_create_and_update_with_field_names_never_contents(qtbot
     page.person_field.clear()
     qtbot.keyClicks(page.person_field, "XY-0000")
     qtbot.mouseClick(page.filter_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert page.filter_error.isVisibleTo(page) and "XY-0000" in page.filter_error.text()
     assert page.model.rowCount() == 3  # the previous filter stays
     qtbot.mouseClick(page.all_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert page.model.rowCount() == 4 and page.person_field.text() == ""
 
     # The log is read-only and refreshes while shown.
@@ -193,6 +205,7 @@ def test_protokoll_of_an_erased_person_by_internal_number(qtbot, window, service
     gone = some_people[0]
     services.erasure.erase(gone, "antrag")
     privacy = _open_privacy(qtbot, window)
+    settle(qtbot)
     privacy.show_audit()
     page = privacy.audit
     qtbot.keyClicks(page.person_field, str(gone))
@@ -209,12 +222,14 @@ def test_keep_period_and_purge(qtbot, window, services, monkeypatch):
     with services.store.unit_of_work() as s:  # an entry from long ago
         add_event(s, "update", "person", 1, 1, ["phone"]).at = datetime.now() - timedelta(days=400)
     privacy = _open_privacy(qtbot, window)
+    settle(qtbot)
     privacy.show_audit()
     page = privacy.audit
     assert page.keep_days.value() == 730 and not page.keep_apply.isEnabled()
     page.keep_days.setValue(365)
     assert page.keep_apply.isEnabled() and not page.purge_button.isEnabled()  # purge only by the stored period
     qtbot.mouseClick(page.keep_apply, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert services.audit.keep_days() == 365
     assert page.purge_button.isEnabled() and not page.keep_apply.isEnabled()
     setting_row = _cells(page.model)[0]
@@ -225,6 +240,7 @@ def test_keep_period_and_purge(qtbot, window, services, monkeypatch):
                         and QMessageBox.StandardButton.Yes)
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: told.setdefault("text", a[2]))
     qtbot.mouseClick(page.purge_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert "365 Tage" in asked["text"]
     assert told["text"] == "1 Eintrag gelöscht."
     rows = _cells(page.model)
@@ -288,6 +304,7 @@ def test_art15_export_writes_two_files(qtbot, window, services, some_people, mon
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(folder))
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: told.setdefault("text", a[2]))
     pf.action_export.trigger()
+    settle(qtbot)  # written on a worker
 
     files = sorted(p.name for p in folder.iterdir())
     assert len(files) == 2 and files[0].endswith(".json") and files[1].endswith(".pdf")
@@ -373,6 +390,7 @@ def test_audit_model_fetches_pages_and_passes_the_model_tester(qtmodeltester, se
 
 def test_new_fields_have_accessible_names_and_mnemonics(qtbot, window):
     privacy = _open_privacy(qtbot, window)
+    settle(qtbot)
     erasure, audit = privacy.erasure, privacy.audit
     for editor in erasure.rule_editors.values():
         assert editor.years.accessibleName() and editor.days.accessibleName() and editor.apply_button.accessibleName()

@@ -34,6 +34,7 @@ from bildungskoordination.gui.courses.person_referrals import ReferralHistoryMod
 from bildungskoordination.gui.courses.referral_filter_bar import ReferralFilterBar
 from bildungskoordination.gui.icons import icon
 from bildungskoordination.gui.letters.letter_dialog import LetterDialog
+from bildungskoordination.gui.loader import Loader
 from bildungskoordination.gui.table_model import fit_columns, setup_record_table
 from bildungskoordination.i18n import _, current_language, ngettext
 from bildungskoordination.letters.texts import return_slip
@@ -169,6 +170,7 @@ class ReferralsPage(QWidget):
         ctx.signal.changed.connect(self._on_signal_changed)
         self._stale = True
         self._courses_stale = True
+        self.loader: Loader[tuple[list[ReferralRecord], str | None]] = Loader(self, _("Vermittlungen"))
         self._update_buttons()
 
     def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
@@ -182,12 +184,21 @@ class ReferralsPage(QWidget):
         if self._courses_stale:
             self._courses_stale = False
             self.filters.set_courses([(c.id, f"{c.course_number} – {c.provider}") for c in services.courses.list()])
+        filters = self.filters.value()
+
+        def fetch() -> tuple[list[ReferralRecord], str | None]:
+            try:
+                return services.referrals.search(filters), None
+            except ValidationError as exc:  # a period that ends before it starts: said in the summary
+                return [], "; ".join(e.message for e in exc.errors)
+
+        self.loader.load(fetch, self._show_rows)
+
+    def _show_rows(self, result: tuple[list[ReferralRecord], str | None]) -> None:
+        rows, problem = result
         selected = self.selected_referral()
-        try:
-            rows = services.referrals.search(self.filters.value())
-        except ValidationError as exc:
-            rows = []
-            self.summary.setText("; ".join(e.message for e in exc.errors))
+        if problem is not None:
+            self.summary.setText(problem)
         else:
             n, acting = len(rows), sum(1 for r in rows if r.action)
             self.summary.setText(ngettext("{n} Vermittlung", "{n} Vermittlungen", n).format(n=n) + " – " + ngettext(

@@ -4,6 +4,7 @@ button in the message that follows, or Ctrl+Z); open the person (double-click or
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -23,6 +24,7 @@ from bildungskoordination.events import Change
 from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.followups.model import ContactIdRole, FollowUpModel, PersonIdRole, SortRole
 from bildungskoordination.gui.icons import icon
+from bildungskoordination.gui.loader import Loader
 from bildungskoordination.gui.table_model import fit_columns
 from bildungskoordination.i18n import N_, _, ngettext
 from bildungskoordination.people.records import FollowUpState
@@ -116,6 +118,7 @@ class FollowUpsPage(QWidget):
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         ctx.signal.changed.connect(self._on_signal_changed)
         self._stale = True  # loaded when first shown, not at start-up
+        self.loader: Loader[list[Any]] = Loader(self, _("Wiedervorlagen"))
 
     def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
         super().showEvent(event)
@@ -127,7 +130,10 @@ class FollowUpsPage(QWidget):
         days = self.horizon.currentData()
         today = date.today()
         until = None if days is None else today + timedelta(days=int(days))
-        rows = self._ctx.services.contacts.due_followups(until)
+        contacts = self._ctx.services.contacts
+        self.loader.load(lambda: contacts.due_followups(until), lambda rows: self._show_rows(rows, today))
+
+    def _show_rows(self, rows: list[Any], today: date) -> None:
         self.model.set_rows(rows, today)
         due_now = sum(1 for r in rows if r.followup_date <= today)
         self.summary.setText(ngettext("{n} Wiedervorlage fällig oder überfällig", "{n} Wiedervorlagen fällig oder überfällig",

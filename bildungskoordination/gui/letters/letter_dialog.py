@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QGuiApplication, QPageSize
+from PySide6.QtGui import QGuiApplication, QImage, QPageSize
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QComboBox,
@@ -33,6 +33,7 @@ from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.icons import icon
 from bildungskoordination.gui.letters.pdf_pages import PREVIEW_DPI, PRINT_DPI, print_pages, render_pages
 from bildungskoordination.gui.letters.preview import PagePreview
+from bildungskoordination.gui.operation import Operation, Outcome, Progress, show_error
 from bildungskoordination.gui.save_target import LETTERS, may_replace, remember_folder, start_folder
 from bildungskoordination.i18n import SOURCE_LANGUAGE, _, current_language, ngettext
 from bildungskoordination.letters.service import LanguageInfo
@@ -104,6 +105,7 @@ class LetterDialog(QDialog):
         buttons = QHBoxLayout()
         self.status = QLabel()
         self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.status.setWordWrap(True)  # a batch lists many past dates: one line would widen the dialog to 12 000 px
         buttons.addWidget(self.status, 1)
         self.print_button = QPushButton(_("&Drucken …"))
         self.print_button.setIcon(icon("print"))
@@ -125,6 +127,9 @@ class LetterDialog(QDialog):
         self.save_button.clicked.connect(self._on_save_button_clicked)
         self.close_button.clicked.connect(self.reject)
         self.language.setFocus()
+        self._generation = 0
+        self._pending: Operation[tuple[list[QImage], list[str]]] | None = None
+        self._output: Operation[object] | None = None
         self.refresh()
         if self._letters.needs_letterhead():  # the first letter on a real database: no silent default
             QTimer.singleShot(0, self.ask_for_letterhead)
@@ -146,26 +151,68 @@ class LetterDialog(QDialog):
         code = self.language.currentData()
         return None if code in (None, PERSON_LANGUAGE) else str(code)
 
+    @property
+    def busy(self) -> bool:
+        """A preview, a print or a save is still being prepared on a worker."""
+        return self._pending is not None or (self._output is not None and not self._output.finished)
+
     def refresh(self) -> None:
-        """Render the letters in the chosen language and show them; on a refusal show why, and nothing."""
+        """Render the letters in the chosen language on a worker and show them (a batch of 20 takes seconds);
+        on a refusal show why, and nothing. A newer choice replaces a preview still being drawn."""
         self._show_review_state()
         self.status.setText("")
-        pdf = self._render(None)  # the preview is not logged; printing and saving are
-        try:
-            past = self._letters.past_dates(self._ids)
-        except NotFound:
-            past = []
-        if pdf is not None and past:
+        self._generation += 1
+        generation, ids, code, letters = self._generation, list(self._ids), self.language_code(), self._letters
+
+        def work(progress: Progress) -> tuple[list[QImage], list[str]]:
+            pdf = letters.render(ids, code, action=None, allow_past=True)  # the preview is not logged
+            progress.check()
+            try:
+                past = letters.past_dates(ids)
+            except NotFound:
+                past = []
+            return render_pages(pdf, PREVIEW_DPI), past
+
+        self.pages_label.setText(_("Vorschau wird erstellt …"))
+        self.print_button.setEnabled(False)
+        self.save_button.setEnabled(False)
+        if self._pending is not None:
+            self._pending.cancel()
+        self._pending = (Operation(self, work, title=_("Brief erstellen"))
+                         .with_progress(ngettext("Der Brief wird erstellt …", "{n} Briefe werden erstellt …",
+                                                 len(ids)).format(n=len(ids)))
+                         .success(lambda outcome: self._show_preview(generation, *outcome.value))
+                         .failure(lambda exc: self._refused(exc, generation))
+                         .on_cancel(lambda: self._refused(None, generation)).run())
+
+    def _show_preview(self, generation: int, images: list[QImage], past: list[str]) -> None:
+        if generation != self._generation:
+            return
+        self._pending = None
+        self.error.hide()
+        if past:
             self.status.setText(_("Achtung, Termine in der Vergangenheit: {dates}").format(dates="; ".join(past)))
-        images = []
-        if pdf is not None:
-            with busy_cursor():
-                images = render_pages(pdf, PREVIEW_DPI)
         self.preview.set_pages(images)
         self.pages_label.setText(ngettext("{n} Seite", "{n} Seiten", len(images)).format(n=len(images))
                                  if images else "")
         self.print_button.setEnabled(bool(images))
         self.save_button.setEnabled(bool(images))
+
+    def _refused(self, exc: BaseException | None, generation: int | None = None) -> None:
+        """A refusal (ValidationError, NotFound, ValueError) in the dialog; anything else the usual way."""
+        if generation is not None:
+            if generation != self._generation:
+                return
+            self._pending = None
+            self.preview.set_pages([])
+            self.pages_label.setText("")
+        if exc is None:
+            return
+        if isinstance(exc, (ValidationError, NotFound, ValueError)):
+            self.error.setText(error_message(exc))
+            self.error.show()
+        else:
+            show_error(self, _("Brief erstellen"), exc)
 
     def _fill_languages(self) -> None:
         if len(self._ids) > 1:
@@ -195,11 +242,6 @@ class LetterDialog(QDialog):
         self.review.style().polish(self.review)
         self.review.setAccessibleDescription(_("Warnung: nicht geprüfte Übersetzung") if warn else "")
 
-    def _render(self, action: str | None, *, allow_past: bool = True) -> bytes | None:
-        """The preview always shows the letter (its dates are named above it); printing and saving pass the
-        answer of confirm_past_dates."""
-        return self._attempt(lambda: self._letters.render(self._ids, self.language_code(), action=action,
-                                                          allow_past=allow_past))
 
     def confirm_past_dates(self) -> bool | None:
         """None: nothing in the past; True: the user confirmed the named dates; False: cancelled."""
@@ -216,17 +258,28 @@ class LetterDialog(QDialog):
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
         return answer == QMessageBox.StandardButton.Yes
 
-    def _attempt(self, work: Callable[[], bytes | None]) -> bytes | None:
-        """Run ``work`` under a busy cursor; a refusal is shown in the dialog and gives None."""
-        try:
-            with busy_cursor():
-                result = work()
-        except (ValidationError, NotFound, ValueError) as exc:
-            self.error.setText(error_message(exc))
-            self.error.show()
-            return None
+    def _run(self, work: Callable[[Progress], object], label: str, done: Callable[[object], None], *,
+             cancellable: bool = True) -> None:
+        """Printing and saving: on a worker, with progress after a second; a refusal shows in the dialog."""
         self.error.hide()
-        return result
+        for button in (self.print_button, self.save_button):
+            button.setEnabled(False)
+
+        def finish(outcome: Outcome[object]) -> None:
+            self._enable_output()
+            done(outcome.value)
+
+        def failed(exc: BaseException) -> None:
+            self._enable_output()
+            self._refused(exc)
+
+        self._output = Operation(self, work, title=_("Brief erstellen")) \
+            .with_progress(label, cancellable=cancellable).success(finish) \
+            .failure(failed).on_cancel(self._enable_output).run()
+
+    def _enable_output(self) -> None:
+        for button in (self.print_button, self.save_button):
+            button.setEnabled(bool(self.preview.pages))
 
     def default_file_name(self) -> str:
         language = self.language_code() or "Personensprache"
@@ -261,11 +314,16 @@ class LetterDialog(QDialog):
         confirmed = self.confirm_past_dates()
         if confirmed is False:
             return
-        pdf = self._render("print", allow_past=bool(confirmed))
-        if pdf is None:
-            return
-        with busy_cursor():
-            printed = print_pages(self.printer, render_pages(pdf, PRINT_DPI))
+        ids, code, letters = list(self._ids), self.language_code(), self._letters
+
+        def work(_progress: Progress) -> list[QImage]:
+            pdf = letters.render(ids, code, action="print", allow_past=bool(confirmed))
+            return render_pages(pdf, PRINT_DPI)
+
+        self._run(work, _("Der Druck wird vorbereitet …"), self._print)
+
+    def _print(self, images: object) -> None:
+        printed = print_pages(self.printer, images)  # type: ignore[arg-type]
         self.status.setText(_("An den Drucker gesendet.") if printed else "")
         if not printed:
             self.error.setText(_("Der Drucker „{name}“ ließ sich nicht öffnen.").format(name=self.printer.printerName()))
@@ -286,17 +344,18 @@ class LetterDialog(QDialog):
         if confirmed is False:
             return
 
-        def save() -> bytes:
+        ids, code, letters = list(self._ids), self.language_code(), self._letters
+
+        def save(_progress: Progress) -> Path:
             try:
-                self._letters.save(self._ids, target, self.language_code(), overwrite=overwrite,
-                                   allow_past=bool(confirmed))
+                letters.save(ids, target, code, overwrite=overwrite, allow_past=bool(confirmed))
             except OSError as exc:  # the folder is read-only, the stick was pulled, …
                 raise ValueError(_("Die Datei {path} ließ sich nicht schreiben: {error}").format(
                     path=target, error=exc.strerror or exc)) from exc
-            return b""
+            return target
 
-        if self._attempt(save) is not None:
-            self.status.setText(_("Gespeichert: {path}").format(path=target))
+        self._run(save, _("Die Briefe werden gespeichert …"),  # a file written and logged cannot be taken back
+                  lambda path: self.status.setText(_("Gespeichert: {path}").format(path=path)), cancellable=False)
 
 
 def language_item_text(info: LanguageInfo) -> str:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import time
+
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QImage, QPalette, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from bildungskoordination.i18n import _
 
 _MARGIN = 12
+SLICE_MS = 30
 
 
 class PagePreview(QScrollArea):
@@ -16,6 +19,8 @@ class PagePreview(QScrollArea):
         super().__init__(parent)
         self._images: list[QImage] = []
         self.pages: list[QLabel] = []
+        self._scaled_width = 0  # the width the pages were last scaled to
+        self._todo: list[int] = []  # pages still to scale to that width
         self.setWidgetResizable(True)
         self.setAccessibleName(_("Vorschau des Briefs"))
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # so the keyboard can scroll it
@@ -28,12 +33,14 @@ class PagePreview(QScrollArea):
         self._layout.setSpacing(_MARGIN)
         self._layout.addStretch(1)
         self.setWidget(inner)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
 
     def set_pages(self, images: list[QImage]) -> None:
         for label in self.pages:
             self._layout.removeWidget(label)
             label.deleteLater()
         self._images = list(images)
+        self._scaled_width = 0
         self.pages = []
         for number, _image in enumerate(self._images, start=1):
             label = QLabel()
@@ -54,8 +61,30 @@ class PagePreview(QScrollArea):
 
     def _scale(self) -> None:
         # Fit width: leave room for the margins and the vertical scroll bar that a long letter needs.
-        width = max(100, self.viewport().width() - 2 * _MARGIN - 2)
-        for label, image in zip(self.pages, self._images, strict=True):
-            pixmap = QPixmap.fromImage(image).scaledToWidth(width, Qt.TransformationMode.SmoothTransformation)
-            label.setPixmap(pixmap)
-            label.setFixedSize(pixmap.width() + 2, pixmap.height() + 2)
+        # The scroll bar is always on (see __init__): scaling cannot change the viewport's width, and the same
+        # width is not scaled twice (a 20-letter batch has 75 pages; re-scaling them on every resize event
+        # once grew without bound).
+        # Never more than twice the rendered size: a window stretched by a long line once asked for 12 695 px
+        # wide pages – 75 of them are gigabytes.
+        width = max(100, min(self.viewport().width() - 2 * _MARGIN - 2,
+                             2 * max((image.width() for image in self._images), default=0)))
+        if width == self._scaled_width:
+            return
+        self._scaled_width = width
+        self._todo = list(range(len(self.pages)))
+        self._scale_some(width)
+
+    def _scale_some(self, width: int) -> None:
+        """Scale pages until a slice of time is used up, then let the event loop run and go on: 75 pages of a
+        batch take seconds, which must not freeze the window (the first page shows at once)."""
+        if width != self._scaled_width:
+            return  # a newer width (or newer pages) took over
+        started = time.perf_counter()
+        while self._todo and (time.perf_counter() - started) * 1000 < SLICE_MS:
+            index = self._todo.pop(0)
+            pixmap = QPixmap.fromImage(self._images[index]).scaledToWidth(width,
+                                                                          Qt.TransformationMode.SmoothTransformation)
+            self.pages[index].setPixmap(pixmap)
+            self.pages[index].setFixedSize(pixmap.width() + 2, pixmap.height() + 2)
+        if self._todo:
+            QTimer.singleShot(0, self, lambda: self._scale_some(width))

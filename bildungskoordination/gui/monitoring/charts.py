@@ -27,13 +27,23 @@ class BarChart(QWidget):
         self.title = title
         self.horizontal = horizontal
         self.pairs: tuple[tuple[str, int], ...] = ()
+        self.pending = False
         self._bars: list[tuple[QRect, str, int]] = []  # hit areas for tooltips, filled while painting
         self.setAccessibleName(title)
         self.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # screen readers reach it; the description has the values
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(200, 120)
 
+    def set_pending(self) -> None:
+        """Counting runs (on a worker): say so rather than "keine Daten"."""
+        self.pending = True
+        self.pairs = ()
+        self.setAccessibleDescription(_("wird berechnet …"))
+        self.setToolTip("")
+        self.update()
+
     def set_pairs(self, pairs: Sequence[tuple[str, int]]) -> None:
+        self.pending = False
         self.pairs = tuple(pairs)
         text = "; ".join(f"{label}: {value}" for label, value in self.pairs) or _("keine Daten im Zeitraum")
         self.setAccessibleDescription(text)
@@ -55,7 +65,8 @@ class BarChart(QWidget):
         text_color = self.palette().color(QPalette.ColorRole.WindowText)
         painter.setPen(text_color)
         if not self.pairs or self.total() == 0:
-            painter.drawText(area, Qt.AlignmentFlag.AlignCenter, _("keine Daten im Zeitraum"))
+            painter.drawText(area, Qt.AlignmentFlag.AlignCenter,
+                             _("wird berechnet …") if self.pending else _("keine Daten im Zeitraum"))
             return
         if self.horizontal:
             self._paint_horizontal(painter, area, text_color)
@@ -156,6 +167,10 @@ class ChartBox(QWidget):
     def set_pairs(self, pairs: Sequence[tuple[str, int]]) -> None:
         self.chart.set_pairs(pairs)
         self.model.set_rows(list(pairs))
+
+    def set_pending(self) -> None:
+        self.chart.set_pending()
+        self.model.set_rows([])
 
     def show_table(self, on: bool) -> None:
         self.stack.setCurrentIndex(1 if on else 0)

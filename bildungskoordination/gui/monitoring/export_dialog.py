@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from bildungskoordination.gui.icons import icon
 from bildungskoordination.gui.monitoring.models import FORMAT_NAMES, SUPPRESSED_COLORS, SUPPRESSED_TEXTS, CountTableModel
 from bildungskoordination.gui.monitoring.period_picker import PeriodPicker
+from bildungskoordination.gui.operation import Operation, show_error
 from bildungskoordination.gui.save_target import EXPORTS, may_replace, remember_folder, start_folder
 from bildungskoordination.gui.table_model import setup_record_table
 from bildungskoordination.i18n import N_, _, ngettext
@@ -67,6 +68,9 @@ class ExportDialog(QDialog):
         for box in self.table_checks.values():
             box.toggled.connect(self._on_any_changed)
         self.save_button.clicked.connect(self._on_save_button_clicked)
+        self._generation = 0
+        self._pending: Operation[CountsReport] | None = None
+        self._saving: Operation[None] | None = None
         self.refresh()
 
     # --- building -------------------------------------------------------------------------------
@@ -148,6 +152,7 @@ class ExportDialog(QDialog):
         column.addWidget(self.summary)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName(_("Vorschau"))
+        self.tabs.currentChanged.connect(self._fit_current)
         column.addWidget(self.tabs, 1)
         self.legend = QLabel()
         self.legend.setWordWrap(True)
@@ -171,17 +176,48 @@ class ExportDialog(QDialog):
                 return model
         return None
 
+    @property
+    def busy(self) -> bool:
+        """Counting (or saving) runs on a worker: seconds on a large district."""
+        return self._pending is not None or (self._saving is not None and not self._saving.finished)
+
     def refresh(self) -> None:
-        """Count again for the chosen period, tables and k; the preview shows exactly what would be written."""
+        """Count again for the chosen period, tables and k on a worker; the preview shows exactly what would be
+        written. A newer choice replaces a count still running."""
         self._timer.stop()
         tables = self.selected_tables()
         self.report = None
-        try:
-            report = self._monitoring.report(self.period.period(), tables=tables, k=self.k.value()) if tables else None
-        except ValueError as exc:
-            self._show_report(None, str(exc))
+        self._generation += 1
+        generation = self._generation
+        if not tables:
+            self._pending = None
+            self._show_report(None, _("Bitte mindestens eine Tabelle wählen."))
             return
-        self._show_report(report, "" if tables else _("Bitte mindestens eine Tabelle wählen."))
+        self.save_button.setEnabled(False)
+        self.summary.setText(_("Wird gezählt …"))
+        monitoring, period, k = self._monitoring, self.period.period(), self.k.value()
+        if self._pending is not None:
+            self._pending.cancel()
+        self._pending = (Operation(self, lambda _progress: monitoring.report(period, tables=tables, k=k),
+                                   title=_("Auswertung exportieren"))
+                         .with_progress(_("Die Fallzahlen werden gezählt …"))
+                         .success(lambda outcome: self._counted(generation, outcome.value, ""))
+                         .failure(lambda exc: self._count_failed(generation, exc))
+                         .on_cancel(lambda: self._counted(generation, None, _("Zählen abgebrochen."))).run())
+
+    def _counted(self, generation: int, report: CountsReport | None, problem: str) -> None:
+        if generation == self._generation:
+            self._pending = None
+            self._show_report(report, problem)
+
+    def _count_failed(self, generation: int, exc: BaseException) -> None:
+        if generation != self._generation:
+            return
+        if isinstance(exc, ValueError):
+            self._counted(generation, None, str(exc))
+        else:
+            self._counted(generation, None, _("Nicht gezählt."))
+            show_error(self, _("Auswertung exportieren"), exc)
 
     def _show_report(self, report: CountsReport | None, problem: str) -> None:
         current = self.tabs.currentIndex()
@@ -200,6 +236,7 @@ class ExportDialog(QDialog):
             self.tabs.addTab(self._table_page(table, report.k), table.title)
             self.tabs.setTabToolTip(self.tabs.count() - 1, table.title)
         self.tabs.setCurrentIndex(min(max(current, 0), self.tabs.count() - 1))
+        self._fit_current()
         hidden = sum(1 for t in report.tables for row in t.rows for cell in row.cells if cell.suppressed)
         self.summary.setText(_("Vorschau für {period}, k = {k}: ").format(period=report.period.label, k=report.k)
                              + ngettext("{n} Wert wird als „.“ geheim gehalten.",
@@ -220,18 +257,29 @@ class ExportDialog(QDialog):
         setup_record_table(view, _("Vorschau: {title}").format(title=table.title))
         view.setSelectionBehavior(QTableView.SelectionBehavior.SelectItems)
         view.setAlternatingRowColors(False)  # the suppression colours must stand out
-        view.resizeColumnsToContents()
+        view.setProperty("fitted", False)  # columns fitted when the tab is first shown (_fit_current)
         view.horizontalHeader().setStretchLastSection(False)
         layout.addWidget(view, 1)
         return page
+
+    def _fit_current(self, *_args: object) -> None:
+        """Fit the columns of the shown table only: fitting all eleven at once froze the dialog for 0.2 s."""
+        page = self.tabs.currentWidget()
+        view = page.findChild(QTableView) if page is not None else None
+        if view is not None and not view.property("fitted"):
+            view.resizeColumnsToContents()
+            view.setProperty("fitted", True)
 
     # --- slots ----------------------------------------------------------------------------------
     def _on_any_changed(self, *_args: object) -> None:
         self._timer.start()
 
     def _on_save_button_clicked(self) -> None:
-        if self._timer.isActive():
-            self.refresh()  # save exactly what the preview shows for the current choices
+        if self._timer.isActive() or self._pending is not None:
+            if self._timer.isActive():
+                self.refresh()
+            self.summary.setText(_("Bitte warten, bis die Vorschau gezählt ist; dann erneut speichern."))
+            return  # save exactly what the preview shows for the current choices
         report, file_format = self.report, self.file_format()
         if report is None:
             return
@@ -246,12 +294,23 @@ class ExportDialog(QDialog):
         overwrite = may_replace(self, chosen, path)
         if overwrite is None:
             return
-        try:
-            self._monitoring.export(report, path, file_format, overwrite=overwrite)
-        except Exception as exc:  # noqa: BLE001 – the writer's German message is the most useful thing to show
+        monitoring = self._monitoring
+
+        def failed(exc: BaseException) -> None:
+            self.save_button.setEnabled(True)
+            # The writer's German message is the most useful thing to show.
             QMessageBox.critical(self, _("Nicht gespeichert"),
                                  _("Die Auswertung wurde nicht gespeichert:\n{error}").format(error=exc))
-            return
+
+        self.save_button.setEnabled(False)
+        self._saving = (Operation(self, lambda _progress: monitoring.export(report, path, file_format,
+                                                                           overwrite=overwrite),
+                                  title=_("Auswertung exportieren"))
+                        .with_progress(_("Die Auswertung wird gespeichert …"), cancellable=False)
+                        .success(lambda _outcome: self._saved(path, file_format)).failure(failed).run())
+
+    def _saved(self, path: Path, file_format: str) -> None:
+        self.save_button.setEnabled(True)
         remember_folder(EXPORTS, path.parent)
         self.saved.setText(_("Gespeichert als {format}: {path}").format(format=FORMAT_NAMES[file_format], path=path))
         self.exported.emit(path)

@@ -24,9 +24,11 @@ from bildungskoordination.gui.monitoring.charts import ChartBox
 from bildungskoordination.gui.monitoring.export_dialog import ExportDialog
 from bildungskoordination.gui.monitoring.models import ExportLogModel
 from bildungskoordination.gui.monitoring.period_picker import PeriodPicker
+from bildungskoordination.gui.operation import Operation, show_error
 from bildungskoordination.gui.table_model import setup_record_table
 from bildungskoordination.i18n import _, ngettext
 from bildungskoordination.monitoring.model import Period
+from bildungskoordination.monitoring.service import Overview
 
 # Changes that alter the overview: contacts, referrals, people (erasure removes their contacts), courses.
 OVERVIEW_ENTITIES = ("contact", "referral", "person", "course")
@@ -89,6 +91,9 @@ class MonitoringPage(QWidget):
         self.export_button.clicked.connect(self._on_export_button_clicked)
         ctx.signal.changed.connect(self._on_signal_changed)
         self._stale = True
+        self._generation = 0
+        self._pending: Operation[Overview] | None = None
+        self._shown_period: Period | None = None
 
     @property
     def charts(self) -> list[ChartBox]:
@@ -99,19 +104,45 @@ class MonitoringPage(QWidget):
         if self._stale:
             self.reload()
 
+    @property
+    def computing(self) -> bool:
+        return self._pending is not None
+
     def reload(self) -> None:
-        """Count the overview for the chosen period and read the export log (both only read)."""
+        """Count the overview for the chosen period on a worker (seconds on a large district: the page shows
+        "wird berechnet …" meanwhile), then fill the charts; the export log is read at once."""
         self._stale = False
+        period = self.period.period()
+        self._generation += 1
+        generation = self._generation
+        self.summary.setText(_("{period}: wird berechnet …").format(period=period.label))
+        if period != self._shown_period:  # another period's figures must not stand there meanwhile
+            for chart in self.charts:
+                chart.set_pending()
+        self.reload_history()
         monitoring = self._ctx.services.monitoring
-        overview = monitoring.overview(self.period.period())
+        self._pending = (Operation(self, lambda _progress: monitoring.overview(period), title=_("Auswertung"))
+                         .success(lambda outcome: self._show_overview(generation, period, outcome.value))
+                         .failure(lambda exc: self._overview_failed(generation, exc)).run())
+
+    def _overview_failed(self, generation: int, exc: BaseException) -> None:
+        if generation == self._generation:
+            self._pending = None
+            self.summary.setText(_("Die Übersicht konnte nicht berechnet werden."))
+            show_error(self, _("Auswertung"), exc)
+
+    def _show_overview(self, generation: int, period: Period, overview: Overview) -> None:
+        if generation != self._generation:
+            return  # a newer period (or change) was asked for meanwhile; its result follows
+        self._pending = None
+        self._shown_period = period
         self.contacts_chart.set_pairs(overview.contacts_per_month)
         self.topics_chart.set_pairs(overview.topics)
         self.status_chart.set_pairs(overview.referrals_by_status)
         self.course_type_chart.set_pairs(overview.referrals_by_course_type)
         contacts = sum(n for _m, n in overview.contacts_per_month)
-        self.summary.setText(_("{period}: ").format(period=self.period.period().label)
+        self.summary.setText(_("{period}: ").format(period=period.label)
                              + ngettext("{n} Beratungskontakt", "{n} Beratungskontakte", contacts).format(n=contacts))
-        self.reload_history()
 
     def reload_history(self) -> None:
         monitoring = self._ctx.services.monitoring

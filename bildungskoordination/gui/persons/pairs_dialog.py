@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
 
 from bildungskoordination.gui.icons import icon
+from bildungskoordination.gui.operation import Operation
 from bildungskoordination.gui.persons.merge_dialog import MergeDialog
 from bildungskoordination.gui.table_model import RecordTableModel
 from bildungskoordination.i18n import N_, _
@@ -38,6 +39,7 @@ class DuplicatePairsDialog(QDialog):
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.setAccessibleName(_("mögliche Doppelerfassungen"))
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setResizeContentsPrecision(100)  # fit to the first 100 pairs, not 1 000
         layout.addWidget(self.table, 1)
         self.count = QLabel()
         layout.addWidget(self.count)
@@ -49,11 +51,26 @@ class DuplicatePairsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.merge_dialog: MergeDialog | None = None
+        self._pending: Operation[list[DuplicatePair]] | None = None
         self.reload()
         self.resize(820, 420)
 
+    @property
+    def busy(self) -> bool:
+        return self._pending is not None and not self._pending.finished
+
     def reload(self) -> None:
-        self.model.set_rows(self._services.people.duplicate_pairs())
+        """Compare everyone on a worker (seconds on a large district); the dialog is there at once."""
+        people = self._services.people
+        self.count.setText(_("Mögliche Paare werden gesucht …"))
+        self.merge_button.setEnabled(False)
+        self._pending = (Operation(self, lambda _progress: people.duplicate_pairs(), title=self.windowTitle())
+                         .with_progress(_("Alle Akten werden verglichen …"))
+                         .success(lambda outcome: self._show_pairs(outcome.value))
+                         .on_cancel(lambda: self.count.setText(_("Suche abgebrochen."))).run())
+
+    def _show_pairs(self, pairs: list[DuplicatePair]) -> None:
+        self.model.set_rows(pairs)
         self.table.resizeColumnsToContents()
         if self.model.rowCount():
             self.table.selectRow(0)

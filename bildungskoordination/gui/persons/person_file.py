@@ -8,12 +8,10 @@ erasure are one service call each; the file then refreshes from the change signa
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -28,7 +26,6 @@ from PySide6.QtWidgets import (
 )
 
 from bildungskoordination.domain.errors import NotFound, ValidationError
-from bildungskoordination.domain.output_target import OutputRefused
 from bildungskoordination.events import Change
 from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.courses.matches_tab import MatchesTab
@@ -37,9 +34,9 @@ from bildungskoordination.gui.persons.contact_entry import ContactEntry
 from bildungskoordination.gui.persons.contacts_model import ContactHistoryModel, SortRole
 from bildungskoordination.gui.persons.duplicates_dialog import DuplicateDialog
 from bildungskoordination.gui.persons.form import PersonForm
+from bildungskoordination.gui.privacy.access_answer import write_access_answer
 from bildungskoordination.gui.privacy.consent_dialog import ConsentDialog
 from bildungskoordination.gui.privacy.erase_dialog import EraseDialog
-from bildungskoordination.gui.save_target import ACCESS_EXPORT, confirm_replace, remember_folder, start_folder
 from bildungskoordination.gui.widgets import error_list, merge_errors
 from bildungskoordination.i18n import _, ngettext
 from bildungskoordination.people.records import ContactData, PersonData
@@ -387,32 +384,8 @@ class PersonFile(QWidget):
         self.status.setText(_("Einwilligung eingetragen; die Einschränkung ist aufgehoben."))
 
     def _on_action_export_triggered(self) -> None:
-        if self.person_id is None:
-            return
-        folder = QFileDialog.getExistingDirectory(self, _("Ordner für die Auskunft nach Art. 15 wählen"),
-                                                  str(start_folder(ACCESS_EXPORT)))
-        if not folder:
-            return
-        remember_folder(ACCESS_EXPORT, folder)
-        export = self._ctx.services.access_export.export
-        try:
-            try:
-                json_path, pdf_path = export(self.person_id, Path(folder))
-            except OutputRefused as refused:
-                # The folder holds an answer of today already: replace it only when the user says so.
-                if not refused.exists or not confirm_replace(self, [refused.path]):
-                    raise
-                json_path, pdf_path = export(self.person_id, Path(folder), overwrite=True)
-        except Exception as exc:  # noqa: BLE001 – nothing was handed out; say why
-            QMessageBox.critical(self, _("Auskunft nicht erstellt"),
-                                 _("Die Auskunft wurde nicht erstellt: {error}").format(error=exc))
-            return
-        self.status.setText(_("Auskunft geschrieben: {pdf}, {json}").format(pdf=pdf_path.name, json=json_path.name))
-        QMessageBox.information(
-            self, _("Auskunft nach Art. 15 erstellt"),
-            _("Zwei Dateien wurden in {folder} geschrieben:\n\n{pdf}  (zum Lesen und Ausdrucken)\n{json}  "
-              "(maschinenlesbar)\n\nSie enthalten personenbezogene Daten: bitte nur der Person selbst "
-              "übergeben und danach hier löschen.").format(folder=folder, pdf=pdf_path.name, json=json_path.name))
+        if self.person_id is not None:
+            write_access_answer(self, self._ctx, self.person_id, self.status.setText)
 
     def _on_action_erase_triggered(self) -> None:
         data, pid = self._person, self.person_id

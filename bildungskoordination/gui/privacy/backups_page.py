@@ -22,9 +22,10 @@ from bildungskoordination.events import Change
 from bildungskoordination.gui import settings
 from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.icons import icon
+from bildungskoordination.gui.operation import Operation, Outcome, Progress, show_error
 from bildungskoordination.gui.privacy.backups_model import BackupListModel
 from bildungskoordination.i18n import _
-from bildungskoordination.services import BackupPassphraseRequired, StoreError
+from bildungskoordination.services import BackupInfo, BackupPassphraseRequired, StoreError
 
 
 class BackupsPage(QWidget):
@@ -111,14 +112,30 @@ class BackupsPage(QWidget):
         backups = self._ctx.services.backups
         if backups is None:
             return
-        try:
+
+        def take(_progress: Progress) -> BackupInfo:
             info = backups.take("manuell")
             backups.rotate()
-        except StoreError as exc:
-            QMessageBox.warning(self, _("Sicherung fehlgeschlagen"), str(exc))
-            return
-        self.status.setText(_("Gesichert und geprüft: {name}").format(name=info.path.name))
+            return info
+
+        self.backup_button.setEnabled(False)
+        self.status.setText(_("Sicherung läuft …"))
+        self.operation = (Operation(self, take, title=_("Sicherung"))
+                          .with_progress(_("Die Datenbank wird gesichert und geprüft …"), cancellable=False)
+                          .success(self._on_backup_taken).failure(self._on_backup_failed).run())
+
+    def _on_backup_taken(self, outcome: Outcome[BackupInfo]) -> None:
+        self.backup_button.setEnabled(True)
+        self.status.setText(_("Gesichert und geprüft: {name}").format(name=outcome.value.path.name))
         self._ctx.services.bus.publish(Change("backup", "created"))
+
+    def _on_backup_failed(self, exc: BaseException) -> None:
+        self.backup_button.setEnabled(True)
+        self.status.setText("")
+        if isinstance(exc, StoreError):
+            QMessageBox.warning(self, _("Sicherung fehlgeschlagen"), str(exc))
+        else:
+            show_error(self, _("Sicherung"), exc)
 
     def _ask_passphrase(self, name: str) -> str | None:
         text, ok = QInputDialog.getText(self, _("Passphrase der Sicherung"),
@@ -131,18 +148,29 @@ class BackupsPage(QWidget):
         backups = self._ctx.services.backups
         if info is None or backups is None:
             return
+        passphrase = None
         try:
-            try:
-                backups.check(info)
-            except BackupPassphraseRequired:
-                passphrase = self._ask_passphrase(info.path.name)
-                if passphrase is None:
-                    return
-                backups.check(info, passphrase)
+            backups.key_for(info)
+        except BackupPassphraseRequired:
+            passphrase = self._ask_passphrase(info.path.name)
+            if passphrase is None:
+                return
         except StoreError as exc:
             QMessageBox.warning(self, _("Sicherung nicht in Ordnung"), str(exc))
             return
-        self.status.setText(_("{name}: in Ordnung (integrity_check ok).").format(name=info.path.name))
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, StoreError):
+                QMessageBox.warning(self, _("Sicherung nicht in Ordnung"), str(exc))
+            else:
+                show_error(self, _("Sicherung prüfen"), exc)
+
+        self.status.setText(_("{name} wird geprüft …").format(name=info.path.name))
+        self.operation = (Operation(self, lambda _progress: backups.check(info, passphrase), title=_("Sicherung prüfen"))
+                          .with_progress(_("Die Sicherung wird vollständig gelesen und geprüft …"), cancellable=False)
+                          .success(lambda _outcome: self.status.setText(
+                              _("{name}: in Ordnung (integrity_check ok).").format(name=info.path.name)))
+                          .failure(failed).run())
 
     def _on_restore_button_clicked(self) -> None:
         info = self._selected()

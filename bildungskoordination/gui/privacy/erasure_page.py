@@ -7,6 +7,7 @@ basis) and confirms it in the EraseDialog.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from PySide6.QtCore import QItemSelection, QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
@@ -27,6 +28,7 @@ from bildungskoordination.domain.errors import NotFound, ValidationError
 from bildungskoordination.events import Change
 from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.icons import icon
+from bildungskoordination.gui.loader import Loader
 from bildungskoordination.gui.privacy.audit_model import rule_title
 from bildungskoordination.gui.privacy.erase_dialog import EraseDialog
 from bildungskoordination.gui.privacy.proposals_model import PersonIdRole, ProposalModel, SortRole
@@ -120,6 +122,7 @@ class ErasurePage(RefreshingView):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.today: date | None = None  # None = the real today; tests and screenshots fix a day
+        self.loader: Loader[list[Any]] = Loader(self, _("Löschvorschläge"))
         layout = QVBoxLayout(self)
         self.summary = QLabel()
         font = self.summary.font()
@@ -180,8 +183,13 @@ class ErasurePage(RefreshingView):
     def reload(self) -> None:
         services = self._ctx.services
         today = self.today or date.today()
+        retention = services.retention
+        self.loader.load(lambda: retention.proposals(today), lambda rows: self._show_rows(rows, today))
+
+    def _show_rows(self, rows: list[Any], today: date) -> None:
+        services = self._ctx.services
         selected = self._current_person()
-        self.model.set_rows(services.retention.proposals(today), today)
+        self.model.set_rows(rows, today)
         n = self.model.rowCount()
         self.summary.setText(
             ngettext("{n} Person zur Löschung vorgeschlagen", "{n} Personen zur Löschung vorgeschlagen", n).format(n=n)
