@@ -115,6 +115,7 @@ def test_refer_from_passende_kurse_and_the_free_places_drop(window, services, qt
     assert page.model.rowCount() == 1  # still open, shown by default
     assert page.model.data(page.model.index(0, 6)) == ""  # registered, course not yet started: nothing to do
     page.filters.status.setCurrentIndex(page.filters.status.findData("needing_action"))
+    settle(qtbot)
     assert page.model.rowCount() == 0
 
     window.nav.setCurrentRow(PAGE_COURSES)

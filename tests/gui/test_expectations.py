@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from conftest import settle
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QFileDialog, QTableView
 
@@ -47,6 +48,7 @@ def test_referrals_page_filters_and_shows_the_history_with_user_and_note(qtbot, 
     filters = page.filters
 
     def shown() -> set[str]:
+        settle(qtbot)  # the list is read on a worker
         return {page.proxy.index(r, 1).data() for r in range(page.proxy.rowCount())}
 
     assert filters.status.currentText() == "offene" and shown() == {"Haddad, Lina"}  # open by default
@@ -115,6 +117,7 @@ def test_referring_to_a_course_marked_unsuitable_asks_for_a_reason(qtbot, window
     assert "unsuitable_reason" in audit.fields
 
     window.nav.setCurrentRow(PAGE_REFERRALS)
+    settle(qtbot)
     page = window.referrals
     page.select_referral(referral.id)
     assert page.unsuitable.isVisible()
@@ -126,6 +129,7 @@ def test_enter_opens_the_person_and_done_can_be_undone(qtbot, window, services, 
     window.nav.setCurrentRow(PAGE_FOLLOWUPS)
     page = window.followups
     page.horizon.setCurrentIndex(0)
+    settle(qtbot)
     assert page.model.rowCount() == 1
     page.table.setFocus()
     page.table.selectRow(0)
@@ -134,22 +138,27 @@ def test_enter_opens_the_person_and_done_can_be_undone(qtbot, window, services, 
     assert window.persons.person_file.person_id == some_people[1]
 
     window.nav.setCurrentRow(PAGE_FOLLOWUPS)
+    settle(qtbot)
     page.table.selectRow(0)
     [contact] = services.contacts.for_person(some_people[1])
     before = services.contacts.get(contact.id)
     qtbot.mouseClick(page.done_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert page.model.rowCount() == 0 and services.contacts.get(contact.id).data.followup_done
     assert page.undo_bar.isVisible() and "Kovalenko, Olena" in page.undo_message.text()
     qtbot.mouseClick(page.undo_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert page.model.rowCount() == 1 and services.contacts.get(contact.id).data == before.data
     assert page.undo_message.text() == "Wiedervorlage wieder offen." and not page.undo_button.isEnabled()
 
     # Ctrl+Z in the list does the same.
     page.table.selectRow(0)
     qtbot.mouseClick(page.done_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert page.model.rowCount() == 0
     page.table.setFocus()
     qtbot.keyClick(page.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    settle(qtbot)
     assert page.model.rowCount() == 1 and not services.contacts.get(contact.id).data.followup_done
     undo_entries = [e for e in services.audit.list() if e.entity == "contact" and e.detail == "undo"]
     assert len(undo_entries) == 2
@@ -230,6 +239,7 @@ def _check_columns_fit(qtbot, services):
     assert form.widget().minimumSizeHint().width() <= form.viewport().width()
     for page, table in tables.items():
         win.nav.setCurrentRow(page)
+        settle(qtbot)
         qtbot.wait(1)
         assert isinstance(table, QTableView) and table.model().rowCount() > 0, page
         header = table.horizontalHeader()
