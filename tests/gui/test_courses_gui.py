@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from conftest import settle, settle_now
+from conftest import settle
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
@@ -188,7 +188,7 @@ def test_models_pass_the_model_tester(qtmodeltester, services, person_and_course
 SAMPLE_COURSES = "/work/shared/samples/kurse.csv"
 
 
-def _open_import(window, monkeypatch, path):
+def _open_import(window, qtbot, monkeypatch, path):
     from PySide6.QtWidgets import QFileDialog
 
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
@@ -196,7 +196,7 @@ def _open_import(window, monkeypatch, path):
     page = window.courses
     page.import_button.click()
     assert page.import_dialog is not None
-    settle_now()  # the file is checked on a worker
+    settle(qtbot)  # the file is checked on a worker
     return page, page.import_dialog
 
 
@@ -208,7 +208,7 @@ def test_course_import_preview_shows_errors_and_writes_nothing(window, services,
     calls = []
     original_save = services.courses.save_many
     monkeypatch.setattr(services.courses, "save_many", lambda *a, **k: calls.append(a) or original_save(*a, **k))
-    _page, dialog = _open_import(window, monkeypatch, path)
+    _page, dialog = _open_import(window, qtbot, monkeypatch, path)
     texts = dialog.problem_texts()
     assert any(f"{path}:2: Kursart: unbekannte Kursart „Tanzkurs“" in t for t in texts), texts
     assert any(":2: Beginn:" in t for t in texts), texts
@@ -227,7 +227,7 @@ def test_course_import_preview_then_einlesen(window, services, qtbot, monkeypatc
     messages = []
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: messages.append(a[2]))
     monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: messages.append(a[2]))
-    page, dialog = _open_import(window, monkeypatch, path)
+    page, dialog = _open_import(window, qtbot, monkeypatch, path)
     assert dialog.problem_texts() == []
     assert dialog.model.rowCount() == 4
     qtmodeltester.check(dialog.model)
@@ -246,7 +246,7 @@ def test_course_import_preview_then_einlesen(window, services, qtbot, monkeypatc
     qtbot.waitUntil(lambda: page.model.rowCount() == 4)
 
     # The same file again: every course is an update.
-    _page, again = _open_import(window, monkeypatch, path)
+    _page, again = _open_import(window, qtbot, monkeypatch, path)
     assert [again.model.data(again.model.index(r, 4)) for r in range(4)] == ["aktualisieren"] * 4
     again.close_button.click()
 

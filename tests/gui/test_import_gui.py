@@ -4,9 +4,11 @@ duplicates, skipped columns) and the one service call that writes."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
+from conftest import settle
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QDialog, QMessageBox
 
@@ -45,6 +47,7 @@ def open_dialog(qtbot, services, path: Path) -> PersonImportDialog:
     dialog = PersonImportDialog(services, path)
     qtbot.addWidget(dialog)
     dialog.show()
+    settle(qtbot)  # a file whose columns are all known is checked at once, on a worker
     return dialog
 
 
@@ -93,6 +96,7 @@ def test_preview_import_and_remembered_mapping(qtbot, services, office_list, mes
     choose(dialog, "lfd. Nr.", SKIP)
     choose(dialog, "Betreuer/in", SKIP)
     dialog.next_button.click()
+    settle(qtbot)
     assert dialog.stack.currentIndex() == 1
     qtmodeltester.check(dialog.model)
     qtmodeltester.check(dialog.problem_model)
@@ -105,6 +109,7 @@ def test_preview_import_and_remembered_mapping(qtbot, services, office_list, mes
     assert services.people.count() == 0  # the preview wrote nothing
 
     dialog.import_button.click()
+    settle(qtbot)
     assert messages == ["2 Personen eingelesen.\nNicht übernommen: „lfd. Nr.“, „Betreuer/in“"]
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert services.people.count() == 2
@@ -137,6 +142,7 @@ def test_preview_lists_every_problem_by_row_and_field(qtbot, services, tmp_path,
     dialog.skip_rest_button.click()
     assert dialog.mapping_model.skipped() == ["Raum"]
     dialog.next_button.click()
+    settle(qtbot)
     qtmodeltester.check(dialog.problem_model)
     rows = [[dialog.problem_model.data(dialog.problem_model.index(r, c)) for c in range(3)]
             for r in range(dialog.problem_model.rowCount())]
@@ -179,10 +185,13 @@ def test_persons_page_opens_the_import(window, services, qtbot, monkeypatch, off
     page.import_button.click()
     dialog = page.import_dialog
     assert dialog is not None
+    settle(qtbot)
     dialog.mapping_model.skip_unassigned()
     dialog.next_button.click()
+    settle(qtbot)
     assert dialog.model.data(dialog.model.index(1, 4)).endswith("Kovalenko, Olena")
     dialog.import_button.click()
+    settle(qtbot)
     qtbot.waitUntil(lambda: page.model.rowCount() == 3)
     assert messages[0].startswith("2 Personen eingelesen.")
     pid = max(r.id for r in services.people.search("Al-Husseini"))
@@ -202,11 +211,14 @@ def test_course_list_with_other_spellings_and_an_extra_column(qtbot, services, t
                     encoding="utf-8")
     dialog = CourseImportDialog(services, path)
     qtbot.addWidget(dialog)
+    settle(qtbot)
     assert dialog.stack.currentIndex() == 0 and dialog.mapping_model.unassigned() == ["Raum"]
     choose(dialog, "Raum", SKIP)  # type: ignore[arg-type]
     dialog.next_button.click()
+    settle(qtbot)
     assert dialog.problem_texts() == [] and dialog.model.rowCount() == 1
     dialog.import_button.click()
+    settle(qtbot)
     assert messages == ["1 Kurse angelegt, 0 Kurse aktualisiert.\nNicht übernommen: „Raum“"]
     assert [c.course_number for c in services.courses.list()] == ["IK-1"]
     assert dialog.mapping_model.unassigned() == [] and UNASSIGNED not in dialog.mapping_model.mapping().values()
@@ -224,3 +236,56 @@ def test_mapping_saved_as_a_file_for_the_cli(qtbot, services, office_list, monke
     choose(dialog, "Betreuer/in", "Bemerkung")
     dialog.save_mapping_button.click()
     assert load_mapping_file(target, "persons") == dialog.mapping_model.mapping()
+
+
+def test_check_runs_on_a_worker_and_a_cancel_returns_to_the_mapping(qtbot, services, office_list, messages) -> None:
+    dialog = open_dialog(qtbot, services, office_list)
+    dialog.mapping_model.skip_unassigned()
+    release = threading.Event()
+    checked = dialog.run
+
+    def slow_run(*, dry_run: bool, mapping: dict[str, str]):
+        release.wait(10)
+        return checked(dry_run=dry_run, mapping=mapping)
+
+    dialog.run = slow_run  # type: ignore[method-assign]
+    dialog.next_button.click()
+    assert dialog.summary.text() == "Die Datei wird geprüft …"
+    assert not dialog.import_button.isEnabled() and not dialog.back_button.isEnabled()
+    assert dialog.close_button.isEnabled()
+    dialog._checking.cancel()  # "Abbrechen" in the progress dialog
+    release.set()
+    settle(qtbot)
+    assert dialog.isVisible() and dialog.stack.currentIndex() == 0 and dialog.next_button.isEnabled()
+    assert services.people.count() == 0 and messages == []
+
+    dialog.next_button.click()  # the dialog is still usable
+    settle(qtbot)
+    assert dialog.summary.text() == "2 Personen werden eingelesen." and dialog.import_button.isEnabled()
+
+
+def test_an_error_while_writing_is_shown_and_the_dialog_stays_usable(qtbot, services, office_list,
+                                                                   messages) -> None:
+    dialog = open_dialog(qtbot, services, office_list)
+    dialog.mapping_model.skip_unassigned()
+    dialog.next_button.click()
+    settle(qtbot)
+    checked = dialog.run
+
+    def failing_run(*, dry_run: bool, mapping: dict[str, str]):
+        if not dry_run:
+            raise OSError("Datenbank gesperrt")
+        return checked(dry_run=dry_run, mapping=mapping)
+
+    dialog.run = failing_run  # type: ignore[method-assign]
+    dialog.import_button.click()
+    assert not dialog.close_button.isEnabled()  # one transaction: no closing halfway
+    settle(qtbot)
+    assert messages == ["Personenliste einlesen nicht möglich:\nDatenbank gesperrt"]
+    assert dialog.isVisible() and dialog.import_button.isEnabled() and dialog.close_button.isEnabled()
+    assert services.people.count() == 0
+    assert services.settings.get(setting_key("persons", HEADER.split(";"))) is None
+    dialog.run = checked  # type: ignore[method-assign]
+    dialog.import_button.click()
+    settle(qtbot)
+    assert services.people.count() == 2 and dialog.result() == QDialog.DialogCode.Accepted

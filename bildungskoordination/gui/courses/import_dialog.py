@@ -45,8 +45,8 @@ class CourseImportDialog(ImportDialog):
         self._rules = services.matching.rules
         super().__init__(services, path, parent)
 
-    def run(self, *, dry_run: bool) -> CourseImportReport:
-        return import_courses(self._services, self._path, dry_run=dry_run, mapping=self.mapping_model.mapping())
+    def run(self, *, dry_run: bool, mapping: dict[str, str]) -> CourseImportReport:
+        return import_courses(self._services, self._path, dry_run=dry_run, mapping=mapping)
 
     def make_records_model(self) -> ImportPreviewModel:
         return ImportPreviewModel(self._rules, self)

@@ -1,7 +1,8 @@
 """Einlesen einer Liste in two steps: which column goes where (skipped when every column is known by its
 spelling or a remembered mapping), then a preview of what would be written – every problem by row and
 field, and what is not taken over. Nothing is stored before "Einlesen", which is one service call; the
-mapping is then remembered for the next file with the same headers.
+mapping is then remembered for the next file with the same headers. Both the check (a dry run, cancellable: back
+to the mapping step) and the write (one transaction, not cancellable) run on a worker (gui/operation.py).
 
 Subclasses say how their list is read and shown (``run``, ``fill_records``, ``preview_text``, ``done_text``).
 """
@@ -15,14 +16,12 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
-    QProgressDialog,
     QPushButton,
     QStackedWidget,
     QTableView,
@@ -37,6 +36,7 @@ from bildungskoordination.gui.icons import icon
 from bildungskoordination.gui.imports.choice_delegate import ChoiceDelegate
 from bildungskoordination.gui.imports.mapping_model import TARGET_COLUMN, ColumnMappingModel
 from bildungskoordination.gui.imports.preview_models import ProblemModel
+from bildungskoordination.gui.operation import Operation, Outcome, show_error
 from bildungskoordination.gui.table_model import RecordTableModel, setup_record_table
 from bildungskoordination.i18n import _, ngettext
 from bildungskoordination.services import Services
@@ -61,6 +61,8 @@ class ImportDialog(QDialog):
         self._path = Path(path)
         self.preview: ImportReport | None = None
         self.result_report: ImportReport | None = None
+        self._checking: Operation[ImportReport] | None = None  # the dry run under way
+        self._writing: Operation[ImportReport] | None = None
         self.setWindowTitle(self.title)
         self.resize(920, 560)
         layout = QVBoxLayout(self)
@@ -158,6 +160,7 @@ class ImportDialog(QDialog):
             QMessageBox.warning(self, _("Zuordnung nicht gespeichert"), str(exc))
 
     def show_mapping(self) -> None:
+        self._update_open()
         self.stack.setCurrentIndex(0)
         self.back_button.hide()
         self.import_button.hide()
@@ -184,10 +187,50 @@ class ImportDialog(QDialog):
         self.warnings = _label()
         layout.addWidget(self.skipped)
         layout.addWidget(self.warnings)
+        layout.addStretch(0)  # while the file is checked (tables hidden) the summary stays at the top
         return page
 
     def show_preview(self) -> None:
-        report = self.preview = self.run(dry_run=True)
+        """Check the file with the current mapping on a worker; the preview shows once it is done."""
+        if self._checking is not None or self._writing is not None:
+            return
+        self.stack.setCurrentIndex(1)
+        self.summary.setText(_("Die Datei wird geprüft …"))
+        for widget in (self.problems, self.table, self.skipped, self.warnings):
+            widget.hide()
+        self.next_button.hide()
+        self.back_button.setVisible(bool(self._header))
+        self.import_button.show()
+        self._set_busy(True)
+        mapping, run = self.mapping_model.mapping(), self.run
+        self._checking = (Operation(self, lambda _progress: run(dry_run=True, mapping=mapping), title=self.title)
+                          .with_progress(_("Die Datei wird geprüft …"))
+                          .success(self._checked).failure(self._check_failed).on_cancel(self._check_cancelled)
+                          .run())
+
+    def _set_busy(self, busy: bool) -> None:
+        for button in (self.back_button, self.next_button, self.import_button):
+            button.setEnabled(not busy)
+        self.close_button.setEnabled(not busy or self._writing is None)  # the write is not cancellable
+
+    def _checked(self, outcome: Outcome[ImportReport]) -> None:
+        self._checking = None
+        self._set_busy(False)
+        self._show_report(outcome.value)
+
+    def _check_failed(self, exc: BaseException) -> None:
+        self._checking = None
+        self._set_busy(False)
+        show_error(self, self.title, exc)
+        self.show_mapping()
+
+    def _check_cancelled(self) -> None:
+        self._checking = None
+        self._set_busy(False)
+        self.show_mapping()
+
+    def _show_report(self, report: ImportReport) -> None:
+        self.preview = report
         self.problem_model.set_rows(report.problems)
         self.problems.setVisible(bool(report.problems))
         self.fill_records(report)
@@ -216,16 +259,24 @@ class ImportDialog(QDialog):
 
     # --- writing -----------------------------------------------------------------------------
     def _on_import_button_clicked(self) -> None:
-        progress = QProgressDialog(_("Liste wird eingelesen …"), "", 0, 0, self)
-        progress.setCancelButton(None)  # type: ignore[arg-type]  # one transaction: nothing to cancel halfway
-        progress.setWindowModality(Qt.WindowModality.WindowModal)
-        progress.setMinimumDuration(0)
-        progress.show()
-        QApplication.processEvents()
-        try:
-            report = self.run(dry_run=False)
-        finally:
-            progress.close()
+        if self._checking is not None or self._writing is not None:
+            return
+        mapping, run = self.mapping_model.mapping(), self.run
+        self._writing = Operation(self, lambda _progress: run(dry_run=False, mapping=mapping), title=self.title,
+                                  bus=self._services.bus)
+        self._set_busy(True)
+        self._writing.with_progress(_("Liste wird eingelesen …"), cancellable=False) \
+            .success(lambda outcome: self._written(outcome.value, mapping)).failure(self._write_failed).run()
+
+    def _write_failed(self, exc: BaseException) -> None:
+        self._writing = None
+        self._set_busy(False)
+        self.import_button.setEnabled(self.preview is not None and not self.preview.problems)
+        show_error(self, self.title, exc)
+
+    def _written(self, report: ImportReport, mapping: dict[str, str]) -> None:
+        self._writing = None
+        self._set_busy(False)
         self.result_report = report
         if report.problems:
             QMessageBox.warning(self, _("Nicht eingelesen"),
@@ -233,15 +284,24 @@ class ImportDialog(QDialog):
             self.reject()
             return
         if self._header:
-            self._services.settings.set(setting_key(self.kind, self._header), self.mapping_model.mapping())
+            self._services.settings.set(setting_key(self.kind, self._header), mapping)
         text = self.done_text(report)
         if report.skipped:
             text += "\n" + _("Nicht übernommen: {names}").format(names=quoted(report.skipped))
         QMessageBox.information(self, _("Eingelesen"), text)
         self.accept()
 
+    def reject(self) -> None:
+        """Escape or "Schließen": a check under way is cancelled; during the write the dialog stays open."""
+        if self._writing is not None:
+            return
+        if self._checking is not None:
+            self._checking.cancel()
+        super().reject()
+
     # --- what the list decides ---------------------------------------------------------------
-    def run(self, *, dry_run: bool) -> ImportReport:
+    def run(self, *, dry_run: bool, mapping: dict[str, str]) -> ImportReport:
+        """Runs on a worker thread: ``mapping`` was taken on the GUI thread when the user asked."""
         raise NotImplementedError
 
     def make_records_model(self) -> RecordTableModel[Any]:

@@ -21,8 +21,8 @@ class PersonImportDialog(ImportDialog):
         self.records_name = _("Personen der Datei")
         super().__init__(*args, **kwargs)
 
-    def run(self, *, dry_run: bool) -> ImportReport:
-        return import_persons(self._services, self._path, dry_run=dry_run, mapping=self.mapping_model.mapping())
+    def run(self, *, dry_run: bool, mapping: dict[str, str]) -> ImportReport:
+        return import_persons(self._services, self._path, dry_run=dry_run, mapping=mapping)
 
     def make_records_model(self) -> PersonPreviewModel:
         return PersonPreviewModel(self)
