@@ -46,22 +46,3 @@ def some_people(services):
     services.contacts.add(ids[1], ContactData(contact_date=today - timedelta(days=20), topics=["arbeit"],
                                               followup_date=today - timedelta(days=2), next_step="Bewerbung prüfen"))
     return ids
-
-
-def settle(qtbot) -> None:
-    """Lists that take long on a large district are read on a worker (gui/operation.py): wait until every
-    such read has reported back and the view shows it."""
-    from bildungskoordination.gui import operation
-
-    qtbot.waitUntil(lambda: operation.running() == 0, timeout=10000)
-
-
-def settle_now() -> None:
-    """The same without qtbot: wait for the workers, then deliver what they reported."""
-    from PySide6.QtCore import QCoreApplication
-
-    from bildungskoordination.gui import operation
-
-    operation.wait_for_all(10000)
-    for _ in range(3):
-        QCoreApplication.processEvents()

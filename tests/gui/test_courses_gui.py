@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from conftest import settle
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
+from qtwait import settle
 
 from bildungskoordination.courses.records import CourseData
 from bildungskoordination.gui.courses.models import AccessibleTextRole, CourseModel, MatchModel, ReferralModel

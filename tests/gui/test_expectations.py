@@ -12,9 +12,9 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import settle
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QFileDialog, QTableView
+from qtwait import settle
 
 from bildungskoordination.courses.records import CourseData
 from bildungskoordination.gui.courses.unsuitable_dialog import UnsuitableReasonDialog

@@ -8,9 +8,9 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import settle
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QDialog, QMessageBox
+from qtwait import settle
 
 from bildungskoordination.domain.column_mapping import setting_key
 from bildungskoordination.domain.dates import parse_partial_date

@@ -5,9 +5,9 @@ import json
 from datetime import date, datetime, timedelta
 
 import pytest
-from conftest import settle
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QMessageBox
+from qtwait import settle
 
 from bildungskoordination.domain.errors import NotFound
 from bildungskoordination.gui.main_window import PAGE_PRIVACY

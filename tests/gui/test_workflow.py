@@ -2,8 +2,8 @@
 
 from datetime import date, timedelta
 
-from conftest import settle
 from PySide6.QtCore import Qt
+from qtwait import settle
 
 from bildungskoordination.gui.persons.duplicates_dialog import DuplicateDialog
 
