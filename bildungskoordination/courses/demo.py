@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from random import Random
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import CursorResult, Table, insert, select
 
 from bildungskoordination.domain.course_status import effective_course_status
 from bildungskoordination.people.demo_profiles import _add_months
@@ -111,7 +111,7 @@ def _history(rng: Random, proposed: date, start: date, end: date | None, today: 
     return history
 
 
-def _courses(session: Session, data: dict[str, Any], today: date, now: datetime) -> list[tuple[int, str, date, date]]:
+def _courses(session: Session, data: dict[str, Any], today: date, now: datetime) -> list[tuple[int, str, date, date | None]]:
     """The demo courses: created on the first call, read back on later ones (the demo can be run twice)."""
     existing = session.execute(select(Course.id, Course.course_type, Course.start, Course.end)
                                .join(Provider, Provider.id == Course.provider_id)
@@ -122,7 +122,9 @@ def _courses(session: Session, data: dict[str, Any], today: date, now: datetime)
     for provider in data["provider"]:
         result = session.execute(insert(cast(Table, Provider.__table__)), [{**provider, "created_at": now,
                                                                             "updated_at": now}])
-        provider_ids.append(result.inserted_primary_key[0])
+        key = cast("CursorResult[Any]", result).inserted_primary_key
+        assert key is not None  # a one-row INSERT always reports its primary key
+        provider_ids.append(key[0])
     rows = []
     first = date(today.year - 3, today.month, 1)
     for template in data["template"]:
@@ -146,7 +148,8 @@ def _courses(session: Session, data: dict[str, Any], today: date, now: datetime)
             month = _add_months(month, template["every_months"])
     session.execute(insert(cast(Table, Course.__table__)), rows)
     return [(cid, ctype, start, end) for cid, ctype, start, end in session.execute(
-        select(Course.id, Course.course_type, Course.start, Course.end).where(Course.provider_id.in_(provider_ids)))]
+        select(Course.id, Course.course_type, Course.start, Course.end).where(Course.provider_id.in_(provider_ids)))
+        if start is not None]
 
 
 def _person_facts(session: Session, person_ids: list[int]) -> list[tuple[int, date, str, str]]:

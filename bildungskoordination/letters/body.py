@@ -71,11 +71,11 @@ def body(data: LetterData, de: LetterTexts, other: LetterTexts, st: Styles) -> l
     docs = catalog.documents_for(data.course_type)
     story.append(part([documents_table(de, other, docs, bilingual, rtl, st)], [], space=4))
     head = data.letterhead
-    contact = {"name": head.coordinator, "phone": head.phone, "email": head.email}
+    name, phone, email = head.coordinator, head.phone, head.email
     story.append(part(
-        p(de, "contact_heading", st.body_bold) + p(de, "contact_text", **contact)
+        p(de, "contact_heading", st.body_bold) + p(de, "contact_text", name=name, phone=phone, email=email)
         + p(de, "office_hours", hours=head.office_hours),
-        p(other, "contact_heading", st.body_bold) + p(other, "contact_text", **contact)
+        p(other, "contact_heading", st.body_bold) + p(other, "contact_text", name=name, phone=phone, email=email)
         + p(other, "office_hours", hours=other.office_hours(head.office_hours))))
     notes = (p(de, "binding_note", st.small) if bilingual else [])
     signed = [Spacer(1, 3 * line), BidiParagraph(head.coordinator, st.body, space_after=2)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -44,8 +45,9 @@ def letter_data(s: Session, referral_id: int, on: date, head: Letterhead) -> Let
         letterhead=head, on=on)
     # Every text field without control and bidi format characters (hostile or pasted input).
     texts = {f.name: getattr(data, f.name) for f in dataclasses.fields(data)}
-    return dataclasses.replace(data, **{name: clean_text(value, multiline=True) for name, value in texts.items()
-                                        if isinstance(value, str)})
+    cleaned: dict[str, Any] = {name: clean_text(value, multiline=True) for name, value in texts.items()
+                               if isinstance(value, str)}  # exactly the str fields, each replaced by a str
+    return dataclasses.replace(data, **cleaned)
 
 
 def referral(s: Session, referral_id: int) -> Referral:

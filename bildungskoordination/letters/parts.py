@@ -65,7 +65,7 @@ def documents_table(de: LetterTexts, other: LetterTexts, doc_ids: list[str], bil
         rows.append(row)
     widths = [BODY_W / 2, BODY_W / 2] if bilingual else [BODY_W]
     table = Table(rows, colWidths=widths, hAlign="LEFT")
-    style = [CELL_FONT, ("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 1),
+    style: list[tuple[object, ...]] = [CELL_FONT, ("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 1),
              ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5), ("LEFTPADDING", (0, 0), (-1, -1), 0),
              ("RIGHTPADDING", (0, 0), (-1, -1), 5)]
     if bilingual:

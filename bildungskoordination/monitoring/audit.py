@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Hashable, Mapping, Sequence
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeVar
 
 Key = tuple[str, ...]
 Line = Sequence[Key]   # the keys of one line that adds up, the total last
@@ -46,18 +46,19 @@ def determined(lines: Sequence[Line], hidden: Collection[Key]) -> list[Key]:
     return sorted(pivot for pivot, row in pivots.items() if len(row) == 1)
 
 
-Basis = dict[Hashable, dict[Hashable, Fraction]]
+H = TypeVar("H", bound=Hashable)
+Basis = dict[H, dict[H, Fraction]]   # generic over the vectors' key type
 
 
-def basis(vectors: Sequence[Mapping[Hashable, int]]) -> Basis:
+def basis(vectors: Sequence[Mapping[H, int]]) -> Basis[H]:
     """The reduced rows spanning ``vectors`` (sparse), for repeated ``in_span`` tests."""
-    pivots: Basis = {}
+    pivots: Basis[H] = {}
     for vector in vectors:
         _add_row(pivots, {key: Fraction(v) for key, v in vector.items()})
     return pivots
 
 
-def in_span(target: Mapping[Hashable, int], span: Basis) -> bool:
+def in_span(target: Mapping[H, int], span: Basis[H]) -> bool:
     """True when ``target`` is a linear combination of the vectors behind ``span`` (exact): e.g. a period's
     count is the sum or difference of counts published for other periods."""
     return not _reduce(span, {key: Fraction(v) for key, v in target.items()})

@@ -18,7 +18,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from bildungskoordination.i18n import N_, _
-from bildungskoordination.monitoring.categories import UNKNOWN, UNKNOWN_LABEL, Categories, Category
+from bildungskoordination.monitoring.categories import UNKNOWN, UNKNOWN_LABEL, Band, Categories, Category
 from bildungskoordination.monitoring.model import CountTable, Period, Row
 from bildungskoordination.monitoring.suppression import cell
 
@@ -176,7 +176,7 @@ def build_tables(raw: RawCounts, cats: Categories, k: int) -> tuple[list[CountTa
                        note=_("Personen: Mehrfachnennungen möglich.")),
     ]
     unknown = Category(UNKNOWN, _(UNKNOWN_LABEL))
-    person_specs = (
+    person_specs: tuple[tuple[str, str, str, tuple[Category | Band, ...], str], ...] = (
         ("personen_geschlecht", _("Geschlecht"), "gender", cats.genders, ""),
         ("personen_alter", _("Altersgruppe"), "age", (*cats.age_bands, unknown), _("Alter am Ende des Zeitraums.")),
         ("personen_staatsangehoerigkeit", _("Staatsangehörigkeit"), "nationality",
@@ -279,7 +279,7 @@ def _referral_table(titles: dict[str, str], cats: Categories, raw: RawCounts) ->
 
 def _start_table(titles: dict[str, str], cats: Categories, raw: RawCounts, k: int) -> CountTable:
     bands = Counter(UNKNOWN if d is None else cats.start_band(d) for d in raw.start_days)
-    order = (*cats.start_bands, Category(UNKNOWN, _("Erstkontakt oder Kursbeginn unbekannt")))
+    order: tuple[Band | Category, ...] = (*cats.start_bands, Category(UNKNOWN, _("Erstkontakt oder Kursbeginn unbekannt")))
     rows = [Row(b.label, (cell(bands[b.code], "starts", f"band={b.code}"),)) for b in order]
     rows.append(Row(_(TOTAL), (cell(len(raw.start_days), "starts", "total"),), True))
     known = [d for d in raw.start_days if d is not None]

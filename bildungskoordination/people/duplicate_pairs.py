@@ -70,8 +70,8 @@ def likely_pairs(session: Session, *, limit: int = 500) -> list[DuplicatePair]:
     blocks: dict[tuple[str, str], list[Any]] = defaultdict(list)
     for r in rows:
         family, given = _keys(r.family_name), _keys(r.given_name) or {""}
-        for key in {(f, g) for f in family for g in given} | {(g, f) for f in family for g in given}:
-            blocks[key].append(r)
+        for block in {(f, g) for f in family for g in given} | {(g, f) for f in family for g in given}:
+            blocks[block].append(r)
     seen: set[tuple[int, int]] = set()
     pairs: list[DuplicatePair] = []
     for members in blocks.values():

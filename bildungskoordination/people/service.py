@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, String, Text, delete, func, select
+from sqlalchemy import CursorResult, Select, String, Text, delete, func, select
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
@@ -265,7 +265,7 @@ class PersonService:
 
     def delete(self, person_id: int) -> None:
         with self.store.unit_of_work() as s:
-            result = s.execute(delete(Person).where(Person.id == person_id))
+            result = cast("CursorResult[Any]", s.execute(delete(Person).where(Person.id == person_id)))
             if result.rowcount == 0:
                 raise NotFound(_("Person {ref} nicht gefunden").format(ref=person_id))
             add_event(s, Action.DELETE, "person", person_id, person_id)

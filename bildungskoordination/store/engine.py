@@ -220,6 +220,7 @@ class Store:
             make_private_file(path)  # SQLite gives -wal and -shm the database file's permissions
             restrict_existing(path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"))
         engine = make_engine(path, key=key, read_only=read_only)
+        open_errors: tuple[type[BaseException], ...] = (DatabaseError, OperationalError, *DBAPI_ERRORS)
         try:
             if read_only:
                 from bildungskoordination.store.migrate import HEAD_REVISION, current_revision
@@ -229,7 +230,7 @@ class Store:
                         raise DatabaseDamaged(path, "Schema-Stand passt nicht; schreibgeschützt nicht zu öffnen")
             else:
                 ensure_schema(engine, path, backup_dir=backup_dir, key=key)
-        except (DatabaseError, OperationalError, *DBAPI_ERRORS) as exc:
+        except open_errors as exc:
             engine.dispose()
             message = describe_os_error(exc)
             if message:
@@ -323,7 +324,9 @@ class Store:
         if self.key is None or self.path is None:
             raise StoreError("Nur eine verschlüsselte Datenbank kann eine neue Passphrase bekommen.")
         with self.engine.connect() as conn:
-            conn.connection.driver_connection.execute(rekey_pragma(new_key))
+            raw = conn.connection.driver_connection
+            assert raw is not None  # an open connection always has its driver connection
+            raw.execute(rekey_pragma(new_key))
         # Pooled connections still hold the old key: start over with the new one.
         self.engine.dispose()
         self.engine = make_engine(self.path, key=new_key, read_only=self.read_only)

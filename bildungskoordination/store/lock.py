@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import re
 import socket
+import sys
 import zlib
 from pathlib import Path
 
@@ -138,7 +139,7 @@ def _pwrite(fd: int, data: bytes) -> None:
     os.write(fd, data)  # pragma: no cover
 
 
-if os.name == "nt":  # pragma: no cover – exercised on Windows only
+if sys.platform == "win32":  # pragma: no cover – exercised on Windows only
     import msvcrt
 
     def _lock(fd: int) -> None:

@@ -59,6 +59,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         # PRAGMA foreign_keys is a no-op inside a transaction: talk to the driver connection directly,
         # before SQLAlchemy begins one.
         raw = conn.connection.driver_connection
+        assert raw is not None  # an open connection always has its driver connection
         raw.execute("PRAGMA foreign_keys=OFF")
         config.attributes["connection"] = conn
         command.upgrade(config, revision)

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import TYPE_CHECKING
 
 from bildungskoordination.i18n import _
 from bildungskoordination.monitoring.model import CountsReport, CountTable
 from bildungskoordination.monitoring.writers import texts
+
+if TYPE_CHECKING:
+    from _csv import Writer
 
 
 def render_csv(report: CountsReport) -> bytes:
@@ -37,7 +41,7 @@ def render_csv(report: CountsReport) -> bytes:
     return "\ufeff".encode() + out.getvalue().encode("utf-8")
 
 
-def _write_table(writer: csv.writer, table: CountTable) -> None:  # type: ignore[valid-type]
+def _write_table(writer: Writer, table: CountTable) -> None:
     title = [table.title] + ([table.note] if table.note else [])
     writer.writerow([texts.neutralise(t) for t in title])
     writer.writerow([texts.neutralise(h) for h in texts.header_row(table)])
