@@ -24,6 +24,16 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
+def settle(app) -> None:  # type: ignore[no-untyped-def]
+    """Lists are read on a worker (gui/operation.py): wait for them, then let the views show what came back."""
+    from bildungskoordination.gui import operation
+
+    for _ in range(3):
+        app.processEvents()
+        operation.wait_for_all(10000)
+    app.processEvents()
+
+
 def main(out: Path) -> None:
     from PySide6.QtWidgets import QApplication
 
@@ -42,7 +52,7 @@ def main(out: Path) -> None:
     window = MainWindow(AppContext(services, ChangeSignal(services.bus), demo=True))
     window.resize(1366, 768)
     window.show()
-    app.processEvents()
+    settle(app)
     persons = window.persons
     # A person with contacts and an original-script name, on the contacts tab.
     for pid in services.people.search_ids(""):
@@ -50,17 +60,17 @@ def main(out: Path) -> None:
         if data.name_original and len(services.contacts.for_person(pid)) >= 4 and data.consent_date:
             break
     persons.select_person(pid)
-    app.processEvents()
+    settle(app)
     window.grab().save(str(out / "hauptfenster-stammdaten.png"))
     persons.person_file.tabs.setCurrentIndex(1)
-    app.processEvents()
+    settle(app)
     window.grab().save(str(out / "hauptfenster.png"))
     persons.search.setText("Muhamad")
     persons._on_search_timer_timeout()
-    app.processEvents()
+    settle(app)
     window.grab().save(str(out / "suche-varianten.png"))
     window.nav.setCurrentRow(1)
-    app.processEvents()
+    settle(app)
     window.grab().save(str(out / "wiedervorlagen.png"))
     _privacy_screenshots(app, window, services, out)
     persons.person_file._set_dirty(False)
@@ -87,15 +97,15 @@ def _privacy_screenshots(app, window, services, out: Path) -> None:  # type: ign
     window.nav.setCurrentRow(2)
     privacy = window.privacy
     privacy.show_erasure()
-    app.processEvents()
+    settle(app)
     window.grab().save(str(out / "datenschutz.png"))
     privacy.show_audit()
-    app.processEvents()
+    settle(app)
     window.grab().save(str(out / "datenschutz-protokoll.png"))
     window.nav.setCurrentRow(0)
     window.persons.select_person(third)
     window.persons.person_file.tabs.setCurrentIndex(0)
-    app.processEvents()
+    settle(app)
     window.grab().save(str(out / "person-eingeschraenkt.png"))
 
 
@@ -123,7 +133,7 @@ def english_main(out: Path) -> None:
             break
     window.persons.select_person(pid)
     window.persons.person_file.tabs.setCurrentIndex(1)
-    app.processEvents()
+    settle(app)
     window.grab().save(str(out / "main-window-en.png"))
     window.persons.person_file._set_dirty(False)
     window.close()
@@ -177,7 +187,7 @@ def courses_main(out: Path) -> None:
     window = MainWindow(AppContext(services, ChangeSignal(services.bus), demo=True))
     window.resize(1366, 768)
     window.show()
-    app.processEvents()
+    settle(app)
     for pid in services.people.search_ids(""):
         data = services.people.get(pid)
         adult = data.birth is not None and data.birth.age_on(today) >= 25
@@ -186,18 +196,18 @@ def courses_main(out: Path) -> None:
     window.persons.select_person(pid)
     person_file = window.persons.person_file
     person_file.tabs.setCurrentIndex(person_file.matches_tab_index)
-    app.processEvents()
+    settle(app)
     tab = person_file.matches
     tab.table.selectRow(0)
-    app.processEvents()
+    settle(app)
     window.grab().save(str(out / "passende-kurse.png"))
     tab._on_refer_button_clicked()
-    app.processEvents()
+    settle(app)
     window.nav.setCurrentRow(PAGE_COURSES)
-    app.processEvents()
+    settle(app)
     window.grab().save(str(out / "kurse.png"))
     window.nav.setCurrentRow(PAGE_REFERRALS)
-    app.processEvents()
+    settle(app)
     window.grab().save(str(out / "vermittlungen.png"))
     person_file._set_dirty(False)
     window.close()
@@ -237,15 +247,15 @@ def monitoring_main(out: Path) -> None:
     window.resize(1366, 768)
     window.show()
     window.nav.setCurrentRow(PAGE_MONITORING)
-    app.processEvents()
+    settle(app)
     window.grab().save(str(out / "auswertung.png"))
     dialog = window.monitoring.open_export_dialog()
     dialog.show()
     dialog.refresh()
-    app.processEvents()
+    settle(app)
     hidden = [sum(1 for row in table.rows for cell in row.cells if cell.suppressed) for table in dialog.report.tables]
     dialog.tabs.setCurrentIndex(hidden.index(max(hidden)))
-    app.processEvents()
+    settle(app)
     shot = window.grab()
     painter = QPainter(shot)
     painter.drawPixmap(QPoint((shot.width() - dialog.width()) // 2, (shot.height() - dialog.height()) // 2), dialog.grab())
@@ -297,13 +307,13 @@ def letters_main(out: Path) -> None:
     window.show()
     window.nav.setCurrentRow(PAGE_REFERRALS)
     window.referrals.select_referral(referral)
-    app.processEvents()
+    settle(app)
     dialog = LetterDialog(window._ctx, [referral], window)
     dialog.show()
-    app.processEvents()
+    settle(app)
     # Scroll to where German and Arabic stand side by side (subject, greeting, the course table).
     dialog.preview.verticalScrollBar().setValue(dialog.preview.pages[0].height() * 2 // 5)
-    app.processEvents()
+    settle(app)
     shot = window.grab()
     painter = QPainter(shot)
     painter.fillRect(shot.rect(), QColor(0, 0, 0, 90))  # dimmed behind the dialog, as a window manager would
