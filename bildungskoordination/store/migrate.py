@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Engine, inspect, text
 
 # Kept in code so a start-up on a current database does not need to import Alembic at all;
 # tests/core/test_migrations.py checks it against the migration scripts.
-HEAD_REVISION = "0008"
+HEAD_REVISION = "0011"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
