@@ -12,8 +12,8 @@ from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from bildungskoordination.courses.records import LEVELS, MODES, NO_LEVEL, WEEKDAYS, CourseData, CourseRecord
-from bildungskoordination.domain.course_status import course_statuses, effective_course_status
 from bildungskoordination.domain.conflicts import check_version
+from bildungskoordination.domain.course_status import course_statuses, effective_course_status
 from bildungskoordination.domain.course_types import course_types
 from bildungskoordination.domain.errors import FieldError, NotFound, ValidationError
 from bildungskoordination.domain.names import clean_text

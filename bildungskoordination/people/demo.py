@@ -41,8 +41,8 @@ from bildungskoordination.people.records import LanguageSkill, PersonData
 from bildungskoordination.people.validation import normalise_person
 from bildungskoordination.privacy.erasure import next_person_id
 from bildungskoordination.resources import load_toml
-from bildungskoordination.store.models import Contact, Person
 from bildungskoordination.store.identity import os_user
+from bildungskoordination.store.models import Contact, Person
 
 if TYPE_CHECKING:
     from bildungskoordination.services import Services

@@ -18,7 +18,7 @@ from sqlalchemy import BinaryExpression, delete, event, func, insert, select
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from bildungskoordination.events import Change
-from bildungskoordination.store.models import ChangeLog, Contact, Course, Person, Provider, Referral
+from bildungskoordination.store.models import ChangeLog, Person
 
 KEEP_ROWS = 5000  # rows kept for apps that were asleep for a while; older ones are pruned
 _PRUNE_EVERY = 500

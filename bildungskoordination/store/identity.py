@@ -35,3 +35,8 @@ def current_user(store: Any) -> str:
     name = (name or os_user())[:100]
     store._current_user = name
     return name
+
+
+def act_as(store: Any, name: str) -> None:
+    """Work as coordinator ``name`` on ``store`` (tests, the load benchmark, a shared SQLite file)."""
+    store._current_user = name[:100]
