@@ -34,6 +34,7 @@ from bildungskoordination.privacy.recovery import list_backups, recover_from_bac
 from bildungskoordination.privacy.retention import RetentionService
 from bildungskoordination.privacy.settings import SettingsService
 from bildungskoordination.store import crypto
+from bildungskoordination.store.change_feed import ChangeFeed
 from bildungskoordination.store.crypto import (  # noqa: F401 – re-exported for the GUI
     MIN_PASSPHRASE_LENGTH,
     WrongPassphrase,
@@ -207,6 +208,15 @@ class Services:
     @property
     def encrypted(self) -> bool:
         return self.store.encrypted
+
+    @property
+    def shared(self) -> bool:
+        """Others may change this database meanwhile (a file, a server): worth polling the change feed."""
+        return self.store.path is not None or self.store.engine.dialect.name != "sqlite"
+
+    def change_feed(self) -> ChangeFeed:
+        """What other users commit from now on (store/change_feed.py), for the GUI's poller."""
+        return ChangeFeed(self.store)
 
     def verify_passphrase(self, passphrase: str) -> bool:
         """For the screen lock: is this the passphrase of the open (encrypted) database?"""

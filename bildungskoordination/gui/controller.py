@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from bildungskoordination import APP_NAME
 from bildungskoordination.gui.bus import ChangeSignal
+from bildungskoordination.gui.change_poller import ChangePoller
 from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.opening import Cancelled, open_user_database
 from bildungskoordination.gui.privacy.backup_scheduler import BackupScheduler
@@ -24,6 +25,7 @@ class AppController(QObject):
         self.demo = demo
         self.window = None
         self.scheduler: BackupScheduler | None = None
+        self.poller: ChangePoller | None = None
 
     def show(self) -> None:
         from bildungskoordination.gui.main_window import MainWindow
@@ -32,6 +34,9 @@ class AppController(QObject):
         ctx.requests.restore_backup.connect(self._on_requests_restore_backup)
         self.window = MainWindow(ctx)
         self.window.show()
+        if self.services.shared:  # other users' changes refresh the views (issue 15)
+            self.poller = ChangePoller(self.services, self)
+            self.poller.start()
         if not self.demo:
             self.scheduler = BackupScheduler(self.services, self)
             self.scheduler.failed.connect(self.window.statusBar().showMessage)
@@ -39,7 +44,13 @@ class AppController(QObject):
         app = QApplication.instance()
         app.aboutToQuit.connect(self.shutdown)
 
+    def _stop_poller(self) -> None:
+        if self.poller is not None:
+            self.poller.stop()
+            self.poller = None
+
     def shutdown(self) -> None:
+        self._stop_poller()
         if self.scheduler is not None:
             self.scheduler.stop(final=True)
             self.scheduler = None
@@ -65,6 +76,7 @@ class AppController(QObject):
             return
         path = Path(self.services.store.path or "")
         old_window = self.window
+        self._stop_poller()
         if self.scheduler is not None:
             self.scheduler.stop(final=False)
         closed = []

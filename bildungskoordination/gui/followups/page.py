@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QButtonGroup,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -34,6 +35,17 @@ class FollowUpsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         top = QHBoxLayout()
+        # Whose follow-ups (issue 15): the coordinator's own ("Meine") or the whole team's ("Alle").
+        self.mine_button = QPushButton(_("&Meine Wiedervorlagen"))
+        self.all_button = QPushButton(_("A&lle"))
+        self.owner_group = QButtonGroup(self)
+        for button in (self.mine_button, self.all_button):
+            button.setCheckable(True)
+            self.owner_group.addButton(button)
+            top.addWidget(button)
+        self.all_button.setChecked(True)
+        self.mine_button.setToolTip(_("Nur Wiedervorlagen, die Ihnen gehören ({user})").format(
+            user=ctx.services.contacts.me))
         self.summary = QLabel()
         top.addWidget(self.summary, 1)
         self.horizon = QComboBox()
@@ -76,6 +88,7 @@ class FollowUpsPage(QWidget):
         layout.addLayout(buttons)
 
         self.horizon.currentIndexChanged.connect(self._on_horizon_current_index_changed)
+        self.owner_group.buttonToggled.connect(self._on_owner_group_button_toggled)
         self.table.doubleClicked.connect(self._on_table_double_clicked)
         self.open_button.clicked.connect(self._on_open_button_clicked)
         self.done_button.clicked.connect(self._on_done_button_clicked)
@@ -92,11 +105,16 @@ class FollowUpsPage(QWidget):
         days = self.horizon.currentData()
         today = date.today()
         until = None if days is None else today + timedelta(days=int(days))
-        rows = self._ctx.services.contacts.due_followups(until)
+        rows = self._ctx.services.contacts.due_followups(until, owner=self.owner)
         self.model.set_rows(rows, today)
         due_now = sum(1 for r in rows if r.followup_date <= today)
         self.summary.setText(ngettext("{n} Wiedervorlage fällig oder überfällig", "{n} Wiedervorlagen fällig oder überfällig",
                                       due_now).format(n=due_now))
+
+    @property
+    def owner(self) -> str | None:
+        """The coordinator whose follow-ups are shown; None: everyone's."""
+        return self._ctx.services.contacts.me if self.mine_button.isChecked() else None
 
     def due_count(self) -> int:
         return self._ctx.services.contacts.count_due(date.today())
@@ -110,6 +128,10 @@ class FollowUpsPage(QWidget):
 
     def _on_horizon_current_index_changed(self, _index: int) -> None:
         self.reload()
+
+    def _on_owner_group_button_toggled(self, _button: QPushButton, checked: bool) -> None:
+        if checked:
+            self.reload()
 
     def _on_table_double_clicked(self, _index: QModelIndex) -> None:
         self._on_open_button_clicked()

@@ -1,0 +1,134 @@
+"""A team on one database, seen in the window (issue 15): the conflict dialog with both values per field,
+"Meine Wiedervorlagen" beside "Alle", views that refresh from another user's changes. A second store on the
+same SQLite file stands for a colleague."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import Qt
+
+from bildungskoordination.gui.conflict_dialog import ConflictDialog
+from bildungskoordination.people.records import ContactData
+from bildungskoordination.services import Services
+from bildungskoordination.store.engine import Store
+from bildungskoordination.store.identity import act_as
+
+
+@pytest.fixture
+def colleague(services):
+    other = Services.on_store(Store.open(services.store.path))
+    act_as(other.store, "kollegin")
+    yield other
+    other.store.close()
+
+
+def _type(qtbot, widget, text):
+    widget.setFocus()
+    widget.clear()
+    qtbot.keyClicks(widget, text)
+
+
+def _colleague_saves(colleague, pid, **values):
+    data, version = colleague.people.get_versioned(pid)
+    for name, value in values.items():
+        setattr(data, name, value)
+    colleague.people.update(pid, data, expected_version=version)
+
+
+def _rows(dialog):
+    model = dialog.model
+    return [tuple(model.index(r, c).data() for c in range(3)) for r in range(model.rowCount())]
+
+
+def test_a_concurrent_save_shows_both_values_and_the_user_chooses(qtbot, window, services, colleague, some_people,
+                                                                   monkeypatch):
+    pid = some_people[2]
+    window.persons.select_person(pid)
+    file = window.persons.person_file
+    _type(qtbot, file.form.phone, "0151 111")
+    _colleague_saves(colleague, pid, phone="0151 222", email="yonas@example.org")
+    shown = {}
+
+    def choose(dialog: ConflictDialog):
+        shown["rows"] = _rows(dialog)
+        shown["title"] = dialog.windowTitle()
+        dialog.save_button.click()  # the defaults: my phone (I changed it), their e-mail (I did not)
+        return 1
+
+    monkeypatch.setattr(ConflictDialog, "exec", choose)
+    qtbot.mouseClick(file.save_button, Qt.MouseButton.LeftButton)
+    assert shown["title"] == "Gleichzeitig geändert"
+    assert shown["rows"] == [("Telefon", "0151 111", "0151 222"), ("E-Mail", "–", "yonas@example.org")]
+    stored = services.people.get(pid)
+    assert (stored.phone, stored.email) == ("0151 111", "yonas@example.org")
+    assert file.status.text() == "Gespeichert."
+
+
+def test_taking_theirs_or_reloading_overwrites_nothing_of_theirs(qtbot, window, services, colleague, some_people,
+                                                                  monkeypatch):
+    pid = some_people[2]
+    window.persons.select_person(pid)
+    file = window.persons.person_file
+    _type(qtbot, file.form.phone, "0151 111")
+    _colleague_saves(colleague, pid, phone="0151 222")
+
+    def take_theirs(dialog: ConflictDialog):
+        dialog.take_theirs("phone")
+        dialog.save_button.click()
+        return 1
+
+    monkeypatch.setattr(ConflictDialog, "exec", take_theirs)
+    qtbot.mouseClick(file.save_button, Qt.MouseButton.LeftButton)
+    assert services.people.get(pid).phone == "0151 222"
+
+    _type(qtbot, file.form.phone, "0151 333")
+    _colleague_saves(colleague, pid, phone="0151 444")
+    monkeypatch.setattr(ConflictDialog, "exec", lambda dialog: dialog.reload_button.click() or 1)
+    qtbot.mouseClick(file.save_button, Qt.MouseButton.LeftButton)
+    assert services.people.get(pid).phone == "0151 444"
+    assert file.form.phone.text() == "0151 444"
+    assert not file.dirty
+
+    _type(qtbot, file.form.phone, "0151 555")
+    _colleague_saves(colleague, pid, phone="0151 666")
+    monkeypatch.setattr(ConflictDialog, "exec", lambda dialog: dialog.reject() or 0)
+    qtbot.mouseClick(file.save_button, Qt.MouseButton.LeftButton)
+    assert services.people.get(pid).phone == "0151 666"
+    assert file.form.phone.text() == "0151 555" and file.dirty  # the edit is still there to decide on
+    assert "gleichzeitig" in file.status.text()
+
+
+def test_my_follow_ups_beside_all(qtbot, window, services, colleague, some_people):
+    today = date.today()
+    colleague.contacts.add(some_people[0], ContactData(topics=["arbeit"], contact_date=today,
+                                                       followup_date=today, next_step="Anruf"))
+    page = window.followups
+    window.nav.setCurrentRow(1)
+    page.horizon.setCurrentIndex(0)
+    assert page.all_button.isChecked()
+    assert sorted(page.model.index(r, 2).data() for r in range(page.model.rowCount())) == [
+        "Al-Hassan, Mohammed", "Kovalenko, Olena"]
+    qtbot.mouseClick(page.mine_button, Qt.MouseButton.LeftButton)
+    assert [page.model.index(r, 2).data() for r in range(page.model.rowCount())] == ["Kovalenko, Olena"]
+    assert page.mine_button.text() == "&Meine Wiedervorlagen"
+    qtbot.mouseClick(page.all_button, Qt.MouseButton.LeftButton)
+    assert page.model.rowCount() == 2
+
+
+def test_views_refresh_from_another_users_changes(qtbot, window, services, colleague, some_people):
+    from bildungskoordination.gui.change_poller import ChangePoller
+
+    poller = ChangePoller(services, window, seconds=0.05)
+    poller.start()
+    try:
+        _colleague_saves(colleague, some_people[1], family_name="Kowalenko")
+        model = window.persons.model
+        row = model.row_of(some_people[1])
+        qtbot.waitUntil(lambda: "Kowalenko" in str(model.index(model.row_of(some_people[1]), 1).data()) or
+                        "Kowalenko" in str(model.index(row, 2).data()), timeout=5000)
+        new = colleague.people.create(type(services.people.get(some_people[1]))(family_name="Neu", given_name="Nina"))
+        qtbot.waitUntil(lambda: window.persons.model.row_of(new) >= 0, timeout=5000)
+    finally:
+        poller.stop()
