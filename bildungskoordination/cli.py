@@ -22,7 +22,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Fallverwaltung für die Bildungskoordination für Neuzugewanderte. "
         "Ohne Befehl öffnet sich die Anwendung.",
     )
-    parser.add_argument("--db", type=Path, help="Datenbankdatei (Standard: die eigene im Datenordner)")
+    parser.add_argument("--db", type=_db_argument, metavar="DB",
+                        help="Datenbankdatei (Standard: die eigene im Datenordner) oder Teamdatenbank "
+                        "postgresql+psycopg://benutzer@server:5432/datenbank")
     parser.add_argument("--demo", action="store_true",
                         help="Anwendung mit einer Wegwerf-Datenbank voller Beispieldaten öffnen")
     parser.add_argument("--smoke-test", action="store_true",
@@ -102,7 +104,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-_FEATURE_CLI_MODULES = ("bildungskoordination.letters.cli", "bildungskoordination.monitoring.cli")
+_FEATURE_CLI_MODULES = ("bildungskoordination.letters.cli", "bildungskoordination.monitoring.cli",
+                        "bildungskoordination.team_cli")
+
+
+def _db_argument(text: str) -> Path | str:
+    """A file path, or a PostgreSQL URL kept as text (a Path would fold its '//'); as store.server.is_server_url,
+    without importing SQLAlchemy."""
+    is_url = text.strip().lower().startswith(("postgresql://", "postgresql+psycopg://", "postgres://"))
+    return text.strip() if is_url else Path(text)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -134,10 +144,18 @@ def _describe(exc: BaseException) -> str:
     return text.splitlines()[0]
 
 
-def _db_path(args: argparse.Namespace) -> Path:
+def _db_path(args: argparse.Namespace) -> Path | str:
     from bildungskoordination.services import default_db_path
 
     return args.db if args.db else default_db_path()
+
+
+def shown_db(services) -> str:  # type: ignore[no-untyped-def]
+    """Where the data is, for messages: the file, or the server URL without a password."""
+    from bildungskoordination.store.server import shown_url
+
+    store = services.store
+    return shown_url(store.url) if store.url is not None else str(store.path)
 
 
 # Only these may create a database where there is none; every other command on a missing path (a typo in
@@ -160,6 +178,8 @@ def _open_services(args: argparse.Namespace, *, demo: bool = False):  # type: ig
     from bildungskoordination.store.errors import PassphraseRequired
 
     path = _db_path(args)
+    if isinstance(path, str):
+        return _open_server(path)
     if getattr(args, "command", None) not in _MAY_CREATE and not path.exists():
         raise _CliError(_("Die Datenbank {path} gibt es nicht (Tippfehler in --db?). Eine neue Datenbank legt "
                           "„bildungskoordination init“ an.").format(path=path))
@@ -182,12 +202,39 @@ def _open_services(args: argparse.Namespace, *, demo: bool = False):  # type: ig
     return Services.open(path, passphrase=passphrase)
 
 
+def _open_server(url: str, *, env_password: bool = True):  # type: ignore[no-untyped-def]
+    """A team database: the password from BILDUNGSKOORDINATION_DB_PASSWORD (or libpq's PGPASSWORD, ~/.pgpass),
+    else asked when the server wants one."""
+    from bildungskoordination.services import LoginRefused, Services
+
+    try:
+        return Services.open_server(url, env_password=env_password)
+    except LoginRefused:
+        if not sys.stdin or not sys.stdin.isatty():
+            raise
+    import getpass
+
+    return Services.open_server(url, password=getpass.getpass("Passwort für die Teamdatenbank: "))
+
+
 def _cmd_init(args: argparse.Namespace) -> int:
     services = _open(args)
+    if services.on_server:
+        print(f"Teamdatenbank bereit: {shown_db(services)} (Rolle {services.role}, "
+              f"Schema-Stand {_schema_revision(services)})")
+        services.close()
+        return EXIT_OK
     state = "verschlüsselt" if services.encrypted else "UNVERSCHLÜSSELT"
     print(f"Datenbank bereit: {services.store.path} ({state}, {services.people.count()} Personen)")
     services.close()
     return EXIT_OK
+
+
+def _schema_revision(services) -> str:  # type: ignore[no-untyped-def]
+    from bildungskoordination.store.migrate import current_revision
+
+    with services.store.engine.connect() as conn:
+        return str(current_revision(conn))
 
 
 DEMO_MARKER = "demo_database"  # app_setting: this database was filled by the demo command, from empty
@@ -205,13 +252,13 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         if services.people.count() and not services.settings.get(DEMO_MARKER):
             raise _CliError(_("Die Datenbank {path} enthält echte Daten (keine Demodatenbank); erfundene "
                               "Beispielpersonen werden dort nicht hinzugefügt. Für die Demo eine eigene Datei "
-                              "mit --db wählen.").format(path=services.store.path))
+                              "mit --db wählen.").format(path=shown_db(services)))
         created = generate_demo(services, args.persons, seed=args.seed)
         services.settings.set(DEMO_MARKER, True)
     except BaseException:
         services.close()
         raise
-    print(f"{created} Beispielpersonen angelegt in {services.store.path}")
+    print(f"{created} Beispielpersonen angelegt in {shown_db(services)}")
     services.close()
     return EXIT_OK
 

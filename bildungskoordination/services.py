@@ -50,6 +50,14 @@ from bildungskoordination.store.errors import (  # noqa: F401 – re-exported fo
     WriteFailed,
 )
 from bildungskoordination.store.lock import InstanceLock
+from bildungskoordination.store.server import (  # noqa: F401 – re-exported for the GUI
+    LoginRefused,
+    NotPermitted,
+    ServerUnreachable,
+    is_server_url,
+    server_url,
+)
+from bildungskoordination.store.server import env_password as server_env_password
 from bildungskoordination.store.outputs import OutputGuard
 
 DB_FILENAME = "bildungskoordination.sqlite3"
@@ -90,9 +98,11 @@ class Services:
     # Things the user must be told at start-up (refused erasure-ledger lines, …): GUI dialog, CLI stderr.
     warnings: list[str] = field(default_factory=list)
     outputs: OutputGuard = field(default_factory=lambda: OutputGuard(None))  # checks every file an export writes
+    # A team database's role of the user (store/roles.py): which areas the app shows. A file: always "admin".
+    role: str = "admin"
 
     @classmethod
-    def open(cls, path: Path | None, *, passphrase: str | None = None, unencrypted: bool = False,
+    def open(cls, path: Path | str | None, *, passphrase: str | None = None, unencrypted: bool = False,
              read_only: bool = False, fast_kdf: bool = False, verify: bool = True) -> Services:
         """Open (and if needed create and migrate) the database at ``path``; None = in memory.
 
@@ -103,6 +113,8 @@ class Services:
         """
         if not verify and not read_only:
             raise ValueError("skipping the checks is only allowed read-only")
+        if is_server_url(path):
+            return cls.open_server(str(path), read_only=read_only)
         if path is None:
             return cls.on_store(Store.open(None))
         path = Path(path)
@@ -164,6 +176,31 @@ class Services:
                 # file and the restore marker stay and are logged at the next open with space.
                 pass
         return services
+
+    @classmethod
+    def open_server(cls, url: str, *, password: str | None = None, read_only: bool = False,
+                    env_password: bool = True) -> Services:
+        """Open a team database on a PostgreSQL server (store/server.py): create or migrate its schema, then
+        erase again whoever the erasure ledger lists and a restored server backup brought back. The password:
+        ``password``, else BILDUNGSKOORDINATION_DB_PASSWORD, else none (a .pgpass file or trust/peer login)."""
+        from bildungskoordination.store.roles import team_role
+
+        if password is None and env_password:
+            password = server_env_password()
+        store = Store.open_server(server_url(url), password=password, read_only=read_only)
+        services = cls.on_store(store)
+        try:
+            services.role = team_role(store)
+            if not read_only and services.role != "monitoring":
+                services.erasure.replay_ledger()
+        except BaseException:
+            services.close()
+            raise
+        return services
+
+    @property
+    def on_server(self) -> bool:
+        return self.store.on_server
 
     def _audit_unlock(self, path: Path) -> None:
         """Failed unlocks could not be logged while the database was locked: log them now, then this one."""

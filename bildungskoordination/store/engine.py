@@ -13,7 +13,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
@@ -118,9 +119,10 @@ class Store:
     """An open database. ``Store.open(path)`` checks it and migrates it to the current schema first."""
 
     def __init__(self, engine: Engine, path: Path | None, *, key: bytes | None = None,
-                 read_only: bool = False) -> None:
+                 read_only: bool = False, url: URL | None = None) -> None:
         self.engine = engine
         self.path = path
+        self.url = url  # a team database on a PostgreSQL server (store/server.py); then path is None
         self.key = key
         self.read_only = read_only
         # Who wrote a change_log row (store/change_feed.py): this store's own changes are not fed back to it.
@@ -143,6 +145,37 @@ class Store:
     @property
     def encrypted(self) -> bool:
         return self.key is not None
+
+    @property
+    def on_server(self) -> bool:
+        """A PostgreSQL team database: no file, no key, no app backups; the server does those."""
+        return self.url is not None
+
+    @classmethod
+    def open_server(cls, url: URL, *, password: str | None = None, read_only: bool = False) -> Store:
+        """Connect, and bring an empty or older database to the current schema (the same migrations as SQLite).
+        Raises ServerUnreachable, LoginRefused, NotPermitted or StoreError, never a driver error."""
+        from bildungskoordination.store.migrate import HEAD_REVISION, current_revision, ensure_schema
+        from bildungskoordination.store.server import describe_server_error, make_server_engine
+
+        engine = make_server_engine(url, password)
+        try:
+            if read_only:
+                with engine.connect() as conn:
+                    if current_revision(conn) != HEAD_REVISION:
+                        raise StoreError(_("Die Teamdatenbank hat nicht den Schema-Stand dieser Version."))
+            else:
+                ensure_schema(engine, None)
+        except DBAPIError as exc:
+            engine.dispose()
+            problem = describe_server_error(exc, url)
+            if problem is None:
+                raise
+            raise problem from None
+        except BaseException:
+            engine.dispose()
+            raise
+        return cls(engine, None, read_only=read_only, url=url)
 
     @classmethod
     def open(cls, path: Path | None, *, key: bytes | None = None, read_only: bool = False,
@@ -209,7 +242,10 @@ class Store:
                 yield session
                 if self.path is not None:  # same transaction: the counter moves exactly with the data
                     session.connection().exec_driver_sql(f"PRAGMA user_version = {self.commits + 1}")
-        except OperationalError as exc:
+        except DBAPIError as exc:
+            self._raise_server_error(exc)
+            if not isinstance(exc, OperationalError):
+                raise
             message = describe_os_error(exc)
             if message:
                 raise WriteFailed(message) from None
@@ -224,8 +260,22 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with self._sessions() as session, session.begin():
-            yield session
+        try:
+            with self._sessions() as session, session.begin():
+                yield session
+        except DBAPIError as exc:
+            self._raise_server_error(exc)
+            raise
+
+    def _raise_server_error(self, exc: DBAPIError) -> None:
+        """On a server: a refused query (role without the right) or a lost connection in the user's words."""
+        if self.url is None:
+            return
+        from bildungskoordination.store.server import describe_server_error
+
+        problem = describe_server_error(exc, self.url)
+        if problem is not None:
+            raise problem from None
 
     def checkpoint(self) -> None:
         """Move the WAL into the main file and truncate it (after erasure, before backups, at exit)."""

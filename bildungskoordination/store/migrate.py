@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Engine, inspect, text
 
 # Kept in code so a start-up on a current database does not need to import Alembic at all;
 # tests/core/test_migrations.py checks it against the migration scripts.
-HEAD_REVISION = "0011"
+HEAD_REVISION = "0012"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
@@ -45,6 +45,16 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if engine.dialect.name != "sqlite":  # PostgreSQL: transactional DDL, foreign keys always checked
+        with engine.connect() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, revision)
+            from bildungskoordination.store.roles import apply_grants
+
+            apply_grants(conn)  # new tables get the team's privileges (nothing before a team is set up)
+            if conn.in_transaction():
+                conn.commit()
+        return
     with engine.connect() as conn:
         # PRAGMA foreign_keys is a no-op inside a transaction: talk to the driver connection directly,
         # before SQLAlchemy begins one.

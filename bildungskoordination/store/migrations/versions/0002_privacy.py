@@ -18,7 +18,9 @@ def upgrade() -> None:
     # recreate="always" with sqlite_autoincrement: SQLite can add AUTOINCREMENT only by rebuilding the table.
     # Without it a deleted highest id is handed out again, and the erasure ledger would point at a new person
     # (see models.Person). The copy fills sqlite_sequence with the highest id that exists now.
-    with op.batch_alter_table('person', schema=None, recreate='always',
+    # PostgreSQL: a serial's sequence never goes back, so a plain ALTER is enough there.
+    sqlite = op.get_bind().dialect.name == 'sqlite'
+    with op.batch_alter_table('person', schema=None, recreate='always' if sqlite else 'auto',
                               table_kwargs={'sqlite_autoincrement': True}) as batch_op:
         batch_op.add_column(sa.Column('consent_withdrawn_at', sa.Date(), nullable=True))
 
@@ -59,6 +61,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_audit_event_person_id'))
         batch_op.drop_index(batch_op.f('ix_audit_event_at'))
     op.drop_table('audit_event')
-    with op.batch_alter_table('person', schema=None, recreate='always',
+    sqlite = op.get_bind().dialect.name == 'sqlite'
+    with op.batch_alter_table('person', schema=None, recreate='always' if sqlite else 'auto',
                               table_kwargs={'sqlite_autoincrement': False}) as batch_op:
         batch_op.drop_column('consent_withdrawn_at')

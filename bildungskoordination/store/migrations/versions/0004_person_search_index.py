@@ -18,6 +18,10 @@ a raw INSERT in a test – so no Python code has to remember it.
 
 A later batch migration that recreates ``person`` drops these triggers with the old table and must create them
 again (tests/core/test_search_index.py checks that they exist at the head revision).
+
+PostgreSQL (a team database) has no FTS5: there the search runs the LIKE conditions that define it
+(people/search_like.py) on trigram indexes (``pg_trgm``, if the server has it), and one statement trigger
+gives ``person_version`` its new stamp.
 """
 
 import sqlalchemy as sa
@@ -76,12 +80,47 @@ TRIGGERS = {
 }
 
 
+PG_BUMP_FUNCTION = """
+    CREATE OR REPLACE FUNCTION bk_person_version_bump() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        INSERT INTO person_version (id, stamp) VALUES (1, floor(random() * 2147483647)::int)
+        ON CONFLICT (id) DO UPDATE SET stamp = excluded.stamp;
+        RETURN NULL;
+    END $$"""
+PG_TRIGRAM_INDEXES = {
+    "ix_person_folded_trgm": "person USING gin (search_folded gin_trgm_ops)",
+    "ix_person_skeleton_trgm": "person USING gin (search_skeleton gin_trgm_ops)",
+    "ix_person_file_number_trgm": "person USING gin (lower(file_number) gin_trgm_ops)",
+}
+
+
+def _upgrade_postgresql() -> None:
+    op.execute("INSERT INTO person_version (id, stamp) VALUES (1, floor(random() * 2147483647)::int)")
+    op.execute(PG_BUMP_FUNCTION)
+    op.execute("CREATE TRIGGER person_version_bump AFTER INSERT OR UPDATE OR DELETE ON person "
+               "FOR EACH STATEMENT EXECUTE FUNCTION bk_person_version_bump()")
+    conn = op.get_bind()
+    has_trgm = conn.execute(sa.text("SELECT count(*) FROM pg_available_extensions WHERE name = 'pg_trgm'")).scalar()
+    if not has_trgm:
+        return  # the LIKE conditions still work, by scanning
+    try:
+        with conn.begin_nested():  # pg_trgm is a trusted extension; without the right to create it: no index
+            op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    except sa.exc.DBAPIError:
+        return
+    for name, target in PG_TRIGRAM_INDEXES.items():
+        op.execute(f"CREATE INDEX {name} ON {target}")
+
+
 def upgrade() -> None:
     op.create_table('person_version',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('stamp', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_person_version'))
     )
+    if op.get_bind().dialect.name != 'sqlite':
+        _upgrade_postgresql()
+        return
     op.execute("INSERT INTO person_version (id, stamp) VALUES (1, random())")
     op.execute(CREATE_FTS)
     op.execute(f"INSERT INTO person_fts ({_COLUMNS}) SELECT {_values('person')} FROM person")
@@ -91,6 +130,13 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name != 'sqlite':
+        op.execute("DROP TRIGGER IF EXISTS person_version_bump ON person")
+        op.execute("DROP FUNCTION IF EXISTS bk_person_version_bump()")
+        for name in PG_TRIGRAM_INDEXES:
+            op.execute(f"DROP INDEX IF EXISTS {name}")
+        op.drop_table('person_version')
+        return
     for name in TRIGGERS:
         op.execute(f"DROP TRIGGER IF EXISTS {name}")
     op.execute("DROP TABLE IF EXISTS person_fts")

@@ -45,7 +45,8 @@ def upgrade() -> None:
             folded, keys = search_keys(family or "", given or "", original or "")
             params.append({"id": pid, "f": folded, "k": keys})
         conn.execute(sa.text("UPDATE person SET search_folded = :f, search_skeleton = :k WHERE id = :id"), params)
-    op.execute("INSERT INTO person_fts (person_fts) VALUES ('optimize')")
+    if op.get_bind().dialect.name == 'sqlite':
+        op.execute("INSERT INTO person_fts (person_fts) VALUES ('optimize')")
 
 
 def downgrade() -> None:

@@ -1,0 +1,95 @@
+"""Teamdatenbank (PostgreSQL): Zählfunktionen für die Rolle „monitoring“
+
+Revision ID: 0012
+Revises: 0011
+Create Date: 2026-12-08
+
+PostgreSQL only (nothing changes in a SQLite file): the anonymised counts of the monitoring tables
+(monitoring/tables.py) as SECURITY DEFINER functions. They run with the rights of the tables' owner and return
+aggregated numbers only, so the role ``bk_monitoring`` gets EXECUTE on them and no SELECT on any table with
+personal data (store/roles.py). Each function is the SQL of the SQLite counting in tables.py, in PostgreSQL's
+words; tests/core/test_monitoring_counts.py runs on both engines. People whose processing is restricted
+(consent withdrawn) are left out as there.
+"""
+
+from alembic import op
+
+revision = '0012'
+down_revision = "0011"  # chained after 0011 (issue15-team) in the merge
+branch_labels = None
+depends_on = None
+
+_NOT_RESTRICTED = ("NOT EXISTS (SELECT 1 FROM person rp WHERE rp.id = {col} "
+                   "AND rp.consent_withdrawn_at IS NOT NULL)")
+_CONTACTS = "c.contact_date BETWEEN p_start AND p_end AND " + _NOT_RESTRICTED.format(col="c.person_id")
+_REFERRALS = ("COALESCE((SELECT min(ev.at) FROM referral_event ev WHERE ev.referral_id = r.id), r.created_at::date) "
+              "BETWEEN p_start AND p_end AND " + _NOT_RESTRICTED.format(col="r.person_id"))
+_PERIOD = "p_start date, p_end date"
+
+FUNCTIONS = {
+    f"bk_count_topics({_PERIOD})": ("TABLE(code text, contacts bigint, persons bigint)", f"""
+        SELECT t.value, count(*), count(DISTINCT c.person_id)
+        FROM contact c CROSS JOIN LATERAL json_array_elements_text(c.topics) AS t(value)
+        WHERE {_CONTACTS} GROUP BY t.value"""),
+    f"bk_count_channels({_PERIOD}, p_codes text[], p_unknown text)": (
+        "TABLE(code text, contacts bigint, persons bigint)", f"""
+        SELECT CASE WHEN c.channel = ANY(p_codes) THEN c.channel::text ELSE p_unknown END,
+               count(*), count(DISTINCT c.person_id)
+        FROM contact c WHERE {_CONTACTS} GROUP BY 1"""),
+    f"bk_count_interpreters({_PERIOD}, p_codes text[], p_none text, p_unknown text)": (
+        "TABLE(code text, contacts bigint, persons bigint)", f"""
+        SELECT CASE WHEN c.interpreter_language = '' AND c.interpreter_kind = '' THEN p_none
+                    WHEN c.interpreter_kind = ANY(p_codes) THEN c.interpreter_kind::text ELSE p_unknown END,
+               count(*), count(DISTINCT c.person_id)
+        FROM contact c WHERE {_CONTACTS} GROUP BY 1"""),
+    # Age at the period's end, as tables._PersonCodes computes it from the birth date: no birth date leaves
+    # the function.
+    f"bk_count_persons({_PERIOD})": (
+        "TABLE(gender text, age integer, nationality text, residence_status text, german_level text, "
+        "municipality text, persons bigint)", """
+        SELECT p.gender::text,
+               CASE WHEN COALESCE(p.birth_year, 0) = 0 THEN NULL ELSE
+                    extract(year FROM p_end)::int - p.birth_year
+                    - CASE WHEN (extract(month FROM p_end)::int, extract(day FROM p_end)::int)
+                                < (COALESCE(NULLIF(p.birth_month, 0), 1), COALESCE(NULLIF(p.birth_day, 0), 1))
+                           THEN 1 ELSE 0 END END,
+               p.nationalities ->> 0, p.residence_status::text, p.german_level::text, p.municipality::text, count(*)
+        FROM person p
+        WHERE p.consent_withdrawn_at IS NULL
+          AND p.id IN (SELECT c.person_id FROM contact c WHERE c.contact_date BETWEEN p_start AND p_end)
+        GROUP BY 1, 2, 3, 4, 5, 6"""),
+    f"bk_count_referrals({_PERIOD})": ("TABLE(course_type text, status text, referrals bigint)", f"""
+        SELECT co.course_type::text, r.status::text, count(*)
+        FROM referral r JOIN course co ON co.id = r.course_id WHERE {_REFERRALS} GROUP BY 1, 2"""),
+    # Days from the first contact to the course start (the day the referral became "begonnen", else the
+    # course's start); NULL where one of them is unknown.
+    f"bk_count_start_days({_PERIOD})": ("TABLE(days integer, referrals bigint)", f"""
+        SELECT CASE WHEN x.st IS NULL OR x.fc IS NULL THEN NULL ELSE GREATEST(0, x.st - x.fc) END, count(*)
+        FROM (SELECT COALESCE((SELECT min(ev.at) FROM referral_event ev
+                               WHERE ev.referral_id = r.id AND ev.status = 'begonnen'), co.start) AS st,
+                     (SELECT min(c.contact_date) FROM contact c WHERE c.person_id = r.person_id) AS fc
+              FROM referral r JOIN course co ON co.id = r.course_id
+              WHERE {_REFERRALS} AND (r.status = 'begonnen' OR EXISTS (SELECT 1 FROM referral_event ev
+                    WHERE ev.referral_id = r.id AND ev.status = 'begonnen'))) x
+        GROUP BY 1"""),
+    f"bk_count_months({_PERIOD})": ("TABLE(month text, contacts bigint, persons bigint)", f"""
+        SELECT to_char(c.contact_date, 'YYYY-MM'), count(*), count(DISTINCT c.person_id)
+        FROM contact c WHERE {_CONTACTS} GROUP BY 1"""),
+}
+
+
+def upgrade() -> None:
+    if op.get_bind().dialect.name != 'postgresql':
+        return
+    for signature, (returns, body) in FUNCTIONS.items():
+        op.execute(f"CREATE OR REPLACE FUNCTION {signature} RETURNS {returns} LANGUAGE sql STABLE SECURITY DEFINER "
+                   f"SET search_path = public, pg_temp AS $body${body}$body$")
+        op.execute(f"REVOKE ALL ON FUNCTION {signature.split('(')[0]} FROM PUBLIC")
+
+
+def downgrade() -> None:
+    if op.get_bind().dialect.name != 'postgresql':
+        return
+    for signature in FUNCTIONS:
+        name = signature.split('(')[0]
+        op.execute(f"DROP FUNCTION IF EXISTS {name}")
