@@ -35,6 +35,7 @@ from bildungskoordination.privacy.retention import RetentionService
 from bildungskoordination.privacy.settings import SettingsService
 from bildungskoordination.store import crypto
 from bildungskoordination.store.change_feed import ChangeFeed
+from bildungskoordination.store.reach import probe_server  # noqa: F401 – re-exported for the GUI
 from bildungskoordination.store.crypto import (  # noqa: F401 – re-exported for the GUI
     MIN_PASSPHRASE_LENGTH,
     WrongPassphrase,

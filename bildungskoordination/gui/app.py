@@ -41,7 +41,12 @@ def open_services(args: argparse.Namespace) -> tuple[Services, bool]:
         generate_demo(services, DEMO_PERSONS, seed=7)
         return services, True
     from bildungskoordination.gui.opening import open_user_database
+    from bildungskoordination.services import is_server_url
 
+    if is_server_url(args.db):  # a team database; unreachable: offer the laptop's own (gui/offline.py)
+        from bildungskoordination.gui.offline import open_team_database
+
+        return open_team_database(args.db), False
     return open_user_database(Path(args.db or default_db_path())), False
 
 

@@ -34,9 +34,12 @@ class AppController(QObject):
         ctx.requests.restore_backup.connect(self._on_requests_restore_backup)
         self.window = MainWindow(ctx)
         self.window.show()
-        if self.services.shared:  # other users' changes refresh the views (issue 15)
-            self.poller = ChangePoller(self.services, self)
-            self.poller.start()
+        if self.services.shared and self.services.role != "monitoring":  # others' changes refresh the views
+            try:
+                self.poller = ChangePoller(self.services, self)
+                self.poller.start()
+            except Exception:  # noqa: BLE001 – without the feed the views refresh on own changes only
+                self.poller = None
         if not self.demo:
             self.scheduler = BackupScheduler(self.services, self)
             self.scheduler.failed.connect(self.window.statusBar().showMessage)

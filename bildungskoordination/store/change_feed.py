@@ -107,23 +107,35 @@ def install(sessions: sessionmaker[Session], origin: str) -> None:
 
 
 class ChangeFeed:
-    """Reads the changes other stores committed since the last poll (no Qt; the GUI polls off its thread)."""
+    """Reads the changes other stores committed since the last poll (no Qt; the GUI polls off its thread).
+
+    On PostgreSQL a row's id comes from a sequence when it is inserted, so a transaction that commits later
+    can hold a lower id than one already seen: each poll looks ``LOOKBACK`` ids behind the highest seen and
+    skips the rows it has seen already."""
+
+    LOOKBACK = 200
 
     def __init__(self, store: Any) -> None:
         self._store = store
-        self._last = self.latest()
+        self._last = 0
+        self._seen: set[int] = set()
+        self._read()  # what is there already is no news
 
-    def latest(self) -> int:
-        with self._store.read() as s:
-            return int(s.scalar(select(func.max(ChangeLog.id))) or 0)
-
-    def poll(self) -> list[Change]:
-        """The changes of other stores since the last poll, oldest first; own changes were published already."""
+    def _read(self) -> list[Any]:
+        floor = max(0, self._last - self.LOOKBACK)
         with self._store.read() as s:
             rows = s.execute(select(ChangeLog.id, ChangeLog.origin, ChangeLog.entity, ChangeLog.kind,
                                     ChangeLog.ids, ChangeLog.person_ids)
-                             .where(ChangeLog.id > self._last).order_by(ChangeLog.id)).all()
+                             .where(ChangeLog.id > floor).order_by(ChangeLog.id)).all()
+        fresh = [r for r in rows if r.id not in self._seen]
+        self._seen.update(r.id for r in fresh)
         if rows:
-            self._last = rows[-1].id
+            self._last = max(self._last, rows[-1].id)
+        floor = self._last - self.LOOKBACK
+        self._seen = {i for i in self._seen if i > floor}
+        return fresh
+
+    def poll(self) -> list[Change]:
+        """The changes of other stores since the last poll, oldest first; own changes were published already."""
         return [Change(r.entity, r.kind, tuple(r.ids or ()), tuple(r.person_ids or ()))
-                for r in rows if r.origin != self._store.origin]
+                for r in self._read() if r.origin != self._store.origin]
