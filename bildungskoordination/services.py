@@ -35,7 +35,6 @@ from bildungskoordination.privacy.retention import RetentionService
 from bildungskoordination.privacy.settings import SettingsService
 from bildungskoordination.store import crypto
 from bildungskoordination.store.change_feed import ChangeFeed
-from bildungskoordination.store.reach import probe_server  # noqa: F401 – re-exported for the GUI
 from bildungskoordination.store.crypto import (  # noqa: F401 – re-exported for the GUI
     MIN_PASSPHRASE_LENGTH,
     WrongPassphrase,
@@ -51,6 +50,8 @@ from bildungskoordination.store.errors import (  # noqa: F401 – re-exported fo
     WriteFailed,
 )
 from bildungskoordination.store.lock import InstanceLock
+from bildungskoordination.store.outputs import OutputGuard
+from bildungskoordination.store.reach import probe_server  # noqa: F401 – re-exported for the GUI
 from bildungskoordination.store.server import (  # noqa: F401 – re-exported for the GUI
     LoginRefused,
     NotPermitted,
@@ -59,7 +60,6 @@ from bildungskoordination.store.server import (  # noqa: F401 – re-exported fo
     server_url,
 )
 from bildungskoordination.store.server import env_password as server_env_password
-from bildungskoordination.store.outputs import OutputGuard
 
 DB_FILENAME = "bildungskoordination.sqlite3"
 
