@@ -32,8 +32,8 @@ class ConflictError(Exception):
         self.entity, self.record_id = entity, record_id
         self.expected_version, self.current_version = expected_version, current_version
         self.fields, self.theirs = fields, theirs
-        super().__init__(_("{what} wurde inzwischen von jemand anderem geändert; nichts wurde überschrieben. "
-                           "Unterschiedlich: {fields}.").format(
+        super().__init__(_("Der Datensatz ({what}) wurde inzwischen von jemand anderem geändert; nichts wurde "
+                           "überschrieben. Unterschiedlich: {fields}.").format(
             what=_(ENTITY_LABELS.get(entity, entity)), fields=", ".join(f.field for f in fields) or "–"))
 
 

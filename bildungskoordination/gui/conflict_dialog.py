@@ -58,7 +58,8 @@ class ConflictDialog(QDialog):
         self.setWindowTitle(_("Gleichzeitig geändert"))
         layout = QVBoxLayout(self)
         self.explanation = QLabel(_(
-            "{what} wurde gespeichert, während Sie sie bearbeitet haben. Nichts wurde überschrieben. "
+            "Dieser Datensatz ({what}) wurde von jemand anderem gespeichert, während Sie ihn bearbeitet haben. "
+            "Nichts wurde überschrieben. "
             "Bitte je Feld wählen, welcher Wert gilt (Häkchen), und die Auswahl speichern – oder neu laden "
             "und Ihre Änderungen verwerfen.").format(what=what))
         self.explanation.setWordWrap(True)
@@ -76,12 +77,12 @@ class ConflictDialog(QDialog):
         self.reload_button = QPushButton(_("&Neu laden (meine Änderungen verwerfen)"))
         buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(self.reload_button, QDialogButtonBox.ButtonRole.DestructiveRole)
-        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        buttons.addButton(QDialogButtonBox.StandardButton.Cancel).setText(_("Abbrechen"))
         self.save_button.clicked.connect(self._on_save_button_clicked)
         self.reload_button.clicked.connect(self._on_reload_button_clicked)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(760, 360)
+        self.resize(760, 300)
 
     def keep_mine(self, field: str) -> None:
         self._choose(field, other=False)

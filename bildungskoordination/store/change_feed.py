@@ -52,7 +52,8 @@ def _after_flush(session: Session, _context: Any) -> None:
         for obj in objects:
             table = getattr(obj, "__tablename__", "")
             if table in _ENTITIES and (kind != "updated" or session.is_modified(obj)):
-                _note(session, _ENTITIES[table], kind, [getattr(obj, "id", None)], _person_ids(obj))
+                oid = getattr(obj, "id", None)
+                _note(session, _ENTITIES[table], kind, [oid] if isinstance(oid, int) else [], _person_ids(obj))
 
 
 def _where_ids(statement: Any) -> tuple[list[int], list[int]]:
