@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from PySide6.QtCore import Qt
 
+from bildungskoordination.events import Change
 from bildungskoordination.gui.conflict_dialog import ConflictDialog
 from bildungskoordination.people.records import ContactData, PersonData
 from bildungskoordination.services import Services
@@ -131,3 +132,56 @@ def test_views_refresh_from_another_users_changes(qtbot, window, services, colle
         qtbot.waitUntil(lambda: window.persons.model.row_of(new) >= 0, timeout=5000)
     finally:
         poller.stop()
+
+
+def test_the_feed_is_read_off_the_gui_thread(qtbot, services, colleague, some_people):
+    import threading
+
+    from bildungskoordination.gui.change_poller import ChangePoller
+
+    poller = ChangePoller(services, seconds=60)
+    threads, seen = [], []
+    real_poll = poller._feed.poll
+
+    def poll():
+        threads.append(threading.get_ident())
+        return real_poll()
+
+    poller._feed.poll = poll
+    services.bus.subscribe(seen.append)
+    try:
+        _colleague_saves(colleague, some_people[0], phone="0651 42")
+        poller.poll()
+        qtbot.waitUntil(lambda: bool(seen), timeout=5000)
+    finally:
+        poller.stop()
+    assert threads and threads[0] != threading.get_ident()
+    assert seen == [Change("person", "updated", (some_people[0],), (some_people[0],))]
+
+
+def test_a_course_saved_meanwhile_shows_both_values(qtbot, services, colleague, monkeypatch):
+    import dataclasses
+
+    from bildungskoordination.courses.records import CourseData
+    from bildungskoordination.gui.courses.course_dialog import CourseDialog
+
+    start = date.today()
+    cid = services.courses.create(CourseData(provider="VHS", course_number="IK-7", course_type="ik_allgemein",
+                                             entry_level="keine",
+                                             target_level="B1", places=10, start=start, end=start, status="offen"))
+    dialog = CourseDialog(services, cid)
+    qtbot.addWidget(dialog)
+    dialog.places.setValue(14)
+    theirs = colleague.courses.get(cid)
+    colleague.courses.update(cid, dataclasses.replace(theirs.data(), places=12), expected_version=theirs.version)
+    shown = {}
+
+    def keep_mine(conflict_dialog: ConflictDialog):
+        shown["rows"] = _rows(conflict_dialog)
+        conflict_dialog.save_button.click()
+        return 1
+
+    monkeypatch.setattr(ConflictDialog, "exec", keep_mine)
+    dialog.save()
+    assert shown["rows"] == [("Plätze", "14", "12")]
+    assert services.courses.get(cid).places == 14
