@@ -214,7 +214,8 @@ def client(target: str, number: int, plan: dict[str, Any], seconds: float, out: 
             latencies[name].append(time.perf_counter() - started)
     finally:
         _close(services)
-    out.put({"client": number, "elapsed": time.perf_counter() - began, "latencies": dict(latencies), "counts": counts, "tokens": tokens,
+    out.put({"client": number, "elapsed": time.perf_counter() - began,
+             "latencies": dict(latencies), "counts": counts, "tokens": tokens,
              "contact_tokens": contact_tokens, "phones": phones, "contacts": contacts, "referrals": referrals})
 
 
