@@ -146,3 +146,38 @@ def test_a_failed_unit_of_work_logs_no_change(team):
         raise RuntimeError("abgebrochen")
     assert feed.poll() == []
     assert anna.people.get(pid).phone == "0651 1"
+
+
+def test_migration_gives_existing_follow_ups_the_coordinator_who_created_them(tmp_path):
+    import sqlite3
+
+    from bildungskoordination.store.engine import make_engine
+    from bildungskoordination.store.migrate import upgrade
+
+    db = tmp_path / "old.sqlite3"
+    engine = make_engine(db)
+    upgrade(engine, "0008")
+    engine.dispose()
+    raw = sqlite3.connect(db)
+    raw.execute("INSERT INTO person (id, file_number, family_name, given_name, name_original, birth_date_written, "
+                "gender, nationalities, residence_status, obligation, ik_final_level, languages, german_level, "
+                "german_level_source, literacy, qualification, recognition, municipality, address, phone, email, "
+                "needs_childcare, childcare_children, availability, weekdays, letter_language, consent_scope, "
+                "consent_how, note, search_folded, search_skeleton, sort_name, created_at, updated_at) VALUES "
+                "(1, 'TS-1', 'Haddad', 'Lina', '', '', 'x', '[]', '', '', '', '[]', '', '', '', '', '', '', '', "
+                "'', '', 0, 0, '[]', '[]', 'de', '[]', '', '', '', '', '', '2026-01-01', '2026-01-01')")
+    for cid in (1, 2):
+        raw.execute("INSERT INTO contact (id, person_id, contact_date, channel, place, interpreter_language, "
+                    "interpreter_kind, topics, note, outcome, next_step, followup_date, followup_done, created_at, "
+                    f"updated_at) VALUES ({cid}, 1, '2026-01-02', 'persoenlich', '', '', '', '[]', '', '', '', "
+                    "'2026-02-01', 0, '2026-01-02', '2026-01-02')")
+    raw.execute("INSERT INTO audit_event (at, os_user, action, entity, entity_id, person_id, fields, detail) "
+                "VALUES ('2026-01-02', 'anna', 'create', 'contact', 1, 1, '[]', '')")
+    raw.commit()
+    raw.close()
+    services = Services.on_store(Store.open(db, backup_dir=tmp_path / "backups"))
+    try:
+        assert {r.contact_id: r.owner for r in services.contacts.due_followups()} == {1: "anna", 2: ""}
+        assert services.people.get_versioned(1)[1] == 1
+    finally:
+        services.store.close()
