@@ -40,8 +40,14 @@ def open_services(args: argparse.Namespace) -> tuple[Services, bool]:
         services = Services.open(folder / "demo.sqlite3", unencrypted=True)  # demo data only
         generate_demo(services, DEMO_PERSONS, seed=7)
         return services, True
+    from bildungskoordination.gui.connection import open_team_database, saved_profile
     from bildungskoordination.gui.opening import open_user_database
 
+    if isinstance(args.db, str):  # a team database's URL (cli._db_argument)
+        return open_team_database(args.db), False
+    profile = saved_profile() if args.db is None else None
+    if profile is not None:
+        return open_team_database(profile.url()), False
     return open_user_database(Path(args.db or default_db_path())), False
 
 
