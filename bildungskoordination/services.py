@@ -49,6 +49,7 @@ from bildungskoordination.store.errors import (  # noqa: F401 – re-exported fo
     WriteFailed,
 )
 from bildungskoordination.store.lock import InstanceLock
+from bildungskoordination.store.outputs import OutputGuard
 from bildungskoordination.store.server import (  # noqa: F401 – re-exported for the GUI
     LoginRefused,
     NotPermitted,
@@ -58,7 +59,6 @@ from bildungskoordination.store.server import (  # noqa: F401 – re-exported fo
     shown_url,
 )
 from bildungskoordination.store.server import env_password as server_env_password
-from bildungskoordination.store.outputs import OutputGuard
 
 DB_FILENAME = "bildungskoordination.sqlite3"
 

@@ -14,7 +14,6 @@ from contextlib import contextmanager
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, make_url
-
 from tooling import missing_tool
 
 URL_ENV = "BILDUNGSKOORDINATION_TEST_PG_URL"

@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Select, delete, func, select
-from sqlalchemy.orm import Session
 from sqlalchemy.dialects import sqlite
+from sqlalchemy.orm import Session
 
 from bildungskoordination.domain.errors import FieldError, NotFound, ValidationError
 from bildungskoordination.events import Change, ChangeBus
 from bildungskoordination.i18n import _
+from bildungskoordination.people import search_like
 from bildungskoordination.people.duplicate_pairs import DuplicatePair, import_marks, likely_pairs
 from bildungskoordination.people.duplicates import DuplicateCandidate, find_duplicates
 from bildungskoordination.people.file_numbers import FileNumbers, next_file_number
 from bildungskoordination.people.mapping import person_from_row, person_to_row
 from bildungskoordination.people.merge import MergePlan, alias_owner, merge, plan_merge
 from bildungskoordination.people.records import PersonData, PersonRow
-from bildungskoordination.people import search_like
 from bildungskoordination.people.search import ListOrder, current_stamp, matching_ids, rank_ids, search_plan
 from bildungskoordination.people.status_history import StatusEntry, record_status, status_history
 from bildungskoordination.people.validation import normalise_person, validate_person
@@ -42,7 +43,7 @@ SORT_COLUMNS = {
 _ORDER_SQL: dict[tuple[str, bool], str] = {}
 
 
-def _order_select(sort: str, descending: bool) -> Select[tuple[int]]:
+def _order_select(sort: str, descending: bool) -> Select[Any]:
     return select(Person.id).order_by(*[c.desc() if descending else c.asc() for c in SORT_COLUMNS[sort]])
 
 

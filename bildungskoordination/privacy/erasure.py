@@ -34,8 +34,8 @@ from bildungskoordination.privacy.ledger import (  # noqa: F401 – read_sidecar
 )
 from bildungskoordination.privacy.policy import ERASURE_REASONS
 from bildungskoordination.store.engine import Store
-from bildungskoordination.store.server import raise_sequence, sequence_value
 from bildungskoordination.store.models import AuditEvent, Base, ErasureLedger, Person, PersonAlias
+from bildungskoordination.store.server import raise_sequence, sequence_value
 
 if TYPE_CHECKING:
     from bildungskoordination.services import Services

@@ -13,7 +13,6 @@ the lock file – is skipped for a server database.
 from __future__ import annotations
 
 import os
-
 from collections.abc import Iterable
 
 from sqlalchemy import Engine, create_engine, text

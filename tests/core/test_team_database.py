@@ -12,6 +12,7 @@ from datetime import date
 
 import psycopg
 import pytest
+from pgserver import fresh_database
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
@@ -21,7 +22,6 @@ from bildungskoordination.people.records import PersonData
 from bildungskoordination.services import LoginRefused, NotPermitted, ServerUnreachable, Services
 from bildungskoordination.store import roles
 from bildungskoordination.store.migrate import HEAD_REVISION, current_revision
-from pgserver import fresh_database
 
 ENV = {"BILDUNGSKOORDINATION_DB_PASSWORD": "ein Passwort"}
 
