@@ -58,6 +58,7 @@ from bildungskoordination.store.server import (  # noqa: F401 – re-exported fo
     ServerUnreachable,
     is_server_url,
     server_url,
+    shown_url,
 )
 from bildungskoordination.store.server import env_password as server_env_password
 
@@ -202,6 +203,13 @@ class Services:
     @property
     def on_server(self) -> bool:
         return self.store.on_server
+
+    @property
+    def location(self) -> str:
+        """Where the data is, for the window: the file, or the team database's address without a password."""
+        if self.store.url is not None:
+            return shown_url(self.store.url)
+        return str(self.store.path) if self.store.path is not None else ""
 
     def _audit_unlock(self, path: Path) -> None:
         """Failed unlocks could not be logged while the database was locked: log them now, then this one."""

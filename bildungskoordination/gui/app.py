@@ -40,13 +40,16 @@ def open_services(args: argparse.Namespace) -> tuple[Services, bool]:
         services = Services.open(folder / "demo.sqlite3", unencrypted=True)  # demo data only
         generate_demo(services, DEMO_PERSONS, seed=7)
         return services, True
+    from bildungskoordination.gui.connection import saved_profile
+    from bildungskoordination.gui.offline import open_team_or_local
     from bildungskoordination.gui.opening import open_user_database
-    from bildungskoordination.services import is_server_url
 
-    if is_server_url(args.db):  # a team database; unreachable: offer the laptop's own (gui/offline.py)
-        from bildungskoordination.gui.offline import open_team_database
-
-        return open_team_database(args.db), False
+    # A team database; while its server cannot be reached, the laptop's own is offered (gui/offline.py).
+    if isinstance(args.db, str):  # a team database's URL (cli._db_argument)
+        return open_team_or_local(args.db), False
+    profile = saved_profile() if args.db is None else None
+    if profile is not None:
+        return open_team_or_local(profile.url()), False
     return open_user_database(Path(args.db or default_db_path())), False
 
 

@@ -32,6 +32,13 @@ class AppController(QObject):
 
         ctx = AppContext(services=self.services, signal=ChangeSignal(self.services.bus), demo=self.demo)
         ctx.requests.restore_backup.connect(self._on_requests_restore_backup)
+        if self.services.role == "monitoring":  # a team database's monitoring role: only the Auswertung
+            from bildungskoordination.gui.monitoring.window import MonitoringWindow
+
+            self.window = MonitoringWindow(ctx)
+            self.window.show()
+            QApplication.instance().aboutToQuit.connect(self.shutdown)
+            return
         self.window = MainWindow(ctx)
         self.window.show()
         if self.services.shared and self.services.role != "monitoring":  # others' changes refresh the views

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from bildungskoordination import APP_NAME
 from bildungskoordination.i18n import _
 from bildungskoordination.privacy.error_report import write_report
+from bildungskoordination.services import StoreError
 
 _Hook = Callable[[type[BaseException], BaseException, TracebackType | None], None]
 
@@ -34,6 +35,16 @@ class ErrorHook:
     def __call__(self, kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         if issubclass(kind, KeyboardInterrupt):
             self.previous(kind, exc, tb)
+            return
+        if isinstance(exc, StoreError):  # worded for the user already (a refused query, the server gone)
+            print(str(exc), file=sys.stderr)
+            if QApplication.instance() is not None and threading.current_thread() is threading.main_thread() \
+                    and not self._busy:
+                self._busy = True
+                try:
+                    self.show(str(exc))
+                finally:
+                    self._busy = False
             return
         try:
             path: Path | None = write_report(self.folder, kind, tb)

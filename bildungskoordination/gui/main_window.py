@@ -50,7 +50,8 @@ class MainWindow(QMainWindow):
         self.persons = PersonsPage(ctx)
         self.followups = FollowUpsPage(ctx)
         self.privacy = PrivacyPage(ctx)
-        self.privacy.add_tab(BackupsPage(ctx), _("&Sicherungen"))
+        if not ctx.services.on_server:  # a team database is backed up by the server (README)
+            self.privacy.add_tab(BackupsPage(ctx), _("&Sicherungen"))
         self._add_page(_("Personen"), self.persons)
         self._add_page(_("Wiedervorlagen"), self.followups)
         self.courses = CoursesPage(ctx)
@@ -109,7 +110,11 @@ class MainWindow(QMainWindow):
         file_menu.addActions([self.action_new_person, self.action_new_contact, self.action_save])
         file_menu.addSeparator()
         file_menu.addAction(self._action(_("&Einstellungen …"), QKeySequence("Ctrl+,"), self._on_settings))
-        file_menu.addAction(self._action(_("B&riefe einrichten …"), None, lambda: open_letter_settings(self._ctx, self)))
+        letters = self._action(_("B&riefe einrichten …"), None, lambda: open_letter_settings(self._ctx, self))
+        # Letterhead, settings and rules belong to the role admin of a team database (store/roles.py).
+        letters.setVisible(self._ctx.services.role == "admin")
+        file_menu.addAction(letters)
+        file_menu.addAction(self._action(_("&Teamdatenbank …"), None, self._on_team_database))
         file_menu.addSeparator()
         file_menu.addAction(self._action(_("B&eenden"), QKeySequence.StandardKey.Quit, self.close))
         go_menu = menu.addMenu(_("&Gehe zu"))
@@ -238,8 +243,15 @@ class MainWindow(QMainWindow):
         item.setText(_("Wiedervorlagen") + (f" ({n})" if n else ""))
 
     def _store_text(self) -> str:
-        path = self._ctx.services.store.path
-        return str(path) if path else _("nur im Arbeitsspeicher")
+        services = self._ctx.services
+        if services.on_server:
+            return _("Teamdatenbank {where} – Rolle {role}").format(where=services.location, role=services.role)
+        return services.location or _("nur im Arbeitsspeicher")
+
+    def _on_team_database(self) -> None:
+        from bildungskoordination.gui.connection import ConnectionDialog
+
+        ConnectionDialog(self).exec()
 
     # --- window state --------------------------------------------------------------------------
     def _restore_geometry(self) -> None:

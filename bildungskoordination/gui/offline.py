@@ -11,7 +11,6 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from bildungskoordination import APP_NAME
 from bildungskoordination.gui.opening import Cancelled, open_user_database
 from bildungskoordination.i18n import _
 from bildungskoordination.services import ServerUnreachable, Services, default_db_path, probe_server
@@ -36,13 +35,16 @@ class OfflineDialog(QMessageBox):
         self.setDefaultButton(self.retry_button)
 
 
-def open_team_database(url: str, *, open_server: Callable[[str], Services] = Services.open,
+def open_team_or_local(url: str, *, open_server: Callable[[str], Services] | None = None,
                        open_local: Callable[[], Services] | None = None) -> Services:
-    """The team database at ``url``; while it is unreachable the user chooses: local database, retry, quit."""
+    """The team database at ``url`` (gui/connection.py: password from the keyring or asked); while its server
+    cannot be reached the user chooses: the laptop's own database, try again, or quit (Cancelled)."""
+    from bildungskoordination.gui.connection import open_team_database
+
     while True:
         try:
             probe_server(url)
-            return open_server(url)
+            return (open_server or open_team_database)(url)
         except ServerUnreachable as problem:
             dialog = OfflineDialog(problem)
             dialog.exec()
@@ -51,6 +53,3 @@ def open_team_database(url: str, *, open_server: Callable[[str], Services] = Ser
                 return open_local() if open_local is not None else open_user_database(default_db_path())
             if clicked is not dialog.retry_button:
                 raise Cancelled() from None
-        except Exception as exc:  # noqa: BLE001 – refused login, missing database: said, not a traceback
-            QMessageBox.critical(None, APP_NAME, str(exc))
-            raise Cancelled() from None

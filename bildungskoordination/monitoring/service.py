@@ -162,10 +162,15 @@ class MonitoringService:
         params = {"start": period.start.isoformat(), "end": period.end.isoformat()}
         with self.store.read() as s:
             raw = count(s, period, cats)
-            monthly = {m: (int(c), int(p)) for m, c, p in s.execute(text(
-                "SELECT substr(c.contact_date, 1, 7) AS m, count(*), count(DISTINCT c.person_id) FROM contact c "
-                f"WHERE {IN_PERIOD}{not_restricted(s, 'c.person_id')} GROUP BY m"),
-                params)}
+            if self.store.on_server:
+                from bildungskoordination.monitoring.server_counts import months_on_server
+
+                monthly = months_on_server(s, period)
+            else:
+                monthly = {m: (int(c), int(p)) for m, c, p in s.execute(text(
+                    "SELECT substr(c.contact_date, 1, 7) AS m, count(*), count(DISTINCT c.person_id) FROM contact c "
+                    f"WHERE {IN_PERIOD}{not_restricted(s, 'c.person_id')} GROUP BY m"),
+                    params)}
         months = _months(period)
         topic_label = {c.code: c.label for c in cats.topics}
         topics = sorted(((topic_label.get(code, code), n) for code, (n, _p) in raw.by_topic.items()),

@@ -60,6 +60,10 @@ class RawCounts:
 
 
 def count(session: Session, period: Period, cats: Categories) -> RawCounts:
+    if session.get_bind().dialect.name != "sqlite":
+        from bildungskoordination.monitoring.server_counts import count_on_server
+
+        return count_on_server(session, period, cats)
     params = {"start": period.start.isoformat(), "end": period.end.isoformat()}
     raw = RawCounts()
     in_period = IN_PERIOD + not_restricted(session, "c.person_id")
@@ -82,7 +86,7 @@ def count(session: Session, period: Period, cats: Categories) -> RawCounts:
         "p.residence_status, p.german_level, p.municipality FROM person p "
         f"WHERE p.consent_withdrawn_at IS NULL AND p.id IN (SELECT c.person_id FROM contact c WHERE {IN_PERIOD})"),
         params)
-    codes = _PersonCodes(cats, period.end)
+    codes = PersonCodes(cats, period.end)
     counters = [raw.persons_by[d] for d in PERSON_DIMENSIONS]
     for row in rows:   # GROUP BY in SQL is slower here than counting the (few) columns in Python
         raw.persons += 1
@@ -127,7 +131,7 @@ def _day(value: object) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
-class _PersonCodes:
+class PersonCodes:
     """Row → category code per dimension (same order as PERSON_DIMENSIONS)."""
 
     def __init__(self, cats: Categories, end: date) -> None:
@@ -138,8 +142,14 @@ class _PersonCodes:
 
     def __call__(self, gender: str, year: int | None, month: int | None, day: int | None, nat: str | None,
                  status: str, level: str, municipality: str) -> tuple[str, ...]:
-        cats, end = self.cats, self.end
+        end = self.end
         age = end.year - year - ((end.month, end.day) < (month or 1, day or 1)) if year else None
+        return self.with_age(gender, age, nat, status, level, municipality)
+
+    def with_age(self, gender: str, age: int | None, nat: str | None, status: str, level: str,
+                 municipality: str) -> tuple[str, ...]:
+        """The codes from the age at the period's end (a team database computes it on the server)."""
+        cats = self.cats
         nationality = UNKNOWN if not nat or nat == "XU" else nat if nat in self.main else "sonstige"
         residence = cats.residence_group_of.get(status, "sonstige") if status else UNKNOWN
         return (gender if gender in self.genders else "x", cats.age_band(age), nationality, residence,

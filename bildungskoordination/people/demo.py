@@ -593,6 +593,10 @@ def generate_demo(services: Services, persons: int, *, seed: int = 1, today: dat
             if progress:
                 progress(done)
         generate_demo_courses(s, rng, today, list(range(first_new_id, next_id)))
+        if services.store.on_server:  # rows written with their own ids: the sequences must not hand them out again
+            from bildungskoordination.store.server import catch_up_sequences
+
+            catch_up_sequences(s, ("person", "contact", "referral", "referral_event", "course", "provider"))
     services.bus.publish(Change("person", "imported", (), ()))
     return done
 

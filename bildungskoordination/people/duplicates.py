@@ -94,6 +94,10 @@ def judge(family: str, given: str, birth: PartialDate | None, other_family: str,
 
 
 def _name_hits(session: Session, family: str, given: str) -> set[int]:
+    if session.get_bind().dialect.name != "sqlite":  # a team database: no FTS5 (people/search_like.py)
+        from bildungskoordination.people.search_like import name_hits
+
+        return name_hits(session, family, _CANDIDATE_LIMIT)
     plan = search_plan(family)
     if plan.match is None or plan.everyone:
         return set()

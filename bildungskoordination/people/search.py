@@ -34,7 +34,7 @@ hits, reads the smaller of hits and non-hits, and picks them out of that list.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -201,7 +201,8 @@ def _tier_queries(text: str) -> list[str]:
     return [exact, prefix, variant]
 
 
-def rank_ids(cursor: Any, text: str, ids: list[int]) -> list[int]:
+def rank_ids(cursor: Any, text: str, ids: list[int],
+             tier_sets: Callable[[str, list[int]], list[set[int]]] | None = None) -> list[int]:
     """``ids`` (the hits of ``text`` in list order) with the best matches first: every typed word equal to a name
     word, then a prefix of one, then a variant spelling (phonetic key), then the rest (longer key prefixes, file
     numbers); list order within each. Input that looks like a file number, and more than RANK_LIMIT hits, stay
@@ -211,8 +212,13 @@ def rank_ids(cursor: Any, text: str, ids: list[int]) -> list[int]:
         return ids
     remaining = set(ids)
     tiers: list[set[int]] = []
-    for query in _tier_queries(text):
-        found = _ids(cursor, "SELECT rowid FROM person_fts WHERE person_fts MATCH ?", (query,)) & remaining
+    if tier_sets is not None:  # PostgreSQL: the same tiers by LIKE (people/search_like.py)
+        candidates = tier_sets(text, ids)
+    else:
+        candidates = [_ids(cursor, "SELECT rowid FROM person_fts WHERE person_fts MATCH ?", (query,))
+                      for query in _tier_queries(text)]
+    for hits in candidates:
+        found = hits & remaining
         tiers.append(found)
         remaining -= found
     if not tiers:

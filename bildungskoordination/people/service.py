@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.dialects import sqlite
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from bildungskoordination.domain.conflicts import check_version
 from bildungskoordination.domain.errors import FieldError, NotFound, ValidationError
 from bildungskoordination.events import Change, ChangeBus
 from bildungskoordination.i18n import _
+from bildungskoordination.people import search_like
 from bildungskoordination.people.duplicate_pairs import DuplicatePair, import_marks, likely_pairs
 from bildungskoordination.people.duplicates import DuplicateCandidate, find_duplicates
 from bildungskoordination.people.file_numbers import FileNumbers, next_file_number
@@ -24,7 +27,7 @@ from bildungskoordination.people.validation import normalise_person, validate_pe
 from bildungskoordination.privacy.audit import Action, add_event, changed_fields, count_text, filled_fields
 from bildungskoordination.privacy.restriction import ProcessingRestricted
 from bildungskoordination.store.engine import Store
-from bildungskoordination.store.models import Contact, Person
+from bildungskoordination.store.models import Contact, Person, PersonVersion
 
 _BATCH = 500  # people inserted per statement by create_many
 _NOT_EDITED = ("consent_withdrawn_at",)  # changed only by withdraw_consent/renew_consent, never by update
@@ -41,6 +44,10 @@ SORT_COLUMNS = {
 
 
 _ORDER_SQL: dict[tuple[str, bool], str] = {}
+
+
+def _order_select(sort: str, descending: bool) -> Select[Any]:
+    return select(Person.id).order_by(*[c.desc() if descending else c.asc() for c in SORT_COLUMNS[sort]])
 
 
 def _order_sql(sort: str, descending: bool) -> str:
@@ -98,6 +105,9 @@ class PersonService:
         plan = search_plan(text)
         key = (sort if sort in SORT_COLUMNS else "name", descending)
         with self.store.read() as s:
+            if self.store.on_server:
+                found = self._search_ids_on_server(s, text, key, ranked)
+                return found[:limit] if limit else found
             # The DB-API cursor inside the session's transaction: up to one id per person comes back, and
             # SQLAlchemy's per-row result processing would cost more than the query.
             cursor = s.connection().connection.cursor()
@@ -114,6 +124,19 @@ class PersonService:
             finally:
                 cursor.close()
         return ids[:limit] if limit else ids
+
+    def _search_ids_on_server(self, s: Session, text: str, key: tuple[str, bool], ranked: bool) -> list[int]:
+        """PostgreSQL: the LIKE conditions on trigram indexes (people/search_like.py), the same cached order."""
+        stamp = s.scalar(select(PersonVersion.stamp).where(PersonVersion.id == 1))
+        order = self._orders.get(key)
+        if order is None or stamp is None or order.stamp != stamp:
+            order = ListOrder(stamp, list(s.scalars(_order_select(*key))))
+            if stamp is not None:
+                self._orders = {k: o for k, o in self._orders.items() if o.stamp == stamp} | {key: order}
+        ids = search_like.matching_ids(s, text, order)
+        if ranked and text.strip():
+            ids = rank_ids(None, text, ids, lambda t, hits: search_like.tier_ids(s, t, hits))
+        return ids
 
     def rows(self, ids: list[int]) -> list[PersonRow]:
         """List rows for the given ids, in the same order; ids that no longer exist are skipped."""

@@ -92,7 +92,10 @@ def _now() -> datetime:
 def add_event(session: Session, action: str, entity: str, entity_id: int | None = None,
               person_id: int | None = None, fields: Iterable[str] = (), detail: str = "") -> AuditEvent:
     """Add an entry to ``session``; it is committed (or rolled back) together with the change it describes."""
-    event = AuditEvent(at=_now(), os_user=os_user()[:100], action=str(action), entity=entity,
+    # A team database (PostgreSQL): the database role that logged in, as the server knows it – not the laptop's
+    # login name, which any user can choose.
+    user: Any = func.current_user() if session.get_bind().dialect.name == "postgresql" else os_user()[:100]
+    event = AuditEvent(at=_now(), os_user=user, action=str(action), entity=entity,
                        entity_id=entity_id, person_id=person_id, fields=list(dict.fromkeys(fields)),
                        detail=detail[:_DETAIL_MAX])
     session.add(event)

@@ -35,6 +35,7 @@ from bildungskoordination.privacy.ledger import (  # noqa: F401 – read_sidecar
 from bildungskoordination.privacy.policy import ERASURE_REASONS
 from bildungskoordination.store.engine import Store
 from bildungskoordination.store.models import AuditEvent, Base, ErasureLedger, Person, PersonAlias
+from bildungskoordination.store.server import raise_sequence, sequence_value
 
 if TYPE_CHECKING:
     from bildungskoordination.services import Services
@@ -54,7 +55,10 @@ def _now() -> datetime:
 def next_person_id(session: Session) -> int:
     """The next id that was never used – for bulk writers that set ids themselves (``max(id)+1`` is not
     enough: the highest id may belong to an erased person)."""
-    seq = session.execute(text("SELECT seq FROM sqlite_sequence WHERE name = 'person'")).scalar() or 0
+    if session.get_bind().dialect.name != "sqlite":
+        seq = sequence_value(session, "person")
+    else:
+        seq = session.execute(text("SELECT seq FROM sqlite_sequence WHERE name = 'person'")).scalar() or 0
     highest = session.scalar(select(func.max(Person.id))) or 0
     erased = session.scalar(select(func.max(ErasureLedger.person_id))) or 0
     return max(seq, highest, erased) + 1
@@ -63,7 +67,11 @@ def next_person_id(session: Session) -> int:
 def _raise_sequence(session: Session, at_least: int) -> None:
     """Make sure AUTOINCREMENT never hands out an id up to ``at_least`` (a restored backup has an old
     sqlite_sequence; without this a new person could get an erased person's id – and the sidecar would
-    then erase the new person at the next replay)."""
+    then erase the new person at the next replay). PostgreSQL: the same for the serial's sequence, which a
+    restored server backup (pg_dump) also brings back at its old value."""
+    if session.get_bind().dialect.name != "sqlite":
+        raise_sequence(session, "person", at_least)
+        return
     seq = session.execute(text("SELECT seq FROM sqlite_sequence WHERE name = 'person'")).scalar()
     if seq is None:
         session.execute(text("INSERT INTO sqlite_sequence (name, seq) VALUES ('person', :n)"), {"n": at_least})

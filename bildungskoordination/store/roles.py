@@ -89,6 +89,8 @@ def apply_grants(conn: Connection) -> None:
         f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {writers}",
         f"GRANT SELECT ON {', '.join(MONITORING_READ)} TO {q['monitoring']}",
         f"GRANT INSERT ON {', '.join(MONITORING_INSERT)} TO {q['monitoring']}",
+        # INSERT … RETURNING id needs SELECT on id: the numbers of log entries, nothing about anyone.
+        f"GRANT SELECT (id) ON audit_event TO {q['monitoring']}",
         f"GRANT USAGE ON SEQUENCE export_log_id_seq, audit_event_id_seq TO {q['monitoring']}",
     ]
     for function in COUNT_FUNCTIONS:

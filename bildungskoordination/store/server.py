@@ -13,10 +13,12 @@ the lock file – is skipped for a server database.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
+from sqlalchemy.orm import Session
 
 from bildungskoordination.i18n import _
 from bildungskoordination.store.errors import StoreError
@@ -75,6 +77,26 @@ def make_server_engine(url: URL, password: str | None = None) -> Engine:
         url = url.set(password=password)
     return create_engine(url, pool_pre_ping=True, pool_size=2, max_overflow=4,
                          connect_args={"connect_timeout": 10, "application_name": "bildungskoordination"})
+
+
+def sequence_value(session: Session, table: str) -> int:
+    """The highest id the table's sequence handed out (0: none yet) – PostgreSQL's sqlite_sequence."""
+    return int(session.execute(text(
+        "SELECT COALESCE(pg_sequence_last_value(pg_get_serial_sequence(:t, 'id')::regclass), 0)"),
+        {"t": table}).scalar() or 0)
+
+
+def raise_sequence(session: Session, table: str, at_least: int) -> None:
+    """Never hand out an id up to ``at_least`` again (rows written with their own ids, a restored server backup)."""
+    if at_least > sequence_value(session, table):
+        session.execute(text("SELECT setval(pg_get_serial_sequence(:t, 'id'), :n)"), {"t": table, "n": at_least})
+
+
+def catch_up_sequences(session: Session, tables: Iterable[str]) -> None:
+    """After bulk inserts with explicit ids (the demo): each sequence past the highest id in its table."""
+    for table in tables:
+        highest = session.execute(text(f'SELECT max(id) FROM "{table}"')).scalar() or 0
+        raise_sequence(session, table, int(highest))
 
 
 def describe_server_error(exc: BaseException, url: URL) -> StoreError | None:

@@ -18,8 +18,8 @@ NOTE_CANARY = "Notizkanarienvogel-7Q3"
 
 
 @pytest.fixture
-def services():
-    sv = Services.open(None)
+def services(memory_target):
+    sv = Services.open(memory_target, unencrypted=True)
     yield sv
     sv.close()
 

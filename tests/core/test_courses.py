@@ -20,8 +20,8 @@ def course(number="IK-1", provider="VHS Konz", **kw) -> CourseData:
 
 
 @pytest.fixture
-def services():
-    sv = Services.open(None)
+def services(memory_target):
+    sv = Services.open(memory_target, unencrypted=True)
     yield sv
     sv.close()
 

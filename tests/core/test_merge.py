@@ -19,8 +19,8 @@ from bildungskoordination.store.models import AuditEvent, ErasureLedger, Person,
 
 
 @pytest.fixture
-def services(tmp_path: Path):  # type: ignore[no-untyped-def]
-    s = Services.open(tmp_path / "db.sqlite3", unencrypted=True)
+def services(db_target):  # type: ignore[no-untyped-def]
+    s = Services.open(db_target, unencrypted=True)
     yield s
     s.close()
 

@@ -13,8 +13,8 @@ from bildungskoordination.services import Services
 
 
 @pytest.fixture
-def services():
-    sv = Services.open(None)
+def services(memory_target):
+    sv = Services.open(memory_target, unencrypted=True)
     yield sv
     sv.close()
 

@@ -17,8 +17,8 @@ from bildungskoordination.store.models import ExportLog
 
 
 @pytest.fixture
-def services(tmp_path):
-    sv = Services.open(tmp_path / "db.sqlite3", unencrypted=True)
+def services(db_target):
+    sv = Services.open(db_target, unencrypted=True)
     for i in range(5):
         pid = sv.people.create(PersonData(family_name=f"Person{i}", given_name="Test", gender="w",
                                           nationalities=["SY"], consent_date=date(2025, 1, 2)))

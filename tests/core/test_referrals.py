@@ -21,8 +21,8 @@ def course(number="IK-1", places=20, free=None, **kw) -> CourseData:
 
 
 @pytest.fixture
-def services(tmp_path):
-    sv = Services.open(tmp_path / "db.sqlite3", unencrypted=True)
+def services(db_target):
+    sv = Services.open(db_target, unencrypted=True)
     yield sv
     sv.close()
 

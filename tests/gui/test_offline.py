@@ -8,7 +8,7 @@ import socket
 
 import pytest
 
-from bildungskoordination.gui.offline import OfflineDialog, open_team_database
+from bildungskoordination.gui.offline import OfflineDialog, open_team_or_local
 from bildungskoordination.gui.opening import Cancelled
 from bildungskoordination.services import Services
 
@@ -37,7 +37,7 @@ def test_an_unreachable_server_is_said_and_the_laptop_database_offered(qtbot, tm
     shown: list = []
     _answer(monkeypatch, shown, "local_button")
     url = _refusing_url()
-    opened = open_team_database(url, open_local=lambda: Services.open(tmp_path / "laptop.sqlite3", unencrypted=True))
+    opened = open_team_or_local(url, open_local=lambda: Services.open(tmp_path / "laptop.sqlite3", unencrypted=True))
     try:
         assert opened.store.path == tmp_path / "laptop.sqlite3"
     finally:
@@ -56,7 +56,7 @@ def test_retry_asks_again_and_quit_opens_nothing(qtbot, monkeypatch):
     _answer(monkeypatch, shown, "retry_button", "quit_button")
     opened = []
     with pytest.raises(Cancelled):
-        open_team_database(_refusing_url(), open_server=lambda url: opened.append(url),  # type: ignore[arg-type]
+        open_team_or_local(_refusing_url(), open_server=lambda url: opened.append(url),  # type: ignore[arg-type]
                            open_local=lambda: opened.append("local"))  # type: ignore[arg-type,return-value]
     assert len(shown) == 2 and opened == []
 
@@ -69,7 +69,7 @@ def test_in_english(qtbot, monkeypatch):
     i18n.set_language("en")
     try:
         with pytest.raises(Cancelled):
-            open_team_database(_refusing_url())
+            open_team_or_local(_refusing_url())
     finally:
         i18n.set_language("de")
     assert shown[0][0] == "Team database not reachable"

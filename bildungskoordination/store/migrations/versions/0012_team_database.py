@@ -42,7 +42,7 @@ FUNCTIONS = {
                     WHEN c.interpreter_kind = ANY(p_codes) THEN c.interpreter_kind::text ELSE p_unknown END,
                count(*), count(DISTINCT c.person_id)
         FROM contact c WHERE {_CONTACTS} GROUP BY 1"""),
-    # Age at the period's end, as tables._PersonCodes computes it from the birth date: no birth date leaves
+    # Age at the period's end, as tables.PersonCodes computes it from the birth date: no birth date leaves
     # the function.
     f"bk_count_persons({_PERIOD})": (
         "TABLE(gender text, age integer, nationality text, residence_status text, german_level text, "
