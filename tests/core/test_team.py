@@ -1,6 +1,7 @@
 """A team on one database (issue 15): two users save the same record – the second gets a ConflictError with
 both values and nothing is overwritten; follow-ups belong to a coordinator; the change feed tells one app what
-another committed. Two stores on one SQLite file stand for two users (no PostgreSQL needed)."""
+another committed. Two stores stand for two users: on one SQLite file, and on one PostgreSQL database
+(``db_target``, tests/core/conftest.py)."""
 
 from __future__ import annotations
 
@@ -19,10 +20,16 @@ from bildungskoordination.store.engine import Store
 from bildungskoordination.store.identity import act_as
 
 
+def _user(target) -> Services:
+    if isinstance(target, str):  # a PostgreSQL URL
+        return Services.open(target)
+    # Two stores on one file (the instance lock is for the windows of one laptop, not for this test).
+    return Services.on_store(Store.open(target))
+
+
 @pytest.fixture
-def team(tmp_path):
-    path = tmp_path / "team.sqlite3"
-    anna, ben = Services.on_store(Store.open(path)), Services.on_store(Store.open(path))
+def team(db_target):
+    anna, ben = _user(db_target), _user(db_target)
     act_as(anna.store, "anna")
     act_as(ben.store, "ben")
     yield anna, ben
