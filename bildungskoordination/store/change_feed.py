@@ -88,8 +88,7 @@ def _before_commit(session: Session) -> None:
     rows = [{"at": now, "origin": origin, "entity": entity, "kind": kind, "ids": sorted(ids),
              "person_ids": sorted(pids)} for (entity, kind), (ids, pids) in pending.items()]
     conn = session.connection()
-    conn.execute(insert(ChangeLog), rows)
-    last = conn.execute(select(func.max(ChangeLog.id))).scalar() or 0
+    last = max(conn.execute(insert(ChangeLog).returning(ChangeLog.id), rows).scalars())
     if last % _PRUNE_EVERY < len(rows):
         conn.execute(delete(ChangeLog).where(ChangeLog.id <= last - KEEP_ROWS))
 

@@ -188,3 +188,21 @@ def test_migration_gives_existing_follow_ups_the_coordinator_who_created_them(tm
         assert services.people.get_versioned(1)[1] == 1
     finally:
         services.store.close()
+
+
+def test_the_change_log_keeps_only_the_newest_rows(team, monkeypatch):
+    from sqlalchemy import func, select
+
+    from bildungskoordination.store import change_feed
+    from bildungskoordination.store.models import ChangeLog
+
+    anna, _ben = team
+    monkeypatch.setattr(change_feed, "KEEP_ROWS", 3)
+    monkeypatch.setattr(change_feed, "_PRUNE_EVERY", 1)
+    pid = _person(anna)
+    for n in range(6):
+        data, version = anna.people.get_versioned(pid)
+        data.phone = f"0651 {n}"
+        anna.people.update(pid, data, expected_version=version)
+    with anna.store.read() as s:
+        assert s.scalar(select(func.count(ChangeLog.id))) == 3
