@@ -113,9 +113,11 @@ def test_my_follow_ups_beside_all(qtbot, window, services, colleague, some_peopl
         "Al-Hassan, Mohammed", "Kovalenko, Olena"]
     qtbot.mouseClick(page.mine_button, Qt.MouseButton.LeftButton)
     assert [page.model.index(r, 2).data() for r in range(page.model.rowCount())] == ["Kovalenko, Olena"]
+    assert window.nav.item(1).text() == "Wiedervorlagen (1)"
     assert page.mine_button.text() == "&Meine Wiedervorlagen"
     qtbot.mouseClick(page.all_button, Qt.MouseButton.LeftButton)
     assert page.model.rowCount() == 2
+    assert window.nav.item(1).text() == "Wiedervorlagen (2)"  # the badge counts what the page shows
 
 
 def test_views_refresh_from_another_users_changes(qtbot, window, services, colleague, some_people):

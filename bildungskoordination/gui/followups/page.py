@@ -28,6 +28,7 @@ HORIZONS = [(0, N_("nur fällige und überfällige")), (7, N_("dazu die nächste
 
 class FollowUpsPage(QWidget):
     open_person = Signal(int)
+    owner_changed = Signal()  # "Meine" / "Alle" switched: the badge counts what the page shows
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -43,7 +44,8 @@ class FollowUpsPage(QWidget):
             button.setCheckable(True)
             self.owner_group.addButton(button)
             top.addWidget(button)
-        self.all_button.setChecked(True)
+        # On a team database one's own follow-ups come first; on the laptop they are all one's own anyway.
+        (self.mine_button if ctx.services.on_server else self.all_button).setChecked(True)
         self.mine_button.setToolTip(_("Nur Wiedervorlagen, die Ihnen gehören ({user})").format(
             user=ctx.services.contacts.me))
         self.summary = QLabel()
@@ -117,7 +119,7 @@ class FollowUpsPage(QWidget):
         return self._ctx.services.contacts.me if self.mine_button.isChecked() else None
 
     def due_count(self) -> int:
-        return self._ctx.services.contacts.count_due(date.today())
+        return self._ctx.services.contacts.count_due(date.today(), owner=self.owner)
 
     def _current(self, role: int) -> int | None:
         index = self.table.currentIndex()
@@ -132,6 +134,7 @@ class FollowUpsPage(QWidget):
     def _on_owner_group_button_toggled(self, _button: QPushButton, checked: bool) -> None:
         if checked:
             self.reload()
+            self.owner_changed.emit()
 
     def _on_table_double_clicked(self, _index: QModelIndex) -> None:
         self._on_open_button_clicked()
