@@ -18,14 +18,14 @@ from sqlalchemy import BinaryExpression, delete, event, func, insert, select
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from bildungskoordination.events import Change
-from bildungskoordination.store.models import ChangeLog, Person
+from bildungskoordination.store.models import ChangeLog, Person, Referral
 
 KEEP_ROWS = 5000  # rows kept for apps that were asleep for a while; older ones are pruned
 _PRUNE_EVERY = 500
 
 # entity name per tracked table; the person ids a row of that table concerns
 _ENTITIES: dict[str, str] = {"person": "person", "contact": "contact", "course": "course",
-                             "referral": "referral", "provider": "course"}
+                             "referral": "referral", "provider": "provider"}
 _KEY = "change_feed"  # session.info key: {(entity, kind): (ids, person_ids)}
 
 
@@ -54,6 +54,8 @@ def _after_flush(session: Session, _context: Any) -> None:
             if table in _ENTITIES and (kind != "updated" or session.is_modified(obj)):
                 oid = getattr(obj, "id", None)
                 _note(session, _ENTITIES[table], kind, [oid] if isinstance(oid, int) else [], _person_ids(obj))
+                if isinstance(obj, Referral) and isinstance(obj.course_id, int):  # free places change with it
+                    _note(session, "course", "updated", [obj.course_id], [])
 
 
 def _where_ids(statement: Any) -> tuple[list[int], list[int]]:

@@ -101,7 +101,9 @@ def test_contacts_courses_and_referrals_are_versioned_too(team):
     assert [(f.field, f.mine, f.theirs) for f in caught.value.fields] == [("places", 15, 12)]
     assert anna.courses.get(course.id).places == 12
 
+    feed = ChangeFeed(ben.store)
     rid = anna.referrals.refer(pid, course.id)
+    assert Change("course", "updated", (course.id,), ()) in feed.poll()  # free places: the course list refreshes
     loaded = anna.referrals.get(rid)
     ben.referrals.set_status(rid, "abgelehnt", "kein Platz", expected_version=loaded.version)
     with pytest.raises(ConflictError):
