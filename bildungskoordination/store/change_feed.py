@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BinaryExpression, delete, event, func, insert, select
+from sqlalchemy import BinaryExpression, delete, event, insert, select
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from bildungskoordination.events import Change
