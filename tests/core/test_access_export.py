@@ -19,8 +19,8 @@ THEIRS = ["Blemvorsk", "Fremdnotiz-B77", "Fremdkontakt-B78", "+49 651 0815"]
 
 
 @pytest.fixture
-def services(tmp_path: Path):
-    sv = Services.open(tmp_path / "db.sqlite3", unencrypted=True)
+def services(db_target: Path | str):
+    sv = Services.open(db_target, unencrypted=True)
     yield sv
     sv.close()
 

@@ -33,8 +33,8 @@ def write(path: Path, rows: list[str], header: str = HEADER, encoding: str = "ut
 
 
 @pytest.fixture
-def services():
-    sv = Services.open(None)
+def services(memory_target):
+    sv = Services.open(memory_target, unencrypted=True)
     yield sv
     sv.close()
 

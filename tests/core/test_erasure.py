@@ -43,8 +43,8 @@ def services(db: Path):
 
 
 @pytest.fixture
-def memory():
-    sv = Services.open(None)
+def memory(memory_target):
+    sv = Services.open(memory_target, unencrypted=True)
     yield sv
     sv.close()
 

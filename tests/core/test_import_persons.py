@@ -35,8 +35,8 @@ SHORT_HEADER = "Nr;Familienname;Vorname;Geburtsdatum;Aufenthaltsstatus"
 
 
 @pytest.fixture
-def services(tmp_path: Path) -> Iterator[Services]:
-    s = Services.open(tmp_path / "db.sqlite3", unencrypted=True)
+def services(db_target: Path | str) -> Iterator[Services]:
+    s = Services.open(db_target, unencrypted=True)
     yield s
     s.close()
 

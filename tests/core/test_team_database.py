@@ -23,8 +23,6 @@ from bildungskoordination.services import LoginRefused, NotPermitted, ServerUnre
 from bildungskoordination.store import roles
 from bildungskoordination.store.migrate import HEAD_REVISION, current_revision
 
-ENV = {"BILDUNGSKOORDINATION_DB_PASSWORD": "ein Passwort"}
-
 
 @pytest.fixture
 def url() -> Iterator[str]:
@@ -75,6 +73,10 @@ def test_init_creates_the_schema_on_an_empty_database(url: str) -> None:
         services = Services.open(target)
         with services.store.engine.connect() as conn:
             assert current_revision(conn) == HEAD_REVISION
+            # SQLite ignores VARCHAR lengths; so must the server, or a long name saved on a laptop fails there.
+            assert conn.execute(text(
+                "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public' "
+                "AND character_maximum_length IS NOT NULL AND table_name <> 'alembic_version'")).all() == []
         services.close()
     finally:
         admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
@@ -177,27 +179,32 @@ def test_a_server_that_is_not_there_is_a_clear_message() -> None:
     assert done.returncode == 1 and "nicht erreichbar" in done.stderr and "Traceback" not in done.stderr
 
 
-def test_team_commands(url: str) -> None:
+def test_team_commands(url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from bildungskoordination.cli import main
+
     name = "koord_" + uuid.uuid4().hex[:6]
 
-    def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-        import os
+    def run(*args: str, password: str | None = None) -> tuple[int, str, str]:
+        if password is None:
+            monkeypatch.delenv("BILDUNGSKOORDINATION_DB_PASSWORD", raising=False)
+        else:
+            monkeypatch.setenv("BILDUNGSKOORDINATION_DB_PASSWORD", password)
+        code = main(["--db", url, "team", *args])
+        out, err = capsys.readouterr()
+        return code, out, err
 
-        return subprocess.run([sys.executable, "-m", "bildungskoordination", "--db", url, "team", *args],
-                              capture_output=True, text=True, timeout=60, env={**os.environ, **(env or {})},
-                              stdin=subprocess.DEVNULL)
-
-    added = run("add-user", name, "--role", "coordinator", env=ENV)
-    assert added.returncode == 0, added.stderr
-    assert f"{name}\tcoordinator" in run("list").stdout
-    again = run("add-user", name, "--role", "coordinator", env=ENV)
-    assert again.returncode == 1 and "gibt es schon" in again.stderr
-    no_password = run("add-user", name + "x", "--role", "monitoring")
-    assert no_password.returncode == 1 and "Passwort" in no_password.stderr
-    assert run("remove-user", name).returncode == 0
-    assert name not in run("list").stdout
-    refused = run("remove-user", "postgres")
-    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert run("add-user", name, "--role", "coordinator", password="ein Passwort")[0] == 0
+    assert f"{name}\tcoordinator" in run("list")[1]
+    code, _out, err = run("add-user", name, "--role", "coordinator", password="ein Passwort")
+    assert code == 1 and "gibt es schon" in err
+    code, _out, err = run("add-user", name + "x", "--role", "monitoring")
+    assert code == 1 and "Passwort" in err
+    assert run("remove-user", name)[0] == 0
+    assert name not in run("list")[1]
+    code, _out, err = run("remove-user", "postgres")
+    assert code == 1 and "Traceback" not in err
+    code, _out, err = main(["--db", "/tmp/keine.sqlite3", "team", "list"]), *capsys.readouterr()
+    assert code == 1 and "nur für eine Teamdatenbank" in err
 
 
 def test_wrong_password_is_a_clear_message(url: str) -> None:

@@ -10,8 +10,15 @@ aggregated numbers only, so the role ``bk_monitoring`` gets EXECUTE on them and 
 personal data (store/roles.py). Each function is the SQL of the SQLite counting in tables.py, in PostgreSQL's
 words; tests/core/test_monitoring_counts.py runs on both engines. People whose processing is restricted
 (consent withdrawn) are left out as there.
+
+Text lengths: SQLite ignores the length of ``VARCHAR(n)``, so the app never had to cap a name or an address at
+the declared length; PostgreSQL would refuse a longer value. Every ``character varying(n)`` column becomes
+``character varying`` (no limit, no rewrite of the table), so both engines accept the same input. A later
+migration that adds a ``String(n)`` column must do the same on PostgreSQL (tests/core/test_team_database.py
+checks that no length is left).
 """
 
+import sqlalchemy as sa
 from alembic import op
 
 revision = '0012'
@@ -78,9 +85,20 @@ FUNCTIONS = {
 }
 
 
+def _unlimited_text(conn) -> None:  # type: ignore[no-untyped-def]
+    rows = conn.execute(sa.text(
+        "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+        "AND data_type = 'character varying' AND character_maximum_length IS NOT NULL "
+        "AND table_name <> 'alembic_version' ORDER BY table_name, ordinal_position")).all()
+    quote = conn.dialect.identifier_preparer.quote
+    for table, column in rows:
+        op.execute(f"ALTER TABLE {quote(table)} ALTER COLUMN {quote(column)} TYPE varchar")
+
+
 def upgrade() -> None:
     if op.get_bind().dialect.name != 'postgresql':
         return
+    _unlimited_text(op.get_bind())
     for signature, (returns, body) in FUNCTIONS.items():
         op.execute(f"CREATE OR REPLACE FUNCTION {signature} RETURNS {returns} LANGUAGE sql STABLE SECURITY DEFINER "
                    f"SET search_path = public, pg_temp AS $body${body}$body$")
