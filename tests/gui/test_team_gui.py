@@ -50,6 +50,9 @@ def test_a_concurrent_save_shows_both_values_and_the_user_chooses(qtbot, window,
     file = window.persons.person_file
     _type(qtbot, file.form.phone, "0151 111")
     _colleague_saves(colleague, pid, phone="0151 222", email="yonas@example.org")
+    services.bus.publish(Change("person", "updated", (pid,), (pid,)))  # as the change feed brings it
+    assert file.status.text().startswith("Inzwischen von jemand anderem geändert")
+    assert file.form.phone.text() == "0151 111"  # the edit stays until the user decides
     shown = {}
 
     def choose(dialog: ConflictDialog):
