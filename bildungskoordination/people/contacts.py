@@ -95,6 +95,12 @@ class ContactService:
                 add_event(s, Action.UPDATE, "contact", contact_id, pid, ["owner"])
         self.bus.publish(Change("contact", "updated", (contact_id,), (pid,)))
 
+    def owners(self) -> list[str]:
+        """Everyone follow-ups belong to, and the coordinator working here: whom one can hand one over to."""
+        with self.store.read() as s:
+            names = set(s.scalars(select(Contact.owner).where(Contact.owner != "").distinct()))
+        return sorted(names | {self.me}, key=str.casefold)
+
     def delete(self, contact_id: int) -> None:
         with self.store.unit_of_work() as s:
             contact = self._get(s, contact_id)

@@ -123,6 +123,32 @@ def test_my_follow_ups_beside_all(qtbot, window, services, colleague, some_peopl
     assert window.nav.item(1).text() == "Wiedervorlagen (2)"  # the badge counts what the page shows
 
 
+def test_a_follow_up_is_handed_over(qtbot, window, services, colleague, some_people, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    today = date.today()
+    colleague.contacts.add(some_people[0], ContactData(topics=["arbeit"], contact_date=today,
+                                                       followup_date=today, next_step="Anruf"))
+    page = window.followups
+    window.nav.setCurrentRow(1)
+    page.horizon.setCurrentIndex(0)
+    owners = {page.model.index(r, 2).data(): page.model.index(r, 7).data() for r in range(page.model.rowCount())}
+    assert owners == {"Al-Hassan, Mohammed": "kollegin", "Kovalenko, Olena": services.contacts.me}
+    row = next(r for r in range(page.proxy.rowCount()) if page.proxy.index(r, 2).data() == "Al-Hassan, Mohammed")
+    page.table.selectRow(row)
+    offered = {}
+
+    def get_item(_parent, _title, _label, items, _current, _editable):
+        offered["items"] = list(items)
+        return services.contacts.me, True
+
+    monkeypatch.setattr(QInputDialog, "getItem", get_item)
+    qtbot.mouseClick(page.assign_button, Qt.MouseButton.LeftButton)
+    assert offered["items"] == sorted({"kollegin", services.contacts.me}, key=str.casefold)
+    qtbot.mouseClick(page.mine_button, Qt.MouseButton.LeftButton)
+    assert page.model.rowCount() == 2
+
+
 def test_views_refresh_from_another_users_changes(qtbot, window, services, colleague, some_people):
     from bildungskoordination.gui.change_poller import ChangePoller
 

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QPushButton,
     QTableView,
@@ -75,7 +76,7 @@ class FollowUpsPage(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
-        for column, width in enumerate((85, 170, 190, 105, 260, 260, 90)):
+        for column, width in enumerate((85, 170, 190, 105, 240, 240, 90, 100)):
             self.table.setColumnWidth(column, width)
         self.table.setAccessibleName(_("Wiedervorlagen"))
         layout.addWidget(self.table, 1)
@@ -85,6 +86,9 @@ class FollowUpsPage(QWidget):
         self.open_button = QPushButton(_("Person ö&ffnen"))
         self.done_button = QPushButton(_("&Erledigt"))
         self.done_button.setToolTip(_("Wiedervorlage als erledigt markieren"))
+        self.assign_button = QPushButton(_("Ü&bergeben …"))
+        self.assign_button.setToolTip(_("Wiedervorlage einer anderen Koordinatorin geben"))
+        buttons.addWidget(self.assign_button)
         buttons.addWidget(self.open_button)
         buttons.addWidget(self.done_button)
         layout.addLayout(buttons)
@@ -94,6 +98,7 @@ class FollowUpsPage(QWidget):
         self.table.doubleClicked.connect(self._on_table_double_clicked)
         self.open_button.clicked.connect(self._on_open_button_clicked)
         self.done_button.clicked.connect(self._on_done_button_clicked)
+        self.assign_button.clicked.connect(self._on_assign_button_clicked)
         ctx.signal.changed.connect(self._on_signal_changed)
         self._stale = True  # loaded when first shown, not at start-up
 
@@ -148,6 +153,17 @@ class FollowUpsPage(QWidget):
         cid = self._current(ContactIdRole)
         if cid is not None:
             self._ctx.services.contacts.set_followup_done(cid, True)
+
+    def _on_assign_button_clicked(self) -> None:
+        cid = self._current(ContactIdRole)
+        if cid is None:
+            return
+        contacts = self._ctx.services.contacts
+        names = contacts.owners()
+        name, ok = QInputDialog.getItem(self, _("Wiedervorlage übergeben"), _("An (Benutzername):"), names,
+                                        names.index(contacts.me) if contacts.me in names else 0, True)
+        if ok and name.strip():
+            contacts.assign(cid, name.strip())
 
     def _on_signal_changed(self, change: Change) -> None:
         if change.entity in ("contact", "person"):
