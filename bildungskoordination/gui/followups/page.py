@@ -52,8 +52,8 @@ class FollowUpsPage(QWidget):
         self.summary = QLabel()
         top.addWidget(self.summary, 1)
         self.horizon = QComboBox()
-        for days, label in HORIZONS:
-            self.horizon.addItem(_(label), days)
+        for days, text in HORIZONS:
+            self.horizon.addItem(_(text), days)
         self.horizon.setCurrentIndex(1)
         self.horizon.setAccessibleName(_("Zeitraum der Wiedervorlagen"))
         label = QLabel(_("&Zeigen:"))
