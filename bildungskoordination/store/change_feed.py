@@ -80,12 +80,13 @@ def _on_execute(state: ORMExecuteState) -> None:
 
 
 def _before_commit(session: Session) -> None:
-    pending = session.info.pop(_KEY, None)
     origin = session.info.get("origin")
-    if not pending or origin is None:
+    if origin is None:
         return
-    session.flush()  # changes made since the last flush are noted by _after_flush first
-    pending = {**pending, **session.info.pop(_KEY, {})}
+    session.flush()  # what was changed since the last flush is noted by _after_flush first
+    pending = session.info.pop(_KEY, None)
+    if not pending:
+        return
     now = datetime.now().replace(microsecond=0)
     rows = [{"at": now, "origin": origin, "entity": entity, "kind": kind, "ids": sorted(ids),
              "person_ids": sorted(pids)} for (entity, kind), (ids, pids) in pending.items()]
