@@ -25,6 +25,7 @@ import json
 import multiprocessing as mp
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -66,8 +67,12 @@ def _close(services: Any) -> None:
 
 
 def start_server(folder: Path) -> str:
-    return subprocess.run(["bash", str(REPO / ".ci" / "start_pg"), str(folder)], check=True, capture_output=True,
-                          text=True).stdout.strip()
+    """A throw-away cluster (.ci/start_pg); as root it runs as another user, who must reach the folder."""
+    folder.parent.chmod(0o755)
+    done = subprocess.run(["bash", str(REPO / ".ci" / "start_pg"), str(folder)], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"PostgreSQL ließ sich nicht starten (.ci/start_pg): {done.stderr.strip()[-500:]}")
+    return done.stdout.strip()
 
 
 def stop_server(folder: Path) -> None:
@@ -91,6 +96,19 @@ def fresh_database(url: str) -> str:
     finally:
         engine.dispose()
     return base.set(database=name).render_as_string(hide_password=False)
+
+
+def drop_database(url: str) -> None:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    target = make_url(url)
+    engine = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+    finally:
+        engine.dispose()
 
 
 def seed(target: str, clients: int) -> dict[str, Any]:
@@ -295,6 +313,7 @@ def main() -> int:
 
     folder = Path(tempfile.mkdtemp(prefix="bk-bench-team-"))
     server_dir: Path | None = None
+    created: str | None = None
     try:
         if args.sqlite:
             target, engine = str(folder / "team.sqlite3"), "SQLite (eine Datei, mehrere Prozesse)"
@@ -304,6 +323,7 @@ def main() -> int:
                 server_dir = folder / "pg"
                 url = start_server(server_dir)
             target, engine = fresh_database(url), "PostgreSQL"
+            created = target if target != url else None
         _close(_open(target))  # creates the schema
         plan = seed(target, args.clients)
         print(f"Teamlast: {engine}, {args.clients} Clients × {args.seconds:.0f} s")
@@ -336,8 +356,11 @@ def main() -> int:
                           **{k: v for k, v in summary.items() if k != "errors"}}, default=str))
         return 0 if summary["lost_updates"] == 0 else 1
     finally:
+        if created is not None and server_dir is None:
+            drop_database(created)  # on a server someone else runs, leave nothing behind
         if server_dir is not None:
             stop_server(server_dir)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":
