@@ -272,6 +272,19 @@ class Store:
         with self.engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
+    def reclaim_erased(self, tables: tuple[str, ...]) -> None:
+        """PostgreSQL, after an erasure: ``VACUUM`` the tables, so the erased rows' space is marked free and gets
+        overwritten by later writes (the SQLite counterpart is ``secure_delete`` and the WAL checkpoint). Only
+        the tables' owner may vacuum; for everyone else PostgreSQL skips with a warning and autovacuum does
+        it soon after. Never fails: the erasure itself is committed."""
+        if self.url is None or self.read_only:
+            return
+        try:
+            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.exec_driver_sql("VACUUM " + ", ".join(tables))
+        except DBAPIError:
+            pass
+
     def optimize(self) -> None:
         """Refresh the query planner's statistics where they went stale (SQLite's advice: at close)."""
         if self.path is None or self.read_only:
