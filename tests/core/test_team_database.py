@@ -9,6 +9,7 @@ import sys
 import uuid
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -99,7 +100,8 @@ def test_monitoring_cannot_read_a_person_even_with_raw_sql(url: str, team: dict[
         assert conn.execute("SELECT family_name FROM person").fetchall() == [("Haddad",)]
 
 
-def test_monitoring_gets_the_counts_and_a_clear_message_for_case_files(url: str, team: dict[str, str]) -> None:
+def test_monitoring_gets_the_counts_and_a_clear_message_for_case_files(url: str, team: dict[str, str],
+                                                                        tmp_path: Path) -> None:
     coordinator = Services.open(team["coordinator"])
     for family in ("Haddad", "Nasser", "Yilmaz", "Kaya"):
         _person_with_contact(coordinator, family)
@@ -109,7 +111,10 @@ def test_monitoring_gets_the_counts_and_a_clear_message_for_case_files(url: str,
     monitoring = Services.open(team["monitoring"])
     try:
         assert monitoring.role == "monitoring"
-        assert monitoring.monitoring.report(period).tables == expected
+        report = monitoring.monitoring.report(period)
+        assert report.tables == expected
+        monitoring.monitoring.export(report, tmp_path / "zahlen.csv", "csv")  # logged in export_log and audit_event
+        assert (tmp_path / "zahlen.csv").exists() and len(monitoring.monitoring.export_history()) == 1
         with pytest.raises(NotPermitted) as refused:
             monitoring.people.search_ids("Haddad")
         assert "Rolle" in str(refused.value) and "verweigert" in str(refused.value)
