@@ -136,6 +136,21 @@ def test_each_user_gets_the_role_the_admin_gave(url: str, team: dict[str, str]) 
         assert listed[str(make_url(user_url).username)] == role
 
 
+def test_a_team_admin_adds_and_removes_users(url: str, team: dict[str, str]) -> None:
+    admin = Services.open(team["admin"])
+    name = "neu_" + uuid.uuid4().hex[:6]
+    try:
+        roles.add_user(admin.store, name, "coordinator", "ein Passwort")
+        assert {u.name: u.role for u in roles.list_users(admin.store)}[name] == "coordinator"
+        user = Services.open(make_url(url).set(username=name).render_as_string(hide_password=False))
+        assert user.role == "coordinator" and user.people.search_ids("") == []
+        user.close()
+        roles.remove_user(admin.store, name)
+        assert name not in {u.name for u in roles.list_users(admin.store)}
+    finally:
+        admin.close()
+
+
 def test_audit_user_is_the_database_role(url: str, team: dict[str, str]) -> None:
     services = Services.open(team["coordinator"])
     try:
