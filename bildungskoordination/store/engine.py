@@ -110,6 +110,20 @@ def make_engine(path: Path | None, *, key: bytes | None = None, read_only: bool 
     return engine
 
 
+def _check_may_migrate(engine: Engine) -> None:
+    """A team database behind this version's schema can be migrated only by its owner: say so to a team member."""
+    from bildungskoordination.store.migrate import HEAD_REVISION, current_revision
+    from bildungskoordination.store.roles import owns_tables
+
+    with engine.connect() as conn:
+        revision = current_revision(conn)
+        if revision is not None and revision != HEAD_REVISION and not owns_tables(conn):
+            raise StoreError(_("Die Teamdatenbank hat noch einen älteren Schema-Stand ({found}, diese Version braucht "
+                               "{head}). Der Eigentümer der Datenbank (IT) muss einmal „bildungskoordination --db … "
+                               "init“ ausführen.").format(found=revision, head=HEAD_REVISION))
+        conn.rollback()
+
+
 class Store:
     """An open database. ``Store.open(path)`` checks it and migrates it to the current schema first."""
 
@@ -153,6 +167,7 @@ class Store:
                     if current_revision(conn) != HEAD_REVISION:
                         raise StoreError(_("Die Teamdatenbank hat nicht den Schema-Stand dieser Version."))
             else:
+                _check_may_migrate(engine)
                 ensure_schema(engine, None)
         except DBAPIError as exc:
             engine.dispose()

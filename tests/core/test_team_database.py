@@ -22,6 +22,7 @@ from bildungskoordination.people.contacts import ContactData
 from bildungskoordination.people.records import PersonData
 from bildungskoordination.services import LoginRefused, NotPermitted, ServerUnreachable, Services
 from bildungskoordination.store import roles
+from bildungskoordination.store.errors import StoreError
 from bildungskoordination.store.migrate import HEAD_REVISION, current_revision
 
 
@@ -149,6 +150,14 @@ def test_a_team_admin_adds_and_removes_users(url: str, team: dict[str, str]) -> 
         assert name not in {u.name for u in roles.list_users(admin.store)}
     finally:
         admin.close()
+
+
+def test_an_older_schema_asks_for_the_owner(url: str, team: dict[str, str]) -> None:
+    with _raw(url) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '0007'")
+    with pytest.raises(StoreError) as older:
+        Services.open(team["coordinator"])
+    assert "Eigentümer" in str(older.value) and "init" in str(older.value)
 
 
 def test_audit_user_is_the_database_role(url: str, team: dict[str, str]) -> None:
