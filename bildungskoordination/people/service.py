@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, delete, func, select
+from sqlalchemy import Select, String, Text, delete, func, select
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -47,7 +47,10 @@ _ORDER_SQL: dict[tuple[str, bool], str] = {}
 
 
 def _order_select(sort: str, descending: bool) -> Select[Any]:
-    return select(Person.id).order_by(*[c.desc() if descending else c.asc() for c in SORT_COLUMNS[sort]])
+    """PostgreSQL: text columns in byte order (``COLLATE "C"``), as SQLite sorts them – the same list and the same
+    ranking within a tier whatever locale the server's database was created with."""
+    columns = [c.collate("C") if isinstance(c.type, String | Text) else c for c in SORT_COLUMNS[sort]]
+    return select(Person.id).order_by(*[c.desc() if descending else c.asc() for c in columns])
 
 
 def _order_sql(sort: str, descending: bool) -> str:

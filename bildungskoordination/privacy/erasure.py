@@ -79,6 +79,12 @@ def _raise_sequence(session: Session, at_least: int) -> None:
         session.execute(text("UPDATE sqlite_sequence SET seq = :n WHERE name = 'person'"), {"n": at_least})
 
 
+def _person_tables() -> tuple[str, ...]:
+    """The tables an erasure deletes from (person last): every table with a person_id but the kept ones."""
+    return (*(t.name for t in Base.metadata.sorted_tables if "person_id" in t.c and t.name not in _KEEP_TABLES),
+            Person.__tablename__)
+
+
 class ErasureService:
     def __init__(self, store: Store, bus: ChangeBus | None = None) -> None:
         self.store = store
@@ -114,6 +120,7 @@ class ErasureService:
             for line in [entry, *merged]:
                 append_sidecar(self.sidecar, line, self._key)
         self.store.checkpoint()
+        self.store.reclaim_erased(_person_tables())
         self.bus.publish(Change("person", "deleted", (person_id,), (person_id,)))
 
     def ledger(self) -> list[LedgerEntry]:
@@ -145,6 +152,7 @@ class ErasureService:
             rewrite_sidecar(sidecar, [*content.entries, *in_db], self._key)
         if erased:
             self.store.checkpoint()
+            self.store.reclaim_erased(_person_tables())
             self.bus.publish(Change("person", "deleted", tuple(erased), tuple(erased)))
         return len(erased)
 

@@ -115,6 +115,20 @@ def make_engine(path: Path | None, *, key: bytes | None = None, read_only: bool 
     return engine
 
 
+def _check_may_migrate(engine: Engine) -> None:
+    """A team database behind this version's schema can be migrated only by its owner: say so to a team member."""
+    from bildungskoordination.store.migrate import HEAD_REVISION, current_revision
+    from bildungskoordination.store.roles import owns_tables
+
+    with engine.connect() as conn:
+        revision = current_revision(conn)
+        if revision is not None and revision != HEAD_REVISION and not owns_tables(conn):
+            raise StoreError(_("Die Teamdatenbank hat noch einen älteren Schema-Stand ({found}, diese Version braucht "
+                               "{head}). Der Eigentümer der Datenbank (IT) muss einmal „bildungskoordination --db … "
+                               "init“ ausführen.").format(found=revision, head=HEAD_REVISION))
+        conn.rollback()
+
+
 class Store:
     """An open database. ``Store.open(path)`` checks it and migrates it to the current schema first."""
 
@@ -165,6 +179,7 @@ class Store:
                     if current_revision(conn) != HEAD_REVISION:
                         raise StoreError(_("Die Teamdatenbank hat nicht den Schema-Stand dieser Version."))
             else:
+                _check_may_migrate(engine)
                 ensure_schema(engine, None)
         except DBAPIError as exc:
             engine.dispose()
@@ -283,6 +298,19 @@ class Store:
             return
         with self.engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def reclaim_erased(self, tables: tuple[str, ...]) -> None:
+        """PostgreSQL, after an erasure: ``VACUUM`` the tables, so the erased rows' space is marked free and gets
+        overwritten by later writes (the SQLite counterpart is ``secure_delete`` and the WAL checkpoint). Only
+        the tables' owner may vacuum; for everyone else PostgreSQL skips with a warning and autovacuum does
+        it soon after. Never fails: the erasure itself is committed."""
+        if self.url is None or self.read_only:
+            return
+        try:
+            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.exec_driver_sql("VACUUM " + ", ".join(tables))
+        except DBAPIError:
+            pass
 
     def optimize(self) -> None:
         """Refresh the query planner's statistics where they went stale (SQLite's advice: at close)."""

@@ -65,17 +65,27 @@ def _existing_groups(conn: Connection) -> set[str]:
     return {r[0] for r in rows}
 
 
+def owns_tables(conn: Connection) -> bool:
+    """May this login grant on the tables (their owner, a member of the owner role, or a superuser)?"""
+    return bool(conn.execute(text(
+        "SELECT pg_has_role(current_user, c.relowner, 'USAGE') FROM pg_class c "
+        "WHERE c.relname = 'alembic_version' AND c.relnamespace = current_schema()::regnamespace")).scalar())
+
+
 def ensure_groups(conn: Connection) -> None:
+    """The three groups exist; the owner (re)applies the grants. A team admin who is not the owner relies on the
+    grants the owner applied when adding the first user and after every migration."""
     for group in sorted(set(GROUPS.values()) - _existing_groups(conn)):
         conn.exec_driver_sql(f"CREATE ROLE {_quote(conn, group)} NOLOGIN")
-    apply_grants(conn)
+    if owns_tables(conn):
+        apply_grants(conn)
 
 
 def apply_grants(conn: Connection) -> None:
     """The privileges of the three groups on the current schema (idempotent). Needs the tables' owner."""
     groups = _existing_groups(conn)
-    if groups != set(GROUPS.values()):
-        return  # no team set up yet (a single user working on the server as owner)
+    if groups != set(GROUPS.values()) or not owns_tables(conn):
+        return  # no team set up yet (a single user working on the server as owner), or not the owner
     q = {role: _quote(conn, group) for role, group in GROUPS.items()}
     every = ", ".join(q.values())
     database = _quote(conn, conn.execute(text("SELECT current_database()")).scalar_one())

@@ -34,8 +34,8 @@ HOSTILE_NAME = "<font color=red>Evil</font> & <b>Co</b> \u202eRLO\u202c <para>"
 
 
 @pytest.fixture
-def services(db_target):
-    sv = Services.open(db_target, unencrypted=True)
+def services(tmp_path):
+    sv = Services.open(tmp_path / "db.sqlite3", unencrypted=True)
     sv.letters.set_letterhead(TEST_HEAD)
     yield sv
     sv.close()

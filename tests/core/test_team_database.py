@@ -9,6 +9,7 @@ import sys
 import uuid
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -21,6 +22,7 @@ from bildungskoordination.people.contacts import ContactData
 from bildungskoordination.people.records import PersonData
 from bildungskoordination.services import LoginRefused, NotPermitted, ServerUnreachable, Services
 from bildungskoordination.store import roles
+from bildungskoordination.store.errors import StoreError
 from bildungskoordination.store.migrate import HEAD_REVISION, current_revision
 
 
@@ -99,7 +101,8 @@ def test_monitoring_cannot_read_a_person_even_with_raw_sql(url: str, team: dict[
         assert conn.execute("SELECT family_name FROM person").fetchall() == [("Haddad",)]
 
 
-def test_monitoring_gets_the_counts_and_a_clear_message_for_case_files(url: str, team: dict[str, str]) -> None:
+def test_monitoring_gets_the_counts_and_a_clear_message_for_case_files(url: str, team: dict[str, str],
+                                                                        tmp_path: Path) -> None:
     coordinator = Services.open(team["coordinator"])
     for family in ("Haddad", "Nasser", "Yilmaz", "Kaya"):
         _person_with_contact(coordinator, family)
@@ -109,7 +112,10 @@ def test_monitoring_gets_the_counts_and_a_clear_message_for_case_files(url: str,
     monitoring = Services.open(team["monitoring"])
     try:
         assert monitoring.role == "monitoring"
-        assert monitoring.monitoring.report(period).tables == expected
+        report = monitoring.monitoring.report(period)
+        assert report.tables == expected
+        monitoring.monitoring.export(report, tmp_path / "zahlen.csv", "csv")  # logged in export_log and audit_event
+        assert (tmp_path / "zahlen.csv").exists() and len(monitoring.monitoring.export_history()) == 1
         with pytest.raises(NotPermitted) as refused:
             monitoring.people.search_ids("Haddad")
         assert "Rolle" in str(refused.value) and "verweigert" in str(refused.value)
@@ -129,6 +135,29 @@ def test_each_user_gets_the_role_the_admin_gave(url: str, team: dict[str, str]) 
         owner.close()
     for role, user_url in team.items():
         assert listed[str(make_url(user_url).username)] == role
+
+
+def test_a_team_admin_adds_and_removes_users(url: str, team: dict[str, str]) -> None:
+    admin = Services.open(team["admin"])
+    name = "neu_" + uuid.uuid4().hex[:6]
+    try:
+        roles.add_user(admin.store, name, "coordinator", "ein Passwort")
+        assert {u.name: u.role for u in roles.list_users(admin.store)}[name] == "coordinator"
+        user = Services.open(make_url(url).set(username=name).render_as_string(hide_password=False))
+        assert user.role == "coordinator" and user.people.search_ids("") == []
+        user.close()
+        roles.remove_user(admin.store, name)
+        assert name not in {u.name for u in roles.list_users(admin.store)}
+    finally:
+        admin.close()
+
+
+def test_an_older_schema_asks_for_the_owner(url: str, team: dict[str, str]) -> None:
+    with _raw(url) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '0007'")
+    with pytest.raises(StoreError) as older:
+        Services.open(team["coordinator"])
+    assert "Eigentümer" in str(older.value) and "init" in str(older.value)
 
 
 def test_audit_user_is_the_database_role(url: str, team: dict[str, str]) -> None:

@@ -97,7 +97,9 @@ PG_TRIGRAM_INDEXES = {
 def _upgrade_postgresql() -> None:
     op.execute("INSERT INTO person_version (id, stamp) VALUES (1, floor(random() * 2147483647)::int)")
     op.execute(PG_BUMP_FUNCTION)
-    op.execute("CREATE TRIGGER person_version_bump AFTER INSERT OR UPDATE OR DELETE ON person "
+    # BEFORE the statement: the stamp's row lock is taken before any person row lock, so two coordinators'
+    # transactions that change several people cannot deadlock on it (they queue on the stamp instead).
+    op.execute("CREATE TRIGGER person_version_bump BEFORE INSERT OR UPDATE OR DELETE ON person "
                "FOR EACH STATEMENT EXECUTE FUNCTION bk_person_version_bump()")
     conn = op.get_bind()
     has_trgm = conn.execute(sa.text("SELECT count(*) FROM pg_available_extensions WHERE name = 'pg_trgm'")).scalar()
