@@ -13,6 +13,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from bildungskoordination.events import Change
+from bildungskoordination.i18n import _
 from bildungskoordination.services import Services
 
 POLL_SECONDS = 3.0
@@ -30,6 +31,7 @@ def coalesce(changes: list[Change]) -> list[Change]:
 
 class ChangePoller(QObject):
     arrived = Signal(object)  # list[Change], emitted from the worker thread, delivered in the GUI thread
+    failed = Signal(str)  # the feed could not be read (server away): said once, in the status bar
 
     def __init__(self, services: Services, parent: QObject | None = None, *, seconds: float = POLL_SECONDS) -> None:
         super().__init__(parent)
@@ -38,6 +40,7 @@ class ChangePoller(QObject):
         self._executor: ThreadPoolExecutor | None = ThreadPoolExecutor(max_workers=1,
                                                                        thread_name_prefix="change-feed")
         self._running: Future[None] | None = None
+        self._failing = False
         self.timer = QTimer(self)
         self.timer.setInterval(int(seconds * 1000))
         self.timer.timeout.connect(self.poll)
@@ -55,8 +58,14 @@ class ChangePoller(QObject):
     def _poll(self) -> None:  # worker thread
         try:
             changes = self._feed.poll()
-        except Exception:  # noqa: BLE001 – the server may be away for a moment; the next tick tries again
+        except Exception as exc:  # noqa: BLE001 – the server may be away for a moment; the next tick tries again
+            if not self._failing:
+                self._failing = True
+                self.failed.emit(_("Änderungen anderer können gerade nicht gelesen werden ({error}); neuer Versuch "
+                                   "in wenigen Sekunden.").format(error=str(exc).splitlines()[0] if str(exc) else
+                                                                   type(exc).__name__))
             return
+        self._failing = False
         if changes:
             self.arrived.emit(coalesce(changes))
 

@@ -44,6 +44,7 @@ class AppController(QObject):
         if self.services.shared and self.services.role != "monitoring":  # others' changes refresh the views
             try:
                 self.poller = ChangePoller(self.services, self)
+                self.poller.failed.connect(self.window.statusBar().showMessage)
                 self.poller.start()
             except Exception:  # noqa: BLE001 – without the feed the views refresh on own changes only
                 self.poller = None

@@ -216,3 +216,25 @@ def test_a_course_saved_meanwhile_shows_both_values(qtbot, services, colleague, 
     dialog.save()
     assert shown["rows"] == [("Plätze", "14", "12")]
     assert services.courses.get(cid).places == 14
+
+
+def test_a_feed_that_cannot_be_read_is_said_once(qtbot, services):
+    from bildungskoordination.gui.change_poller import ChangePoller
+
+    poller = ChangePoller(services, seconds=60)
+    said = []
+    poller.failed.connect(said.append)
+
+    def away():
+        raise ConnectionError("Der Datenbankserver ist nicht erreichbar")
+
+    poller._feed.poll = away
+    try:
+        for _n in range(2):
+            poller.poll()
+            poller._running.result()
+        qtbot.waitUntil(lambda: bool(said), timeout=5000)
+    finally:
+        poller.stop()
+    assert said == ["Änderungen anderer können gerade nicht gelesen werden (Der Datenbankserver ist nicht erreichbar); "
+                    "neuer Versuch in wenigen Sekunden."]
