@@ -211,7 +211,9 @@ class MainWindow(QMainWindow):
     def _on_settings(self) -> None:
         services = self._ctx.services
         current = SettingsValues(language=settings.ui_language(), lock_minutes=round(settings.lock_minutes()),
-                                 audit_keep_days=None if services.store.read_only else services.audit.keep_days())
+                                 # A team database's rules are the admin's (store/roles.py).
+                                 audit_keep_days=None if services.store.read_only or services.role != "admin"
+                                 else services.audit.keep_days())
         dialog = SettingsDialog(current, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.apply_settings(dialog.values(), current)

@@ -30,12 +30,22 @@ def count_on_server(session: Session, period: Period, cats: Categories) -> RawCo
                                  "none": NO_INTERPRETER, "unknown": UNKNOWN})
     raw.persons_by = {d: Counter() for d in PERSON_DIMENSIONS}
     codes = PersonCodes(cats, period.end)
-    counters = [raw.persons_by[d] for d in PERSON_DIMENSIONS]
-    for gender, age, nat, status, level, municipality, n in session.execute(
-            text("SELECT * FROM bk_count_persons(:start, :end)"), params):
-        raw.persons += n
-        for counter, code in zip(counters, codes.with_age(gender, age, nat, status, level, municipality), strict=True):
-            counter[code] += n
+    # One margin per dimension (migration 0012): each code depends only on its own value, so the others are
+    # left empty when it is computed.
+    position = {d: n for n, d in enumerate(PERSON_DIMENSIONS)}
+    for dimension, value, n in session.execute(text("SELECT * FROM bk_count_persons(:start, :end)"), params):
+        if dimension == "total":
+            raw.persons = int(n)
+            continue
+        given: dict[str, object] = {"gender": "", "age": None, "nationality": None, "residence": "", "german": "",
+                                    "area": ""}
+        if dimension == "age":
+            given["age"] = None if value is None else int(value)
+        else:
+            given[dimension] = value or ""
+        code = codes.with_age(given["gender"], given["age"], given["nationality"] or None,  # type: ignore[arg-type]
+                              given["residence"], given["german"], given["area"])[position[dimension]]  # type: ignore[arg-type]
+        raw.persons_by[dimension][code] += int(n)
     raw.contacts = sum(n for n, _persons in raw.by_channel.values())
     for course_type, status, n in session.execute(text("SELECT * FROM bk_count_referrals(:start, :end)"), params):
         raw.referrals[(course_type, status)] += n

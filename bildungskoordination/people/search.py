@@ -25,6 +25,9 @@ migration 0004, kept current by SQL triggers on person) indexes per person:
 
 User input always goes into FTS5 inside double quotes (with quotes doubled), so it never becomes query syntax.
 
+A team database (PostgreSQL) has no FTS5: it runs the LIKE conditions above as they are, on trigram indexes
+(people/search_like.py), with the same list order and the same ranking tiers.
+
 Order: SQL would have to sort every hit (50 000 for 'T', which every 'TS-…' file number contains). Instead the
 ids of everyone in list order are read once and kept (``ListOrder``) until ``person_version.stamp`` changes (SQL
 triggers give it a new random value on every insert, update and delete of a person); a search only counts its

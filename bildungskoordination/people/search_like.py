@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, case, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from bildungskoordination.domain.names import QueryTerm, joined_term, query_terms
@@ -105,9 +105,17 @@ def _tiers(text: str) -> list[ColumnElement[bool]]:
 
 def tier_ids(session: Session, text: str, ids: list[int]) -> list[set[int]]:
     """The ids of each better tier among ``ids`` (people/search.rank_ids puts them in order)."""
-    found = []
-    for tier in _tiers(text):
-        found.append(set(session.scalars(select(Person.id).where(Person.id.in_(ids), tier))))
+    tiers = _tiers(text)
+    if not tiers:
+        return []
+    wanted = set(ids)
+    found: list[set[int]] = [set() for _tier in tiers]
+    # One scan for all tiers (the first that holds), intersected here: an IN list of up to RANK_LIMIT ids would
+    # cost more than the scan. rank_ids takes each person's best tier, so the first is enough.
+    best = case(*((tier, n) for n, tier in enumerate(tiers)), else_=None)
+    for pid, n in session.execute(select(Person.id, best).where(or_(*tiers))):
+        if pid in wanted and n is not None:
+            found[n].add(pid)
     return found
 
 

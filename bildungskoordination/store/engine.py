@@ -3,6 +3,8 @@
 Durability: WAL journal with ``synchronous=FULL`` (a commit that returned survives a power cut),
 foreign keys on every connection, explicit ``BEGIN`` so the driver never opens transactions by itself.
 Encrypted databases go through SQLCipher with a raw key (store.crypto); plain ones through sqlite3.
+A team database on a PostgreSQL server opens with ``Store.open_server`` (store/server.py): same migrations, same
+units of work, none of the file machinery (``path`` is None, ``url`` is set).
 """
 
 from __future__ import annotations

@@ -49,22 +49,29 @@ FUNCTIONS = {
                     WHEN c.interpreter_kind = ANY(p_codes) THEN c.interpreter_kind::text ELSE p_unknown END,
                count(*), count(DISTINCT c.person_id)
         FROM contact c WHERE {_CONTACTS} GROUP BY 1"""),
-    # Age at the period's end, as tables.PersonCodes computes it from the birth date: no birth date leaves
-    # the function.
-    f"bk_count_persons({_PERIOD})": (
-        "TABLE(gender text, age integer, nationality text, residence_status text, german_level text, "
-        "municipality text, persons bigint)", """
-        SELECT p.gender::text,
-               CASE WHEN COALESCE(p.birth_year, 0) = 0 THEN NULL ELSE
-                    extract(year FROM p_end)::int - p.birth_year
-                    - CASE WHEN (extract(month FROM p_end)::int, extract(day FROM p_end)::int)
-                                < (COALESCE(NULLIF(p.birth_month, 0), 1), COALESCE(NULLIF(p.birth_day, 0), 1))
-                           THEN 1 ELSE 0 END END,
-               p.nationalities ->> 0, p.residence_status::text, p.german_level::text, p.municipality::text, count(*)
-        FROM person p
-        WHERE p.consent_withdrawn_at IS NULL
-          AND p.id IN (SELECT c.person_id FROM contact c WHERE c.contact_date BETWEEN p_start AND p_end)
-        GROUP BY 1, 2, 3, 4, 5, 6"""),
+    # Each dimension on its own (margins, never the cross-table of all six, which would come close to single
+    # people), and the total. Age at the period's end, as tables.PersonCodes computes it from the birth date:
+    # no birth date leaves the function.
+    f"bk_count_persons({_PERIOD})": ("TABLE(dimension text, code text, persons bigint)", """
+        WITH p AS (
+            SELECT p.gender::text AS gender,
+                   CASE WHEN COALESCE(p.birth_year, 0) = 0 THEN NULL ELSE
+                        extract(year FROM p_end)::int - p.birth_year
+                        - CASE WHEN (extract(month FROM p_end)::int, extract(day FROM p_end)::int)
+                                    < (COALESCE(NULLIF(p.birth_month, 0), 1), COALESCE(NULLIF(p.birth_day, 0), 1))
+                               THEN 1 ELSE 0 END END AS age,
+                   p.nationalities ->> 0 AS nationality, p.residence_status::text AS residence,
+                   p.german_level::text AS german, p.municipality::text AS municipality
+            FROM person p
+            WHERE p.consent_withdrawn_at IS NULL
+              AND p.id IN (SELECT c.person_id FROM contact c WHERE c.contact_date BETWEEN p_start AND p_end))
+        SELECT 'total', NULL, count(*) FROM p
+        UNION ALL SELECT 'gender', gender, count(*) FROM p GROUP BY gender
+        UNION ALL SELECT 'age', age::text, count(*) FROM p GROUP BY age
+        UNION ALL SELECT 'nationality', nationality, count(*) FROM p GROUP BY nationality
+        UNION ALL SELECT 'residence', residence, count(*) FROM p GROUP BY residence
+        UNION ALL SELECT 'german', german, count(*) FROM p GROUP BY german
+        UNION ALL SELECT 'area', municipality, count(*) FROM p GROUP BY municipality"""),
     f"bk_count_referrals({_PERIOD})": ("TABLE(course_type text, status text, referrals bigint)", f"""
         SELECT co.course_type::text, r.status::text, count(*)
         FROM referral r JOIN course co ON co.id = r.course_id WHERE {_REFERRALS} GROUP BY 1, 2"""),
