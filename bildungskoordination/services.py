@@ -30,6 +30,7 @@ from bildungskoordination.privacy.recovery import list_backups, recover_from_bac
 from bildungskoordination.privacy.retention import RetentionService
 from bildungskoordination.privacy.settings import SettingsService
 from bildungskoordination.store import crypto
+from bildungskoordination.store.change_feed import ChangeFeed
 from bildungskoordination.store.crypto import (  # noqa: F401 – re-exported for the GUI
     MIN_PASSPHRASE_LENGTH,
     WrongPassphrase,
@@ -47,6 +48,7 @@ from bildungskoordination.store.errors import (  # noqa: F401 – re-exported fo
 from bildungskoordination.store.integrity import BackgroundCheck, DamageWatch
 from bildungskoordination.store.lock import InstanceLock
 from bildungskoordination.store.outputs import OutputGuard
+from bildungskoordination.store.reach import probe_server  # noqa: F401 – re-exported for the GUI
 from bildungskoordination.store.server import (  # noqa: F401 – re-exported for the GUI
     LoginRefused,
     NotPermitted,
@@ -308,6 +310,15 @@ class Services:
         self.full_check_pending = False
         self.background_check = BackgroundCheck(self.store.path, self.store.key, self.damage, on_finished).start()
         return self.background_check
+
+    @property
+    def shared(self) -> bool:
+        """Others may change this database meanwhile (a file, a server): worth polling the change feed."""
+        return self.store.path is not None or self.store.engine.dialect.name != "sqlite"
+
+    def change_feed(self) -> ChangeFeed:
+        """What other users commit from now on (store/change_feed.py), for the GUI's poller."""
+        return ChangeFeed(self.store)
 
     def verify_passphrase(self, passphrase: str) -> bool:
         """For the screen lock: is this the passphrase of the open (encrypted) database?"""

@@ -76,6 +76,7 @@ class CourseRecord:
     created_at: datetime
     updated_at: datetime
     stored_status: str = ""  # as entered; what the editor shows and saves back
+    version: int = 0  # pass to CourseService.update (optimistic locking)
 
     def data(self) -> CourseData:
         """An editable copy for ``CourseService.update``."""
@@ -136,6 +137,7 @@ class ReferralRecord:
     history: tuple[ReferralEventRow, ...]  # oldest first
     action: str = ""  # for open_needing_action: what the coordinator has to do, in German
     unsuitable_reason: str = ""  # why referred although the matching said "not suitable" (✗)
+    version: int = 0  # pass to ReferralService.set_status (optimistic locking)
 
     @property
     def since(self) -> date:

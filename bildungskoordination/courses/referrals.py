@@ -20,6 +20,7 @@ from bildungskoordination.courses.records import (
     ReferralRecord,
 )
 from bildungskoordination.courses.service import free_places, occupancy
+from bildungskoordination.domain.conflicts import ConflictError, FieldConflict
 from bildungskoordination.domain.course_status import course_status_vocabulary, effective_course_status, is_closed
 from bildungskoordination.domain.errors import FieldError, NotFound, ValidationError
 from bildungskoordination.domain.names import clean_text
@@ -107,8 +108,10 @@ class ReferralService:
         self.bus.publish(Change("course", "updated", (course_id,)))
         return rid
 
-    def set_status(self, referral_id: int, status: str, reason: str | None = None, on: date | None = None) -> None:
-        """Move the referral to ``status`` on ``on`` (default today), if the lifecycle allows it."""
+    def set_status(self, referral_id: int, status: str, reason: str | None = None, on: date | None = None, *,
+                   expected_version: int | None = None) -> None:
+        """Move the referral to ``status`` on ``on`` (default today), if the lifecycle allows it. With
+        ``expected_version`` (``ReferralRecord.version``): ConflictError when someone else changed it since."""
         statuses = referral_statuses()
         if status not in statuses:
             raise ValidationError([FieldError("status", _("unbekannter Status „{value}“ (erlaubt: {allowed})")
@@ -119,6 +122,9 @@ class ReferralService:
             referral = self._get(s, referral_id)
             pid, cid = referral.person_id, referral.course_id
             ensure_not_restricted(s, pid)
+            if expected_version is not None and referral.version != expected_version:
+                raise ConflictError("referral", referral_id, expected_version, referral.version,
+                                    (FieldConflict("status", status, referral.status),))
             current = statuses[referral.status]
             if status not in current.next:
                 allowed = ", ".join(f"„{statuses[c].display()}“" for c in current.next)
@@ -224,7 +230,9 @@ class ReferralService:
             course_id=ref.course_id, course_number=number, provider=provider, course_type=ctype, course_start=start,
             course_end=end, status=ref.status, status_label=status_label(ref.status),
             waiting_position=ref.waiting_position, created_at=ref.created_at, history=tuple(history[ref.id]),
-            unsuitable_reason=ref.unsuitable_reason)
+            unsuitable_reason=ref.unsuitable_reason,
+
+            version=ref.version)
             for ref, family, given, file_number, number, ctype, start, end, provider in rows]
 
     @staticmethod

@@ -12,6 +12,7 @@ from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from bildungskoordination.courses.records import LEVELS, MODES, NO_LEVEL, WEEKDAYS, CourseData, CourseRecord
+from bildungskoordination.domain.conflicts import check_version
 from bildungskoordination.domain.course_status import course_statuses, effective_course_status
 from bildungskoordination.domain.course_types import course_types
 from bildungskoordination.domain.errors import FieldError, NotFound, ValidationError
@@ -177,7 +178,7 @@ def _record(course: Course, provider: str, occ: tuple[int, int, int]) -> CourseR
         waiting=waiting, target_group=course.target_group, costs_note=course.costs_note,
         contact_person=course.contact_person, phone=course.phone, email=course.email,
         status=effective_course_status(course.status, course.start, course.end), created_at=course.created_at,
-        updated_at=course.updated_at, stored_status=course.status)
+        updated_at=course.updated_at, stored_status=course.status, version=course.version)
 
 
 def _data_of(course: Course, provider: str) -> CourseData:
@@ -233,7 +234,9 @@ class CourseService:
                                     tuple(i for i, _c in result)))
         return result
 
-    def update(self, course_id: int, data: CourseData) -> None:
+    def update(self, course_id: int, data: CourseData, *, expected_version: int | None = None) -> None:
+        """Save ``data``. With ``expected_version`` (``CourseRecord.version``) a save over someone else's
+        change raises ConflictError with both values per field, and writes nothing."""
         errors = self.check(data)
         if errors:
             raise ValidationError(errors)
@@ -241,6 +244,7 @@ class CourseService:
         with self.store.unit_of_work() as s:
             course = self._get(s, course_id)
             before = _data_of(course, s.get(Provider, course.provider_id).name)  # type: ignore[union-attr]
+            check_version("course", course_id, course.version, expected_version, data, before)
             pid = provider_id_for(s, data.provider, now)
             clash = s.scalar(select(Course.id).where(Course.provider_id == pid, Course.course_number ==
                                                      data.course_number, Course.id != course_id))

@@ -44,14 +44,16 @@ def open_services(args: argparse.Namespace) -> tuple[Services, bool]:
             shutil.rmtree(folder, ignore_errors=True)
             raise
         return services, True
-    from bildungskoordination.gui.connection import open_team_database, saved_profile
+    from bildungskoordination.gui.connection import saved_profile
+    from bildungskoordination.gui.offline import open_team_or_local
     from bildungskoordination.gui.opening import open_user_database
 
+    # A team database; while its server cannot be reached, the laptop's own is offered (gui/offline.py).
     if isinstance(args.db, str):  # a team database's URL (cli._db_argument)
-        return open_team_database(args.db), False
+        return open_team_or_local(args.db), False
     profile = saved_profile() if args.db is None else None
     if profile is not None:
-        return open_team_database(profile.url()), False
+        return open_team_or_local(profile.url()), False
     return open_user_database(Path(args.db or default_db_path())), False
 
 

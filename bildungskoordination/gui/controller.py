@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from bildungskoordination import APP_NAME
 from bildungskoordination.gui import operation
 from bildungskoordination.gui.bus import ChangeSignal
+from bildungskoordination.gui.change_poller import ChangePoller
 from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.first_paint import after_first_paint
 from bildungskoordination.gui.opening import Cancelled, open_user_database, recover
@@ -32,6 +33,7 @@ class AppController(QObject):
         self.scheduler: BackupScheduler | None = None
         self.damage_found.connect(self._on_damage_found)
         self._exiting = False
+        self.poller: ChangePoller | None = None
 
     def show(self) -> None:
         from bildungskoordination.gui.main_window import MainWindow
@@ -51,6 +53,13 @@ class AppController(QObject):
         self.services.damage.subscribe(self.damage_found.emit)
         # The whole-file check the start skipped (store/integrity.py): on a thread, once the window has painted.
         after_first_paint(self.window.persons.table.viewport(), self.services.check_in_background)
+        if self.services.shared and self.services.role != "monitoring":  # others' changes refresh the views
+            try:
+                self.poller = ChangePoller(self.services, self)
+                self.poller.failed.connect(self.window.statusBar().showMessage)
+                self.poller.start()
+            except Exception:  # noqa: BLE001 – without the feed the views refresh on own changes only
+                self.poller = None
         if not self.demo and self.backups:
             self.scheduler = BackupScheduler(self.services, self, window=self.window)
             self.scheduler.failed.connect(self.window.statusBar().showMessage)
@@ -70,7 +79,13 @@ class AppController(QObject):
             scheduler.take_at_exit(window, then=lambda: window.close() if window is not None else None)
         return False
 
+    def _stop_poller(self) -> None:
+        if self.poller is not None:
+            self.poller.stop()
+            self.poller = None
+
     def shutdown(self) -> None:
+        self._stop_poller()
         if self.scheduler is not None:
             self.scheduler.stop(final=True)
             self.scheduler = None
@@ -120,6 +135,7 @@ class AppController(QObject):
             return
         path = Path(self.services.store.path or "")
         old_window = self.window
+        self._stop_poller()
         if self.scheduler is not None:
             self.scheduler.stop(final=False)
         closed = []

@@ -86,6 +86,7 @@ class MainWindow(QMainWindow):
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.nav.setCurrentRow(PAGE_PERSONS)
         self.followups.open_person.connect(self._on_followups_open_person)
+        self.followups.owner_changed.connect(self._update_followup_badge)
         self.privacy.open_person.connect(self._on_privacy_open_person)
         self.referrals.open_person.connect(self._on_referrals_open_person)
         ctx.signal.changed.connect(self._on_signal_changed)

@@ -41,6 +41,7 @@ from bildungskoordination.people.records import LanguageSkill, PersonData
 from bildungskoordination.people.validation import normalise_person
 from bildungskoordination.privacy.erasure import next_person_id
 from bildungskoordination.resources import load_toml
+from bildungskoordination.store.identity import os_user
 from bildungskoordination.store.models import Contact, Person
 
 if TYPE_CHECKING:
@@ -55,6 +56,7 @@ INTERPRETER_CHANNELS = {"persoenlich", "aufsuchend", "video", "telefon"}
 AGE_BANDS = ((6, 15, 4), (16, 25, 26), (26, 40, 42), (41, 55, 21), (56, 65, 6), (66, 74, 1))
 YEARS_BACK_CREATED = 3  # files were opened over the last three years
 YEARS_BACK_ARRIVAL = 10  # arrivals within the last ten years
+DEMO_COLLEAGUE = "kollegin"  # invented second coordinator of the demo data
 OPEN_FOLLOWUP_SHARE = 0.31  # latest contact with an open follow-up (a little above 30 %: see _contacts)
 WEEKDAYS = ("mo", "di", "mi", "do", "fr")
 
@@ -498,6 +500,8 @@ class _Generator:
                 "topics": topics, "note": note, "outcome": outcome, "next_step": next_step,
                 "followup_date": followup_date, "followup_done": followup_done,
                 "created_at": created, "updated_at": updated,
+                # Every third person is looked after by a colleague: "Meine Wiedervorlagen" differs from "Alle".
+                "owner": DEMO_COLLEAGUE if person_id % 3 == 0 else os_user(),
             })
         return rows
 

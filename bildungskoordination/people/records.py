@@ -111,6 +111,8 @@ class ContactRow:
     id: int
     person_id: int
     data: ContactData
+    version: int = 0  # pass to ContactService.update (optimistic locking)
+    owner: str = ""  # the coordinator the follow-up belongs to
 
 
 @dataclass(frozen=True)
@@ -132,3 +134,4 @@ class FollowUpRow:
     topics: tuple[str, ...]
     next_step: str
     contact_date: date
+    owner: str = ""

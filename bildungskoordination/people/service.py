@@ -8,7 +8,9 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, Select, String, Text, delete, func, select
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
+from bildungskoordination.domain.conflicts import check_version
 from bildungskoordination.domain.errors import FieldError, NotFound, ValidationError
 from bildungskoordination.events import Change, ChangeBus
 from bildungskoordination.i18n import _
@@ -28,6 +30,7 @@ from bildungskoordination.store.engine import Store
 from bildungskoordination.store.models import Contact, Person, PersonVersion
 
 _BATCH = 500  # people inserted per statement by create_many
+_NOT_EDITED = ("consent_withdrawn_at",)  # changed only by withdraw_consent/renew_consent, never by update
 
 # Sort keys of the person list, by column name; the list is sorted in SQL so it never loads every row.
 SORT_COLUMNS = {
@@ -77,6 +80,14 @@ class PersonService:
             data = person_from_row(person)
             data.consent_withdrawn_at = person.consent_withdrawn_at
             return data
+
+    def get_versioned(self, person_id: int) -> tuple[PersonData, int]:
+        """The person as ``get`` returns it, and the version to pass to ``update`` (optimistic locking)."""
+        with self.store.read() as s:
+            person = _person(s, person_id)
+            data = person_from_row(person)
+            data.consent_withdrawn_at = person.consent_withdrawn_at
+            return data, person.version
 
     def status_history(self, person_id: int) -> list[StatusEntry]:
         """The person's residence statuses with their dates, oldest first."""
@@ -241,10 +252,21 @@ class PersonService:
         self.bus.publish(Change("person", "created", (pid,), (pid,)))
         return pid
 
-    def update(self, person_id: int, data: PersonData) -> None:
+    def update(self, person_id: int, data: PersonData, *, expected_version: int | None = None) -> int:
+        """Save ``data``; returns the new version. ``expected_version``: the version the user loaded
+        (``get_versioned``) – when someone else saved different values since, ConflictError with both values
+        per field, and nothing is written. The version column makes even a race between check and write fail."""
         errors = self.check(data, person_id=person_id)
         if errors:
             raise ValidationError(errors)
+        try:
+            return self._update(person_id, data, expected_version)
+        except StaleDataError:  # another transaction committed between our read and our write
+            stored, version = self.get_versioned(person_id)
+            check_version("person", person_id, version, -1, _canonical(data), stored, skip=_NOT_EDITED)
+            return self._update(person_id, data, None)  # nothing differs any more
+
+    def _update(self, person_id: int, data: PersonData, expected_version: int | None) -> int:
         with self.store.unit_of_work() as s:
             person = _person(s, person_id)
             if person.consent_withdrawn_at is not None:
@@ -254,6 +276,8 @@ class PersonService:
             # Compare what is stored before and after (both read back from the row), so only real changes
             # count; a save without changes writes nothing and leaves updated_at (the retention clock) alone.
             before = person_from_row(person)
+            check_version("person", person_id, person.version, expected_version, _canonical(data), before,
+                          skip=_NOT_EDITED)
             person_to_row(data, person)
             changed = changed_fields(before, person_from_row(person))
             if changed:
@@ -261,7 +285,10 @@ class PersonService:
                 record_status(s, person_id, person.residence_status, person.residence_issued, person.updated_at,
                               (before.residence_status, before.residence_issued))
                 add_event(s, Action.UPDATE, "person", person_id, person_id, changed)
+                s.flush()
+            version = person.version
         self.bus.publish(Change("person", "updated", (person_id,), (person_id,)))
+        return version
 
     def delete(self, person_id: int) -> None:
         with self.store.unit_of_work() as s:
@@ -337,6 +364,13 @@ class PersonService:
             for i in range(0, len(numbers), 500):
                 found.update(s.scalars(select(Person.file_number).where(Person.file_number.in_(numbers[i:i + 500]))))
             return found
+
+
+def _canonical(data: PersonData) -> PersonData:
+    """``data`` as it would read back once stored, so a conflict shows only real differences."""
+    row = Person()
+    person_to_row(data, row)
+    return person_from_row(row)
 
 
 def _person(session, person_id: int) -> Person:  # type: ignore[no-untyped-def]

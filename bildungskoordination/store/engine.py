@@ -21,6 +21,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool, StaticPool
 
 from bildungskoordination.i18n import _
+from bildungskoordination.store.change_feed import install as install_change_log
+from bildungskoordination.store.change_feed import new_origin
 from bildungskoordination.store.checks import (  # noqa: F401 – check_files and precheck re-exported
     SQLITE_HEADER,
     _first_line,
@@ -57,7 +59,10 @@ def _configure(read_only: bool):  # type: ignore[no-untyped-def]
 
 
 def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
-    conn.exec_driver_sql("BEGIN")
+    # A unit of work takes the write lock at once (BEGIN IMMEDIATE, waiting up to busy_timeout): a deferred
+    # transaction that read first could not upgrade after another connection wrote (SQLITE_BUSY_SNAPSHOT).
+    immediate = conn.get_execution_options().get("write", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def raw_connect(path: Path, key: bytes | None, *, read_only: bool = False):  # type: ignore[no-untyped-def]
@@ -141,7 +146,9 @@ class Store:
         self.url = url  # a team database on a PostgreSQL server (store/server.py); then path is None
         self.key = key
         self.read_only = read_only
-        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        # Who wrote a change_log row (store/change_feed.py): this store's own changes are not fed back to it.
+        self.origin = new_origin()
+        self._make_sessions()
         # The commit counter (PRAGMA user_version), bumped inside every unit of work; ``on_commit`` records
         # it outside the database (store/lock.py) once the commit returned.
         self.commits = 0
@@ -150,6 +157,11 @@ class Store:
             with engine.connect() as conn:
                 self.commits = int(conn.exec_driver_sql("PRAGMA user_version").scalar() or 0)
                 conn.rollback()
+
+    def _make_sessions(self) -> None:
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._write_sessions = sessionmaker(self.engine.execution_options(write=True), expire_on_commit=False)
+        install_change_log(self._write_sessions, self.origin)
 
     @property
     def encrypted(self) -> bool:
@@ -251,7 +263,7 @@ class Store:
         if self.read_only:
             raise WriteFailed("Die Datenbank ist nur zum Lesen geöffnet; Änderungen sind nicht möglich.")
         try:
-            with self._sessions() as session, session.begin():
+            with self._write_sessions() as session, session.begin():
                 yield session
                 if self.path is not None:  # same transaction: the counter moves exactly with the data
                     session.connection().exec_driver_sql(f"PRAGMA user_version = {self.commits + 1}")
@@ -331,7 +343,7 @@ class Store:
         self.engine.dispose()
         self.engine = make_engine(self.path, key=new_key, read_only=self.read_only)
         self.key = new_key
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._make_sessions()
         with self.engine.connect() as conn:  # reopen at once, so the WAL file exists again (see store/lock.py)
             conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").fetchone()
             conn.rollback()

@@ -75,6 +75,8 @@ class Person(Base):
     sort_name: Mapped[str] = mapped_column(String(400), default="", index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
+    # Optimistic locking (migration 0011, store/versioning.py): every ORM update checks and bumps it.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     contacts: Mapped[list[Contact]] = relationship(
         back_populates="person", cascade="all, delete-orphan", passive_deletes=True
@@ -94,6 +96,7 @@ class Person(Base):
                       Index("ix_person_restricted", "id", sqlite_where=text("consent_withdrawn_at IS NOT NULL"),
                             postgresql_where=text("consent_withdrawn_at IS NOT NULL")),
                       {"sqlite_autoincrement": True})
+    __mapper_args__ = {"version_id_col": version}
 
 
 class PersonStatus(Base):
@@ -142,8 +145,13 @@ class Contact(Base):
     followup_done: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
+    # The coordinator the follow-up belongs to (migration 0011): who created it or was assigned it – the OS
+    # user on SQLite, the database role on PostgreSQL (store/identity.py). "" = nobody (older entries).
+    owner: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     person: Mapped[Person] = relationship(back_populates="contacts")
+    __mapper_args__ = {"version_id_col": version}
 
     # Due follow-ups and their count (with person_id the count never reads a table row; migration 0013).
     __table_args__ = (Index("ix_contact_due", "followup_done", "followup_date", "person_id"),
@@ -198,6 +206,23 @@ class PersonVersion(Base):
     stamp: Mapped[int] = mapped_column(Integer)
 
 
+class ChangeLog(Base):
+    """The change feed (migration 0011, store/change_feed.py): one row per "what changed" of a committed unit
+    of work, written in that unit of work; other users' apps poll for rows after the last one they saw. Ids
+    only, never values; old rows are pruned."""
+
+    __tablename__ = "change_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    origin: Mapped[str] = mapped_column(String(32))  # the writing Store's token: its own rows are skipped
+    entity: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(20))
+    ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    person_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
 
 class Provider(Base):
     """Kursträger."""
@@ -248,8 +273,10 @@ class Course(Base):
     status: Mapped[str] = mapped_column(String(20), default="geplant")
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     __table_args__ = (UniqueConstraint("provider_id", "course_number", name="uq_course_provider_number"),)
+    __mapper_args__ = {"version_id_col": version}
 
 
 class Referral(Base):
@@ -268,6 +295,8 @@ class Referral(Base):
     unsuitable_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
 
 class ReferralEvent(Base):

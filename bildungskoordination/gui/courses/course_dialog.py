@@ -21,10 +21,12 @@ from PySide6.QtWidgets import (
 )
 
 from bildungskoordination.courses.records import LEVELS, MODES, NO_LEVEL, WEEKDAYS, CourseData
+from bildungskoordination.domain.conflicts import ConflictError
 from bildungskoordination.domain.course_status import course_status_vocabulary
 from bildungskoordination.domain.dates import DateParseError
 from bildungskoordination.domain.errors import FieldError as DataError
 from bildungskoordination.domain.errors import NotFound, ValidationError
+from bildungskoordination.gui.conflict_dialog import Choice, ConflictDialog
 from bildungskoordination.gui.courses.models import type_label
 from bildungskoordination.gui.widgets import DateField, FieldError, show_field_errors, with_error
 from bildungskoordination.i18n import N_, _
@@ -54,7 +56,9 @@ class CourseDialog(QDialog):
         self._services = services
         self.course_id = course_id
         self.saved_id: int | None = None
-        self._base = services.courses.get(course_id).data() if course_id is not None else CourseData()
+        loaded = services.courses.get(course_id) if course_id is not None else None
+        self._base = loaded.data() if loaded is not None else CourseData()
+        self._version = loaded.version if loaded is not None else None  # saves pass it (optimistic locking)
         self.setWindowTitle(_("Kurs bearbeiten") if course_id is not None else _("Neuer Kurs"))
         rules = services.matching.rules
         layout = QVBoxLayout(self)
@@ -112,6 +116,8 @@ class CourseDialog(QDialog):
             ("places", _("&Plätze:"), self.places),
             ("status", _("St&atus:"), self.status),
         ]
+        self._labels = {key: text.replace("&", "").replace("*", "").strip().rstrip(":") for key, text, _w in rows}
+        self._labels["childcare"] = self.childcare.text()
         for key, text, widget in rows:
             error = FieldError()
             self._errors[key] = error
@@ -183,6 +189,26 @@ class CourseDialog(QDialog):
         self.message.setText("; ".join(other) if other else
                              (_("Nicht gespeichert: bitte die markierten Felder prüfen.") if errors else ""))
 
+    def _save_over(self, data: CourseData) -> bool:
+        """Save against the version loaded; someone else's save in between: both values per field, the user
+        chooses (gui/conflict_dialog.py)."""
+        assert self.course_id is not None
+        while True:
+            try:
+                self._services.courses.update(self.course_id, data, expected_version=self._version)
+                return True
+            except ConflictError as conflict:
+                dialog = ConflictDialog(conflict, data, self._base, label=lambda name: self._labels.get(name, name), parent=self)
+                dialog.exec()
+                if dialog.choice is Choice.RELOAD:
+                    loaded = self._services.courses.get(self.course_id)
+                    self._base, self._version = loaded.data(), loaded.version
+                    self._load(self._base)
+                    return False
+                if dialog.choice is Choice.CANCEL:
+                    return False
+                data, self._version = dialog.result_data, conflict.current_version
+
     def save(self) -> None:
         data, errors = self.collect()
         errors = errors or self._services.courses.check(data)
@@ -193,7 +219,8 @@ class CourseDialog(QDialog):
             if self.course_id is None:
                 self.saved_id = self._services.courses.create(data)
             else:
-                self._services.courses.update(self.course_id, data)
+                if not self._save_over(data):
+                    return
                 self.saved_id = self.course_id
         except ValidationError as exc:
             self.show_errors(exc.errors)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from bildungskoordination.courses.records import ReferralRecord
+from bildungskoordination.domain.conflicts import ConflictError
 from bildungskoordination.domain.errors import NotFound, ValidationError
 from bildungskoordination.domain.referral_status import referral_statuses
 from bildungskoordination.events import Change
@@ -271,7 +272,14 @@ class ReferralsPage(QWidget):
             return
         status, day, reason = dialog.values()
         try:
-            self._ctx.services.referrals.set_status(referral.id, status, reason or None, day)
+            self._ctx.services.referrals.set_status(referral.id, status, reason or None, day,
+                                                    expected_version=referral.version)
+        except ConflictError:
+            QMessageBox.warning(self, _("Status nicht gesetzt"), _(
+                "Die Vermittlung wurde inzwischen von jemand anderem geändert (jetzt: „{status}“). Nichts wurde "
+                "überschrieben; die Liste zeigt den neuen Stand – bitte dort erneut wählen.").format(
+                    status=self._ctx.services.referrals.get(referral.id).status_label))
+            self.reload()
         except (ValidationError, NotFound) as exc:
             errors = getattr(exc, "errors", None)
             QMessageBox.warning(self, _("Status nicht gesetzt"),

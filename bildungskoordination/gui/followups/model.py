@@ -15,7 +15,7 @@ from bildungskoordination.i18n import N_, _, ngettext
 from bildungskoordination.people.records import FollowUpRow
 
 COLUMNS = [N_("Fällig"), N_("Wann"), N_("Person"), N_("Aktenzeichen"), N_("Themen"), N_("Nächster Schritt"),
-           N_("Kontakt vom")]
+           N_("Kontakt vom"), N_("Zuständig")]
 SortRole = Qt.ItemDataRole.UserRole + 2
 ContactIdRole = Qt.ItemDataRole.UserRole + 1
 PersonIdRole = Qt.ItemDataRole.UserRole + 3
@@ -60,6 +60,7 @@ class FollowUpModel(RecordTableModel[FollowUpRow]):
             ", ".join(vocabulary("topics").label(t) for t in r.topics),
             r.next_step,
             r.contact_date.strftime("%d.%m.%Y"),
+            r.owner,
         ][column]
 
     def extra(self, r: FollowUpRow, column: int, role: int) -> Any:

@@ -10,9 +10,11 @@ from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signa
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QButtonGroup,
     QComboBox,
     QFrame,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QPushButton,
     QTableView,
@@ -36,6 +38,7 @@ HORIZONS = [(0, N_("nur fällige und überfällige")), (7, N_("dazu die nächste
 
 class FollowUpsPage(QWidget):
     open_person = Signal(int)
+    owner_changed = Signal()  # "Meine" / "Alle" switched: the badge counts what the page shows
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -43,11 +46,23 @@ class FollowUpsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         top = QHBoxLayout()
+        # Whose follow-ups (issue 15): the coordinator's own ("Meine") or the whole team's ("Alle").
+        self.mine_button = QPushButton(_("&Meine Wiedervorlagen"))
+        self.all_button = QPushButton(_("A&lle"))
+        self.owner_group = QButtonGroup(self)
+        for button in (self.mine_button, self.all_button):
+            button.setCheckable(True)
+            self.owner_group.addButton(button)
+            top.addWidget(button)
+        # On a team database one's own follow-ups come first; on the laptop they are all one's own anyway.
+        (self.mine_button if ctx.services.on_server else self.all_button).setChecked(True)
+        self.mine_button.setToolTip(_("Nur Wiedervorlagen, die Ihnen gehören ({user})").format(
+            user=ctx.services.contacts.me))
         self.summary = QLabel()
         top.addWidget(self.summary, 1)
         self.horizon = QComboBox()
-        for days, label in HORIZONS:
-            self.horizon.addItem(_(label), days)
+        for days, text in HORIZONS:
+            self.horizon.addItem(_(text), days)
         self.horizon.setCurrentIndex(1)
         self.horizon.setAccessibleName(_("Zeitraum der Wiedervorlagen"))
         label = QLabel(_("&Zeigen:"))
@@ -69,7 +84,8 @@ class FollowUpsPage(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
-        for column, width in enumerate((85, 150, 190, 105, 260, 260, 90)):
+        self.table.horizontalHeader().setStretchLastSection(True)
+        for column, width in enumerate((85, 170, 190, 105, 240, 240, 90, 100)):
             self.table.setColumnWidth(column, width)
         fit_columns(self.table, stretch=(4, 5))  # topics and next step share what is left
         self.table.setAccessibleName(_("Wiedervorlagen"))
@@ -102,11 +118,15 @@ class FollowUpsPage(QWidget):
         self.done_button = QPushButton(_("&Erledigt"))
         self.done_button.setIcon(icon("done"))
         self.done_button.setToolTip(_("Wiedervorlage als erledigt markieren"))
+        self.assign_button = QPushButton(_("Ü&bergeben …"))
+        self.assign_button.setToolTip(_("Wiedervorlage einer anderen Koordinatorin geben"))
+        buttons.addWidget(self.assign_button)
         buttons.addWidget(self.open_button)
         buttons.addWidget(self.done_button)
         layout.addLayout(buttons)
 
         self.horizon.currentIndexChanged.connect(self._on_horizon_current_index_changed)
+        self.owner_group.buttonToggled.connect(self._on_owner_group_button_toggled)
         self.table.doubleClicked.connect(self._on_table_double_clicked)
         self.open_button.clicked.connect(self._on_open_button_clicked)
         self.done_button.clicked.connect(self._on_done_button_clicked)
@@ -116,6 +136,7 @@ class FollowUpsPage(QWidget):
                       context=Qt.ShortcutContext.WidgetShortcut)
         QShortcut(QKeySequence.StandardKey.Undo, self, self.undo,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.assign_button.clicked.connect(self._on_assign_button_clicked)
         ctx.signal.changed.connect(self._on_signal_changed)
         self._stale = True  # loaded when first shown, not at start-up
         self.loader: Loader[list[Any]] = Loader(self, _("Wiedervorlagen"))
@@ -130,8 +151,8 @@ class FollowUpsPage(QWidget):
         days = self.horizon.currentData()
         today = date.today()
         until = None if days is None else today + timedelta(days=int(days))
-        contacts = self._ctx.services.contacts
-        self.loader.load(lambda: contacts.due_followups(until), lambda rows: self._show_rows(rows, today))
+        contacts, owner = self._ctx.services.contacts, self.owner
+        self.loader.load(lambda: contacts.due_followups(until, owner=owner), lambda rows: self._show_rows(rows, today))
 
     def _show_rows(self, rows: list[Any], today: date) -> None:
         self.model.set_rows(rows, today)
@@ -139,8 +160,13 @@ class FollowUpsPage(QWidget):
         self.summary.setText(ngettext("{n} Wiedervorlage fällig oder überfällig", "{n} Wiedervorlagen fällig oder überfällig",
                                       due_now).format(n=due_now))
 
+    @property
+    def owner(self) -> str | None:
+        """The coordinator whose follow-ups are shown; None: everyone's."""
+        return self._ctx.services.contacts.me if self.mine_button.isChecked() else None
+
     def due_count(self) -> int:
-        return self._ctx.services.contacts.count_due(date.today())
+        return self._ctx.services.contacts.count_due(date.today(), owner=self.owner)
 
     def _current(self, role: int) -> int | None:
         index = self.table.currentIndex()
@@ -151,6 +177,11 @@ class FollowUpsPage(QWidget):
 
     def _on_horizon_current_index_changed(self, _index: int) -> None:
         self.reload()
+
+    def _on_owner_group_button_toggled(self, _button: QPushButton, checked: bool) -> None:
+        if checked:
+            self.reload()
+            self.owner_changed.emit()
 
     def _on_table_double_clicked(self, _index: QModelIndex) -> None:
         self._on_open_button_clicked()
@@ -188,6 +219,17 @@ class FollowUpsPage(QWidget):
             if self.proxy.data(self.proxy.index(row, 0), ContactIdRole) == contact_id:
                 self.table.selectRow(row)
                 return
+
+    def _on_assign_button_clicked(self) -> None:
+        cid = self._current(ContactIdRole)
+        if cid is None:
+            return
+        contacts = self._ctx.services.contacts
+        names = contacts.owners()
+        name, ok = QInputDialog.getItem(self, _("Wiedervorlage übergeben"), _("An (Benutzername):"), names,
+                                        names.index(contacts.me) if contacts.me in names else 0, True)
+        if ok and name.strip():
+            contacts.assign(cid, name.strip())
 
     def _on_signal_changed(self, change: Change) -> None:
         if change.entity in ("contact", "person"):

@@ -195,7 +195,7 @@ class PersonsPage(QWidget):
         self.person_file.focus_new_contact()
 
     def _on_signal_changed(self, change: Change) -> None:
-        if change.entity == "person" and change.kind in ("created", "deleted", "imported"):
+        if change.entity == "person" and (change.kind in ("created", "deleted", "imported") or not change.person_ids):
             self.reload()
         elif change.entity in ("person", "contact"):
             self.model.refresh_rows(change.person_ids)

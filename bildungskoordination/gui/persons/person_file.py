@@ -25,8 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from bildungskoordination.domain.conflicts import ConflictError
 from bildungskoordination.domain.errors import NotFound, ValidationError
 from bildungskoordination.events import Change
+from bildungskoordination.gui.conflict_dialog import Choice, ConflictDialog
 from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.courses.matches_tab import MatchesTab
 from bildungskoordination.gui.icons import icon
@@ -57,6 +59,7 @@ class PersonFile(QWidget):
         self._ctx = ctx
         self.person_id: int | None = None
         self._person: PersonData | None = None
+        self._version: int | None = None  # of the person as loaded: saves pass it (optimistic locking)
         self._dirty = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 0, 0, 0)
@@ -204,7 +207,7 @@ class PersonFile(QWidget):
 
     def show_person(self, person_id: int) -> None:
         try:
-            data = self._ctx.services.people.get(person_id)
+            data, self._version = self._ctx.services.people.get_versioned(person_id)
         except NotFound:
             self.show_new()
             return
@@ -266,9 +269,8 @@ class PersonFile(QWidget):
                 self._set_dirty(False)
                 self.open_person.emit(new_id)
                 self.show_person(new_id)
-            else:
-                services.people.update(self.person_id, data)
-                self.show_person(self.person_id)
+            elif not self._save_over(data):
+                return False
         except ValidationError as exc:
             self._show_errors(exc.errors)
             return False
@@ -289,6 +291,30 @@ class PersonFile(QWidget):
                                      "Nicht gespeichert – {n} Angaben prüfen: {fields}", len(errors))
                             .format(n=len(errors), fields=names))
         self.status.setToolTip(error_list(errors, self.form.field_label))
+
+    def _save_over(self, data: PersonData) -> bool:
+        """Save an existing person against the version loaded; when someone else saved in between, the
+        conflict dialog shows both values per field and the user chooses (issue 15)."""
+        assert self.person_id is not None
+        services = self._ctx.services
+        while True:
+            try:
+                services.people.update(self.person_id, data, expected_version=self._version)
+                break
+            except ConflictError as conflict:
+                dialog = ConflictDialog(conflict, data, self._person, parent=self)
+                dialog.exec()
+                if dialog.choice is Choice.RELOAD:
+                    self._set_dirty(False)
+                    self.show_person(self.person_id)
+                    self.status.setText(_("Neu geladen; Ihre Änderungen wurden verworfen."))
+                    return False
+                if dialog.choice is Choice.CANCEL:
+                    self.status.setText(_("Nicht gespeichert: gleichzeitig von jemand anderem geändert."))
+                    return False
+                data, self._version = dialog.result_data, conflict.current_version
+        self.show_person(self.person_id)
+        return True
 
     def _on_form_edited(self) -> None:
         self._set_dirty(True)
@@ -332,6 +358,10 @@ class PersonFile(QWidget):
             self.show_new()
         elif change.entity == "person" and not self._dirty:
             self.show_person(self.person_id)  # e.g. consent withdrawn: banner, read-only form
+        elif change.entity == "person" and change.kind == "updated":
+            # Someone else saved this person while it is being edited here (issue 15): say so now.
+            self.status.setText(_("Inzwischen von jemand anderem geändert – beim Speichern zeigt die Anwendung "
+                                  "beide Werte zur Wahl."))
 
     # --- privacy actions (Mehr ▾) ----------------------------------------------------------------
     def _person_label(self) -> str:

@@ -1,7 +1,7 @@
 """Teamdatenbank (PostgreSQL): Zählfunktionen für die Rolle „monitoring“
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-08
 
 PostgreSQL only (nothing changes in a SQLite file): the anonymised counts of the monitoring tables
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0012'
-down_revision = "0010"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
