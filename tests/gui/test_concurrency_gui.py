@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
+from qtwait import settle
 
 from bildungskoordination.events import Change
 from bildungskoordination.gui.conflict_dialog import ConflictDialog
@@ -111,14 +112,17 @@ def test_my_follow_ups_beside_all(qtbot, window, services, colleague, some_peopl
     page = window.followups
     window.nav.setCurrentRow(1)
     page.horizon.setCurrentIndex(0)
+    settle(qtbot)
     assert page.all_button.isChecked()
     assert sorted(page.model.index(r, 2).data() for r in range(page.model.rowCount())) == [
         "Al-Hassan, Mohammed", "Kovalenko, Olena"]
     qtbot.mouseClick(page.mine_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert [page.model.index(r, 2).data() for r in range(page.model.rowCount())] == ["Kovalenko, Olena"]
     assert window.nav.item(1).text() == "Wiedervorlagen (1)"
     assert page.mine_button.text() == "&Meine Wiedervorlagen"
     qtbot.mouseClick(page.all_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert page.model.rowCount() == 2
     assert window.nav.item(1).text() == "Wiedervorlagen (2)"  # the badge counts what the page shows
 
@@ -132,6 +136,7 @@ def test_a_follow_up_is_handed_over(qtbot, window, services, colleague, some_peo
     page = window.followups
     window.nav.setCurrentRow(1)
     page.horizon.setCurrentIndex(0)
+    settle(qtbot)
     owners = {page.model.index(r, 2).data(): page.model.index(r, 7).data() for r in range(page.model.rowCount())}
     assert owners == {"Al-Hassan, Mohammed": "kollegin", "Kovalenko, Olena": services.contacts.me}
     row = next(r for r in range(page.proxy.rowCount()) if page.proxy.index(r, 2).data() == "Al-Hassan, Mohammed")
@@ -144,8 +149,10 @@ def test_a_follow_up_is_handed_over(qtbot, window, services, colleague, some_peo
 
     monkeypatch.setattr(QInputDialog, "getItem", get_item)
     qtbot.mouseClick(page.assign_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert offered["items"] == sorted({"kollegin", services.contacts.me}, key=str.casefold)
     qtbot.mouseClick(page.mine_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert page.model.rowCount() == 2
 
 
