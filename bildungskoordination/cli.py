@@ -95,6 +95,10 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("--reason", default="", metavar="TEXT", help="Begründung (optional)")
     status.add_argument("--date", metavar="JJJJ-MM-TT", help="Datum der Änderung (Standard: heute)")
 
+    sub.add_parser("change-passphrase",
+                   help="Passphrase ändern (bisherige aus BILDUNGSKOORDINATION_PASSPHRASE oder Abfrage, neue aus "
+                        "BILDUNGSKOORDINATION_NEW_PASSPHRASE oder zweimal abgefragt)")
+
     # Feature commands live beside their feature (letters/cli.py, monitoring/cli.py); those modules import
     # only argparse at the top, so --help stays fast.
     for module in _FEATURE_CLI_MODULES:
@@ -538,8 +542,52 @@ def _cmd_referral_status(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_change_passphrase(args: argparse.Namespace) -> int:
+    """Rekey the database (Services.change_passphrase: crash-safe, the erasure ledger re-signed)."""
+    import getpass
+    import os
+
+    from bildungskoordination.i18n import _
+    from bildungskoordination.services import Services, WrongPassphrase
+    from bildungskoordination.store import crypto
+
+    path = _db_path(args)
+    if not path.exists():
+        raise _CliError(_("Die Datenbank {path} gibt es nicht (Tippfehler in --db?).").format(path=path))
+    interactive = bool(sys.stdin and sys.stdin.isatty())
+    old = crypto.env_passphrase()
+    if old is None:
+        if not interactive:
+            raise _CliError(_("Bisherige Passphrase fehlt: BILDUNGSKOORDINATION_PASSPHRASE setzen oder im Terminal "
+                              "aufrufen."))
+        old = getpass.getpass(_("Bisherige Passphrase: "))
+    new = os.environ.get("BILDUNGSKOORDINATION_NEW_PASSPHRASE") or None
+    if new is None:
+        if not interactive:
+            raise _CliError(_("Neue Passphrase fehlt: BILDUNGSKOORDINATION_NEW_PASSPHRASE setzen oder im Terminal "
+                              "aufrufen."))
+        new = getpass.getpass(_("Neue Passphrase: "))
+        crypto.check_new_passphrase(new)
+        if getpass.getpass(_("Neue Passphrase wiederholen: ")) != new:
+            raise _CliError(_("Die beiden Eingaben stimmen nicht überein."))
+    crypto.check_new_passphrase(new)
+    try:
+        services = Services.open(path, passphrase=old)
+    except WrongPassphrase:
+        raise _CliError(_("Passphrase falsch")) from None
+    try:
+        if not services.encrypted:
+            raise _CliError(_("Diese Datenbank ist nicht verschlüsselt."))
+        services.change_passphrase(old, new)
+    finally:
+        services.close()
+    print(_("Passphrase geändert. Ältere Sicherungen öffnen sich weiter mit der bisherigen Passphrase."))
+    return EXIT_OK
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "init": _cmd_init,
+    "change-passphrase": _cmd_change_passphrase,
     "demo": _cmd_demo,
     "import-persons": _cmd_import_persons,
     "search": _cmd_search,

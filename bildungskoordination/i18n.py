@@ -24,7 +24,13 @@ _listeners: list[Callable[[str], None]] = []
 
 def _load_catalog(language: str, domain: str = DOMAIN) -> _gettext.NullTranslations:
     po_file = translations_dir() / language / "LC_MESSAGES" / f"{domain}.po"
-    if language == SOURCE_LANGUAGE or not po_file.is_file():
+    if language == SOURCE_LANGUAGE:
+        return _gettext.NullTranslations()
+    mo_file = po_file.with_suffix(".mo")  # compiled by the installer build (packaging/compile_catalogs.py)
+    if mo_file.is_file() and (not po_file.is_file() or mo_file.stat().st_mtime >= po_file.stat().st_mtime):
+        with mo_file.open("rb") as fh:
+            return _gettext.GNUTranslations(fh)
+    if not po_file.is_file():
         return _gettext.NullTranslations()
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
