@@ -14,8 +14,8 @@ from typing import Any
 
 from bildungskoordination import APP_NAME
 from bildungskoordination.courses.referrals import ReferralService
-from bildungskoordination.domain.machine_config import MachineConfig
 from bildungskoordination.courses.service import CourseService
+from bildungskoordination.domain.machine_config import MachineConfig
 from bildungskoordination.events import ChangeBus
 from bildungskoordination.letters.service import LetterService
 from bildungskoordination.matching.service import MatchingService
@@ -242,6 +242,7 @@ class Services:
         # The side file's MACs hang on the key; a crash before this is healed at the next open from the
         # database ledger (privacy/ledger.py).
         resign_sidecar(self.erasure.sidecar, old_key, new_key)
+        self.audit.record("rekey", "database")
 
     def apply_first_start(self, *, district: str, letterhead: dict[str, str], config: MachineConfig) -> None:
         """The first start's choices (wizard, prefilled from IT's machine-wide file) stored with the new data:

@@ -151,8 +151,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dist-dir", type=Path, default=ROOT / "dist", help="output folder (default: dist/)")
     parser.add_argument("--no-deb", action="store_true", help="only the bundle (Windows, macOS, or without dpkg-deb)")
     args = parser.parse_args(argv)
-    if sys.version_info < (3, 11):
-        sys.exit("Python 3.11 or newer is needed to build")
     started = time.perf_counter()
     python = make_venv(args.build_dir / "venv")
     installed = time.perf_counter()

@@ -103,7 +103,7 @@ def _parse(path: Path, text: str, data: dict[str, Any]) -> MachineConfig:
             spec = declared(key, "system")
         except UnknownSetting:
             raise fail(key, _("unbekannter Eintrag")) from None
-        values[spec.key] = _typed(spec.type, value, lambda problem, key=key: fail(key, problem))
+        values[key] = _typed(spec.type, value, lambda problem, key=key: fail(key, problem))
     letterhead = values.get("letterhead", {})
     for name, value in letterhead.items():
         if name not in LETTERHEAD_FIELDS:

@@ -65,6 +65,9 @@ def run(args: argparse.Namespace) -> int:
     except Cancelled:
         return 0
     except Exception as exc:  # noqa: BLE001 – a clear message instead of a traceback
+        if args.smoke_test:  # unattended (installer checks, CI): no dialog that nobody can close
+            print(f"bildungskoordination: smoke test failed: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
+            return 1
         QMessageBox.critical(None, APP_NAME, i18n._("Die Datenbank kann nicht geöffnet werden:\n{error}")
                              .format(error=exc))
         return 1
