@@ -35,7 +35,7 @@ PYINSTALLER = "pyinstaller>=6.10,<7"
 
 # What the bundled Qt (xcb platform plugin) needs from Debian/Ubuntu; the README names the same list.
 DEB_DEPENDS = [
-    "libc6 (>= 2.31)", "libgl1", "libegl1", "libfontconfig1", "libfreetype6", "libxkbcommon0",
+    "libgl1", "libegl1", "libfontconfig1", "libfreetype6", "libxkbcommon0",
     "libxkbcommon-x11-0", "libglib2.0-0t64 | libglib2.0-0", "libdbus-1-3", "libx11-xcb1", "libxcb1",
     "libxcb-cursor0", "libxcb-icccm4", "libxcb-image0", "libxcb-keysyms1", "libxcb-randr0", "libxcb-render-util0",
     "libxcb-shape0", "libxcb-xinerama0", "libxcb-xkb1", "libxcb-xfixes0", "libxcb-sync1", "libxcb-shm0",
@@ -88,18 +88,27 @@ def clean_env() -> dict[str, str]:
 def build_bundle(python: Path, work: Path) -> Path:
     dist = work / "dist"
     work.mkdir(parents=True, exist_ok=True)
+    # Catalogs compiled once, in the installed package, before PyInstaller collects it (also into the macOS
+    # .app): the installed app does not compile .po files at every start.
+    package = subprocess.run([str(python), "-c", "import bildungskoordination, os; "
+                              "print(os.path.dirname(bildungskoordination.__file__))"],
+                             check=True, capture_output=True, text=True, env=clean_env(), cwd=work).stdout.strip()
+    run(python, PACKAGING / "compile_catalogs.py", package, env=clean_env())
     run(python, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN", "--distpath", dist,
         "--workpath", work / "work", PACKAGING / f"{NAME}.spec", env=clean_env(), cwd=work)
     # (not cwd=ROOT: the source tree would shadow the installed wheel, which alone holds _data/)
-    bundle = dist / NAME
-    # Catalogs compiled once here, so the installed app does not compile .po files at every start.
-    run(python, PACKAGING / "compile_catalogs.py", bundle, env=clean_env())
-    return bundle
+    return dist / NAME
 
 
 def deb_arch() -> str:
     machine = platform.machine().lower()
     return {"x86_64": "amd64", "aarch64": "arm64", "armv7l": "armhf"}.get(machine, machine)
+
+
+def libc_dependency() -> str:
+    """The bundle's Python and libraries were linked against this machine's glibc: no older one will do."""
+    name, found = platform.libc_ver()
+    return f"libc6 (>= {found})" if name == "glibc" and found else "libc6"
 
 
 def build_deb(bundle: Path, out_dir: Path, work: Path, compression: str = "zstd") -> Path:
@@ -131,7 +140,7 @@ def build_deb(bundle: Path, out_dir: Path, work: Path, compression: str = "zstd"
         f"Package: {NAME}\nVersion: {version()}\nArchitecture: {deb_arch()}\n"
         "Maintainer: Bildungskoordination <bildungskoordination@example.org>\n"
         f"Installed-Size: {size_kib}\nSection: misc\nPriority: optional\n"
-        f"Depends: {', '.join(DEB_DEPENDS)}\n"
+        f"Depends: {', '.join([libc_dependency(), *DEB_DEPENDS])}\n"
         "Description: Fallverwaltung für die Bildungskoordination für Neuzugewanderte\n"
         " Erfassung von Personen, Beratungskontakten, Wiedervorlagen, Kursen und\n"
         " Vermittlungen; verschlüsselte Datenbank im Datenordner der Benutzerin.\n"

@@ -1,6 +1,7 @@
-"""Compile every .po catalog in a bundle to .mo (run with the build environment's Python, which has Babel).
+"""Compile every .po catalog below a folder to .mo (run with the build environment's Python, which has Babel).
 
-``python packaging/compile_catalogs.py BUNDLE``: the .po files stay (translators' source, small); the app
+``python packaging/compile_catalogs.py FOLDER`` (packaging/build.py: the installed package, before PyInstaller):
+the .po files stay (translators' source, small); the app
 loads the .mo when it is at least as new as its .po (bildungskoordination/i18n.py).
 """
 
