@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gettext as _gettext
 import io
+import sys
 from collections.abc import Callable
 
 from bildungskoordination.resources import translations_dir
@@ -26,8 +27,11 @@ def _load_catalog(language: str, domain: str = DOMAIN) -> _gettext.NullTranslati
     po_file = translations_dir() / language / "LC_MESSAGES" / f"{domain}.po"
     if language == SOURCE_LANGUAGE:
         return _gettext.NullTranslations()
-    mo_file = po_file.with_suffix(".mo")  # compiled by the installer build (packaging/compile_catalogs.py)
-    if mo_file.is_file() and (not po_file.is_file() or mo_file.stat().st_mtime >= po_file.stat().st_mtime):
+    # Compiled by the installer build (packaging/compile_catalogs.py): in the frozen app always used (copying
+    # does not keep the order of modification times), in a checkout only when not older than its .po.
+    mo_file = po_file.with_suffix(".mo")
+    if mo_file.is_file() and (getattr(sys, "frozen", False) or not po_file.is_file()
+                              or mo_file.stat().st_mtime >= po_file.stat().st_mtime):
         with mo_file.open("rb") as fh:
             return _gettext.GNUTranslations(fh)
     if not po_file.is_file():
