@@ -99,6 +99,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="Passphrase ändern (bisherige aus BILDUNGSKOORDINATION_PASSPHRASE oder Abfrage, neue aus "
                         "BILDUNGSKOORDINATION_NEW_PASSPHRASE oder zweimal abgefragt)")
 
+    check = sub.add_parser("check-config", help="die rechnerweite Konfigurationsdatei der IT prüfen (nichts wird geändert)")
+    check.add_argument("file", nargs="?", type=Path, metavar="DATEI",
+                       help="Standard: der Systemort, z. B. /etc/xdg/bildungskoordination/bildungskoordination.toml")
+
     # Feature commands live beside their feature (letters/cli.py, monitoring/cli.py); those modules import
     # only argparse at the top, so --help stays fast.
     for module in _FEATURE_CLI_MODULES:
@@ -585,9 +589,32 @@ def _cmd_change_passphrase(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_check_config(args: argparse.Namespace) -> int:
+    """For IT: is the machine-wide file valid, and what will the first start take from it?"""
+    from bildungskoordination.domain.machine_config import MachineConfigError, load_machine_config, system_config_path
+
+    path = args.file or system_config_path()
+    if not path.exists():
+        raise _CliError(f"{path}: keine Datei (ohne sie gelten die Vorgaben der Anwendung)")
+    try:
+        config = load_machine_config(path)
+    except MachineConfigError as exc:
+        raise _CliError(str(exc)) from None
+    print(f"{path}: in Ordnung")
+    for key, value in (("district", config.district), ("backup_folder", config.backup_folder),
+                       ("lock_minutes", config.lock_minutes), ("audit_keep_days", config.audit_keep_days),
+                       *((f"letterhead.{k}", v) for k, v in config.letterhead.items()),
+                       *((f"retention.{rule}.{unit}", n) for rule, units in config.retention.items()
+                         for unit, n in units.items())):
+        if value not in ("", None):
+            print(f"  {key} = {value}")
+    return EXIT_OK
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "init": _cmd_init,
     "change-passphrase": _cmd_change_passphrase,
+    "check-config": _cmd_check_config,
     "demo": _cmd_demo,
     "import-persons": _cmd_import_persons,
     "search": _cmd_search,

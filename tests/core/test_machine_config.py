@@ -84,3 +84,15 @@ def test_first_start_stores_district_letterhead_and_periods():
         assert services.settings.get("retention.inaktiv.years") == 5
     finally:
         services.close()
+
+
+def test_check_config_for_it(tmp_path: Path, capsys):
+    from bildungskoordination.cli import main
+
+    assert main(["check-config", str(EXAMPLE)]) == 0
+    out = capsys.readouterr().out
+    assert "in Ordnung" in out and "district = Landkreis Trier-Saarburg" in out and "retention.inaktiv.years = 3" in out
+    bad = tmp_path / "bildungskoordination.toml"
+    bad.write_text("lock_minutes = true\n", encoding="utf-8")
+    assert main(["check-config", str(bad)]) == 1
+    assert f"{bad}, Zeile 1: lock_minutes: Zahl erwartet" in capsys.readouterr().err
