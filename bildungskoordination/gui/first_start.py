@@ -52,6 +52,12 @@ def _secret(name: str) -> QLineEdit:
     return line
 
 
+def _intro(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    return label
+
+
 def _labelled(form: QFormLayout, text: str, widget: QWidget) -> None:
     label = QLabel(text)
     label.setBuddy(widget)
@@ -62,10 +68,10 @@ class PassphrasePage(QWizardPage):
     def __init__(self, path: str) -> None:
         super().__init__()
         self.setTitle(_("Passphrase festlegen"))
-        self.setSubTitle(_("Die Datenbank {path} wird neu angelegt und verschlüsselt. Am besten ein Satz oder vier "
-                           "zufällige Wörter. Ohne die Passphrase sind die Daten nicht zu öffnen; sie kann nicht "
-                           "wiederhergestellt werden.").format(path=path))
         layout = QVBoxLayout(self)
+        layout.addWidget(_intro(_("Die Datenbank {path} wird neu angelegt und verschlüsselt. Am besten ein Satz oder "
+                                  "vier zufällige Wörter. Ohne die Passphrase sind die Daten nicht zu öffnen; sie kann "
+                                  "nicht wiederhergestellt werden.").format(path=path)))
         form = QFormLayout()
         self.first = _secret(_("Passphrase"))
         self.second = _secret(_("Passphrase wiederholen"))
@@ -111,9 +117,11 @@ class LetterheadPage(QWizardPage):
     def __init__(self, config: MachineConfig) -> None:
         super().__init__()
         self.setTitle(_("Kreis und Briefkopf"))
-        self.setSubTitle(_("Erscheint auf den Vermittlungsbriefen und in der Auswertung. Später zu ändern unter "
-                           "Datei → Briefe einrichten …"))
-        form = QFormLayout(self)
+        outer = QVBoxLayout(self)
+        outer.addWidget(_intro(_("Erscheint auf den Vermittlungsbriefen und in der Auswertung. Später zu ändern unter "
+                                 "Datei → Briefe einrichten …")))
+        form = QFormLayout()
+        outer.addLayout(form)
         self.district = QLineEdit(config.district)
         self.district.setAccessibleName(_("Kreis"))
         _labelled(form, _("&Kreis"), self.district)
@@ -136,9 +144,9 @@ class BackupPage(QWizardPage):
     def __init__(self, config: MachineConfig, default_folder: Path) -> None:
         super().__init__()
         self.setTitle(_("Sicherungen"))
-        self.setSubTitle(_("Die Anwendung sichert beim Start, beim Beenden und täglich – verschlüsselt und geprüft. "
-                           "Ein Netzlaufwerk oder USB-Stick schützt auch vor einem Defekt des Laptops."))
         layout = QVBoxLayout(self)
+        layout.addWidget(_intro(_("Die Anwendung sichert beim Start, beim Beenden und täglich – verschlüsselt und "
+                                  "geprüft. Ein Netzlaufwerk oder USB-Stick schützt auch vor einem Defekt des Laptops.")))
         row = QHBoxLayout()
         self.folder = QLineEdit(expand_folder(config.backup_folder) if config.backup_folder else str(default_folder))
         self.folder.setAccessibleName(_("Ordner der Sicherungen"))
