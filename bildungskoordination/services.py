@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bildungskoordination import APP_NAME
+from bildungskoordination.domain.machine_config import MachineConfig
 from bildungskoordination.events import ChangeBus
 from bildungskoordination.people.contacts import ContactService
 from bildungskoordination.people.service import PersonService
@@ -353,6 +354,24 @@ class Services:
         # The side file's MACs hang on the key; a crash before this is healed at the next open from the
         # database ledger (privacy/ledger.py).
         resign_sidecar(self.erasure.sidecar, old_key, new_key)
+        self.audit.record("rekey", "database")
+
+    def apply_first_start(self, *, district: str, letterhead: dict[str, str], config: MachineConfig) -> None:
+        """The first start's choices (wizard, prefilled from IT's machine-wide file) stored with the new data:
+        district and letterhead as entered, log keeping and retention periods from the machine configuration."""
+        from bildungskoordination.letters.content import Letterhead
+        from bildungskoordination.privacy.policy import AUDIT_KEEP_DAYS, retention_key
+
+        if district.strip():
+            self.settings.set("district.name", district.strip())
+        head = {k: v.strip() for k, v in letterhead.items() if v.strip()}
+        if head:
+            self.letters.set_letterhead(Letterhead(**head))
+        if config.audit_keep_days is not None:
+            self.settings.set(AUDIT_KEEP_DAYS, config.audit_keep_days)
+        for rule, units in config.retention.items():
+            for unit, number in units.items():
+                self.settings.set(retention_key(rule, unit), number)
 
     def close(self) -> None:
         """Checkpoint, close the connections, and only then – when the WAL is really settled – mark the end

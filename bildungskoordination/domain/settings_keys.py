@@ -14,7 +14,7 @@ from functools import cache
 
 from bildungskoordination.resources import load_toml
 
-SCOPES = ("database", "machine")
+SCOPES = ("database", "machine", "system")
 
 
 @dataclass(frozen=True)

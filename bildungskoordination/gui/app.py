@@ -77,6 +77,9 @@ def run(args: argparse.Namespace) -> int:
     except Cancelled:
         return 0
     except Exception as exc:  # noqa: BLE001 – a clear message instead of a traceback
+        if args.smoke_test:  # unattended (installer checks, CI): no dialog that nobody can close
+            print(f"bildungskoordination: smoke test failed: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
+            return 1
         QMessageBox.critical(None, APP_NAME, i18n._("Die Datenbank kann nicht geöffnet werden:\n{error}")
                              .format(error=exc))
         return 1
@@ -142,7 +145,8 @@ def _smoke_test(app: QApplication, controller, started: float, opened: float) ->
     app.aboutToQuit.disconnect(controller.shutdown)  # the exit backup is not part of the start
     window = controller.window
     watcher = _PaintWatcher(window, app)
-    window.persons.table.viewport().installEventFilter(watcher)
+    empty = not window.persons.empty_state.isHidden()  # an empty database shows what to do first, not a table
+    (window.persons.empty_state if empty else window.persons.table.viewport()).installEventFilter(watcher)
     QTimer.singleShot(20000, app.quit)
     app.exec()
     try:

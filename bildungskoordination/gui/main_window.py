@@ -33,6 +33,7 @@ from bildungskoordination.gui.monitoring.page import MonitoringPage
 from bildungskoordination.gui.persons.page import PersonsPage
 from bildungskoordination.gui.privacy.backups_page import BackupsPage
 from bildungskoordination.gui.privacy.page import PrivacyPage
+from bildungskoordination.gui.privacy.passphrase import ChangePassphraseDialog
 from bildungskoordination.gui.privacy.screen_lock import IdleWatcher, LockPage, close_open_dialogs
 from bildungskoordination.gui.settings_dialog import SettingsDialog, SettingsValues
 from bildungskoordination.i18n import _
@@ -133,6 +134,10 @@ class MainWindow(QMainWindow):
         # Letterhead, settings and rules belong to the role admin of a team database (store/roles.py).
         letters.setVisible(self._ctx.services.role == "admin")
         file_menu.addAction(letters)
+        self.action_change_passphrase = self._action(_("&Passphrase ändern …"), None, self.change_passphrase, "lock")
+        store = self._ctx.services.store
+        self.action_change_passphrase.setEnabled(self._ctx.services.encrypted and not store.read_only)
+        file_menu.addAction(self.action_change_passphrase)
         file_menu.addAction(self._action(_("&Teamdatenbank …"), None, self._on_team_database))
         file_menu.addSeparator()
         file_menu.addAction(self._action(_("&Beenden"), QKeySequence.StandardKey.Quit, self.close, "quit"))
@@ -251,6 +256,12 @@ class MainWindow(QMainWindow):
         dialog = SettingsDialog(current, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.apply_settings(dialog.values(), current)
+
+    def change_passphrase(self) -> None:
+        dialog = ChangePassphraseDialog(self._ctx.services, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.statusBar().showMessage(_("Passphrase geändert. Ältere Sicherungen öffnen sich weiter mit der "
+                                           "bisherigen Passphrase."), 15000)
 
     def apply_settings(self, values: SettingsValues, before: SettingsValues | None = None) -> None:
         """Store what the settings dialog returned and put it into effect now (the language at next start)."""

@@ -1,4 +1,4 @@
-"""Opening the user's database with the dialogs a person needs: new passphrase, unlock, recovery."""
+"""Opening the user's database with the dialogs a person needs: first-start wizard, unlock, recovery."""
 
 from __future__ import annotations
 
@@ -7,8 +7,15 @@ from pathlib import Path
 from PySide6.QtWidgets import QDialog, QMessageBox
 
 from bildungskoordination import APP_NAME
+from bildungskoordination.domain.machine_config import (
+    MachineConfig,
+    MachineConfigError,
+    expand_folder,
+    load_machine_config,
+)
 from bildungskoordination.gui import settings
-from bildungskoordination.gui.privacy.passphrase import NewPassphraseDialog, UnlockDialog
+from bildungskoordination.gui.first_start import FirstStartWizard
+from bildungskoordination.gui.privacy.passphrase import UnlockDialog
 from bildungskoordination.gui.privacy.recovery import RecoveryDialog
 from bildungskoordination.i18n import _
 from bildungskoordination.services import (
@@ -47,19 +54,23 @@ def _show_warnings(services: Services) -> None:
 
 def _unlock(path: Path, *, title: str | None = None, read_only: bool = False, verify: bool = True) -> Services:
     passphrase = env_passphrase()
+    is_new = not read_only and (not path.exists() or path.stat().st_size == 0)
     try:
-        return Services.open(path, passphrase=passphrase, read_only=read_only, verify=verify)
+        services = Services.open(path, passphrase=passphrase, read_only=read_only, verify=verify)
     except PassphraseRequired:
         pass
     except WrongPassphrase:
         if passphrase is None:
             raise
+    else:
+        if is_new:  # created with BILDUNGSKOORDINATION_PASSPHRASE, without the wizard: IT's values all the same
+            config = _machine_config()
+            services.apply_first_start(district=config.district, letterhead=config.letterhead, config=config)
+            apply_machine_settings(config, expand_folder(config.backup_folder),
+                                   default_backup=path.parent / "Sicherungen")
+        return services
     if not read_only and (not path.exists() or path.stat().st_size == 0):
-        new = NewPassphraseDialog(str(path))
-        if new.exec() != QDialog.DialogCode.Accepted:
-            raise Cancelled()
-        chosen = new.passphrase()
-        return Services.open(path, passphrase=chosen, unencrypted=chosen is None)
+        return _first_start(path)
     unlock = UnlockDialog(str(path), title=title)
     while unlock.exec() == QDialog.DialogCode.Accepted:
         try:
@@ -67,6 +78,43 @@ def _unlock(path: Path, *, title: str | None = None, read_only: bool = False, ve
         except WrongPassphrase:
             unlock.show_wrong()
     raise Cancelled()
+
+
+def _machine_config() -> MachineConfig:
+    """IT's machine-wide file; a broken one is named (file, line, key) and nothing of it is used."""
+    try:
+        return load_machine_config()
+    except MachineConfigError as exc:
+        QMessageBox.warning(None, APP_NAME, _("{error}\n\nNichts aus dieser Datei wird übernommen; bitte der IT "
+                                              "melden.").format(error=exc))
+        return MachineConfig()
+
+
+def _first_start(path: Path) -> Services:
+    """A new database: the first-start wizard (prefilled from the machine configuration), then open and store
+    its choices (database: district, letterhead, periods; this computer: backup folder, lock time)."""
+    config = _machine_config()
+    wizard = FirstStartWizard(path, config)
+    if wizard.exec() != QDialog.DialogCode.Accepted:
+        raise Cancelled()
+    choices = wizard.choices()
+    services = Services.open(path, passphrase=choices.passphrase, unencrypted=choices.passphrase is None)
+    try:
+        services.apply_first_start(district=choices.district, letterhead=choices.letterhead, config=config)
+    except Exception as exc:  # noqa: BLE001 – the database is usable; say what was not kept
+        QMessageBox.warning(None, APP_NAME, _("Die Angaben zu Kreis und Briefkopf wurden nicht gespeichert: "
+                                              "{error}").format(error=exc))
+    apply_machine_settings(config, choices.backup_folder, default_backup=path.parent / "Sicherungen")
+    return services
+
+
+def apply_machine_settings(config: MachineConfig, backup_folder: str, *, default_backup: Path) -> None:
+    """What belongs to this computer and account (QSettings): the backup folder if not the default one next to
+    the database, the lock time if IT set one."""
+    if backup_folder and Path(backup_folder) != default_backup:
+        settings.set_backup_folder(backup_folder)
+    if config.lock_minutes is not None:
+        settings.set_lock_minutes(config.lock_minutes)
 
 
 def recover(path: Path, problem: DatabaseDamaged) -> Services:

@@ -103,7 +103,8 @@ class MonitoringService:
         chosen = tuple(t for t in all_tables if t.id in wanted)
         row_titles = {t.row_title for t in chosen}
         report = CountsReport(period=period, k=k, tables=chosen, created_at=datetime.now().replace(microsecond=0),
-                              district=str(district().get("name", "")),
+                              district=str((self.settings.get("district.name") if self.settings is not None else None)
+                                           or district().get("name", "")),
                               merges=tuple(m for m in merges if m[0] in row_titles))
         with self.store.read() as s:
             earlier = [export_log.logged_export(r.id, r.created_at, r.period_from, r.period_to, r.tables, r.k,

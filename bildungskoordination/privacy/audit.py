@@ -49,6 +49,7 @@ class Action(StrEnum):
     UNRESTRICT = "unrestrict"
     PURGE = "purge"
     MERGE = "merge"
+    REKEY = "rekey"
 
 
 # For the log view; translated where shown.
@@ -59,7 +60,7 @@ ACTION_LABELS = {
     Action.UNLOCK_FAILED: N_("Öffnen fehlgeschlagen (falsche Passphrase)"),
     Action.RESTORE: N_("Sicherung wiederhergestellt"), Action.RESTRICT: N_("Verarbeitung eingeschränkt"),
     Action.UNRESTRICT: N_("Einschränkung aufgehoben"), Action.PURGE: N_("alte Protokolleinträge gelöscht"),
-    Action.MERGE: N_("Akten zusammengeführt"),
+    Action.MERGE: N_("Akten zusammengeführt"), Action.REKEY: N_("Passphrase geändert"),
 }
 
 

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from bildungskoordination.events import Change
 from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.icons import icon
+from bildungskoordination.gui.persons.empty_state import EmptyState
 from bildungskoordination.gui.persons.import_dialog import PersonImportDialog
 from bildungskoordination.gui.persons.list_model import PersonListModel
 from bildungskoordination.gui.persons.pairs_dialog import DuplicatePairsDialog
@@ -70,6 +71,11 @@ class PersonsPage(QWidget):
         setup_record_table(self.table, _("Personenliste"), (98, 165, 115, 80, 80, 58, 102))
         fit_columns(self.table, stretch=(1, 2))  # name and original script share what is left
         left_layout.addWidget(self.table, 1)
+        # An empty database says what to do first instead of showing an empty table.
+        self.empty_state = EmptyState()
+        self.empty_state.import_requested.connect(self.import_list)
+        self.empty_state.new_person_requested.connect(self.new_person)
+        left_layout.addWidget(self.empty_state, 1)
         self.count_label = QLabel()
         left_layout.addWidget(self.count_label)
         self.splitter.addWidget(left)
@@ -118,6 +124,10 @@ class PersonsPage(QWidget):
     def _update_count(self) -> None:
         n = self.model.rowCount()
         self.count_label.setText(ngettext("{n} Person", "{n} Personen", n).format(n=n))
+        empty = n == 0 and not self.search.text() and self._ctx.services.people.count() == 0
+        self.empty_state.setVisible(empty)
+        self.table.setVisible(not empty)
+        self.duplicates_button.setEnabled(not empty)
 
     def _on_search_text_changed(self, _text: str) -> None:
         self._search_timer.start()
@@ -169,6 +179,10 @@ class PersonsPage(QWidget):
             return
         self.table.clearSelection()
         self.person_file.show_new()
+
+    def import_list(self) -> None:
+        """A person list from a file (XLSX, CSV): columns mapped, checked, then all or nothing."""
+        self._on_import_button_clicked()
 
     def show_duplicates(self) -> None:
         """The list of likely duplicate pairs (non-modal); merging happens only from there, by hand."""

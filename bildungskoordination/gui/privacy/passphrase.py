@@ -1,9 +1,8 @@
-"""Passphrase dialogs: choose one for a new database, unlock an existing one."""
+"""Passphrase dialogs: unlock an existing database, change its passphrase (a new one: gui/first_start.py)."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -15,7 +14,13 @@ from PySide6.QtWidgets import (
 
 from bildungskoordination.gui.widgets import FieldError
 from bildungskoordination.i18n import _
-from bildungskoordination.services import MIN_PASSPHRASE_LENGTH, passphrase_strength
+from bildungskoordination.services import (
+    MIN_PASSPHRASE_LENGTH,
+    Services,
+    StoreError,
+    WrongPassphrase,
+    passphrase_strength,
+)
 
 
 def _secret_field(name: str) -> QLineEdit:
@@ -23,67 +28,6 @@ def _secret_field(name: str) -> QLineEdit:
     field.setEchoMode(QLineEdit.EchoMode.Password)
     field.setAccessibleName(name)
     return field
-
-
-class NewPassphraseDialog(QDialog):
-    """First start: a passphrase for the new encrypted database (or, visibly, none)."""
-
-    def __init__(self, path: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(_("Neue Datenbank schützen"))
-        layout = QVBoxLayout(self)
-        intro = QLabel(_("Die Datenbank {path} wird neu angelegt und verschlüsselt. Wählen Sie eine Passphrase – "
-                         "am besten einen Satz oder vier zufällige Wörter. Ohne sie sind die Daten nicht zu "
-                         "öffnen; sie kann nicht wiederhergestellt werden.").format(path=path))
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
-        form = QFormLayout()
-        self.first = _secret_field(_("Passphrase"))
-        self.second = _secret_field(_("Passphrase wiederholen"))
-        self.strength = QLabel()
-        self.error = FieldError()
-        label1, label2 = QLabel(_("&Passphrase")), QLabel(_("&Wiederholen"))
-        label1.setBuddy(self.first)
-        label2.setBuddy(self.second)
-        form.addRow(label1, self.first)
-        form.addRow(label2, self.second)
-        form.addRow(_("Stärke"), self.strength)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        self.unencrypted = QCheckBox(_("&Ohne Verschlüsselung anlegen (nicht empfohlen: ein verlorener Laptop "
-                                       "gibt dann alle Daten preis)"))
-        layout.addWidget(self.unencrypted)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self._on_buttons_accepted)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
-        self.first.textChanged.connect(self._on_first_text_changed)
-        self.unencrypted.toggled.connect(self._on_unencrypted_toggled)
-        self._on_first_text_changed("")
-
-    def passphrase(self) -> str | None:
-        return None if self.unencrypted.isChecked() else self.first.text()
-
-    def _on_first_text_changed(self, text: str) -> None:
-        score, hint = passphrase_strength(text)
-        self.strength.setText(_(hint) if text else _("noch leer"))
-
-    def _on_unencrypted_toggled(self, checked: bool) -> None:
-        self.first.setEnabled(not checked)
-        self.second.setEnabled(not checked)
-
-    def _on_buttons_accepted(self) -> None:
-        if self.unencrypted.isChecked():
-            self.accept()
-            return
-        text = self.first.text()
-        if len(text) < MIN_PASSPHRASE_LENGTH:
-            self.error.show_message(_("Mindestens {n} Zeichen.").format(n=MIN_PASSPHRASE_LENGTH))
-            return
-        if text != self.second.text():
-            self.error.show_message(_("Die beiden Eingaben stimmen nicht überein."))
-            return
-        self.accept()
 
 
 class UnlockDialog(QDialog):
@@ -112,3 +56,69 @@ class UnlockDialog(QDialog):
         self.error.show_message(_("Passphrase falsch"))
         self.field.selectAll()
         self.field.setFocus()
+
+
+class ChangePassphraseDialog(QDialog):
+    """Datei → Passphrase ändern …: the old one, the new one twice; the same rules as everywhere (10 characters).
+    The change itself is Services.change_passphrase (crash-safe rekey, erasure ledger re-signed)."""
+
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._services = services
+        self.setWindowTitle(_("Passphrase ändern"))
+        layout = QVBoxLayout(self)
+        intro = QLabel(_("Die Datenbank wird mit der neuen Passphrase neu verschlüsselt. Sicherungen von vorher "
+                         "öffnen sich weiter mit der bisherigen Passphrase."))
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        self.old = _secret_field(_("Bisherige Passphrase"))
+        self.first = _secret_field(_("Neue Passphrase"))
+        self.second = _secret_field(_("Neue Passphrase wiederholen"))
+        self.strength = QLabel(_("noch leer"))
+        for text, field in ((_("&Bisherige Passphrase"), self.old), (_("&Neue Passphrase"), self.first),
+                            (_("Neue &wiederholen"), self.second)):
+            label = QLabel(text)
+            label.setBuddy(field)
+            form.addRow(label, field)
+        form.addRow(_("Stärke"), self.strength)
+        layout.addLayout(form)
+        self.error = FieldError()
+        layout.addWidget(self.error)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Passphrase ä&ndern"))
+        self.buttons.accepted.connect(self._on_buttons_accepted)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.first.textChanged.connect(self._on_first_text_changed)
+
+    def _on_first_text_changed(self, text: str) -> None:
+        _score, hint = passphrase_strength(text)
+        self.strength.setText(_(hint) if text else _("noch leer"))
+
+    def _on_buttons_accepted(self) -> None:
+        new = self.first.text()
+        if len(new.strip()) < MIN_PASSPHRASE_LENGTH:
+            self._refuse(_("Die neue Passphrase braucht mindestens {n} Zeichen.").format(n=MIN_PASSPHRASE_LENGTH),
+                         self.first)
+            return
+        if new != self.second.text():
+            self._refuse(_("Die beiden Eingaben der neuen Passphrase stimmen nicht überein."), self.second)
+            return
+        if new == self.old.text():
+            self._refuse(_("Die neue Passphrase ist die bisherige."), self.first)
+            return
+        try:
+            self._services.change_passphrase(self.old.text(), new)
+        except WrongPassphrase:
+            self._refuse(_("Die bisherige Passphrase ist falsch."), self.old)
+            return
+        except StoreError as exc:
+            self._refuse(str(exc), self.old)
+            return
+        self.accept()
+
+    def _refuse(self, message: str, field: QLineEdit) -> None:
+        self.error.show_message(message)
+        field.selectAll()
+        field.setFocus()
