@@ -3,6 +3,7 @@ quit); restoring a backup closes the database and the window and opens both agai
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -19,6 +20,8 @@ from bildungskoordination.gui.privacy.backup_scheduler import BackupScheduler
 from bildungskoordination.i18n import _
 from bildungskoordination.services import BackupInfo, BackupPassphraseRequired, DatabaseDamaged, Services, StoreError
 
+SWITCH_INTERVAL_S = 0.0005
+
 
 class AppController(QObject):
     # Damage found after the start (background quick_check, a backup), from any thread; handled on the GUI thread.
@@ -26,6 +29,11 @@ class AppController(QObject):
 
     def __init__(self, services: Services, *, demo: bool = False, backups: bool = True) -> None:
         super().__init__()
+        # The GUI thread calls into Python for every event (filters, models' data()); while a worker renders
+        # letters or counts in Python, each of those waits up to the GIL's switch interval (5 ms by default),
+        # which added up to stalls of a second and more (benchmarks/bench_responsiveness.py). 0.5 ms keeps
+        # the window responsive; the workers lose a few per cent.
+        sys.setswitchinterval(SWITCH_INTERVAL_S)
         self.services = services
         self.demo = demo
         self.backups = backups  # False only for --smoke-test: its process ends at the first paint
