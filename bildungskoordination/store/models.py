@@ -93,8 +93,9 @@ class Person(Base):
                             "file_number"),
                       # The few people whose processing is restricted (migration 0013): counts of follow-ups
                       # leave them out without reading any person row.
-                      Index("ix_person_restricted", "id", sqlite_where=text("consent_withdrawn_at IS NOT NULL"),
-                            postgresql_where=text("consent_withdrawn_at IS NOT NULL")),
+                      # (On PostgreSQL the migration makes it partial too; a postgresql_where here would load
+                      # SQLAlchemy's PostgreSQL dialect and asyncio into every start, ≈ 0.1 s.)
+                      Index("ix_person_restricted", "id", sqlite_where=text("consent_withdrawn_at IS NOT NULL")),
                       {"sqlite_autoincrement": True})
     __mapper_args__ = {"version_id_col": version}
 
