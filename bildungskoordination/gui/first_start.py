@@ -21,20 +21,15 @@ from PySide6.QtWidgets import (
 )
 
 from bildungskoordination.domain.machine_config import LETTERHEAD_FIELDS, MachineConfig, expand_folder
+from bildungskoordination.gui.letters.letterhead_form import FIELD_LABELS
 from bildungskoordination.gui.widgets import FieldError
-from bildungskoordination.i18n import N_, _
+from bildungskoordination.i18n import _
 from bildungskoordination.services import MIN_PASSPHRASE_LENGTH, passphrase_strength
 
-# The letterhead fields the wizard asks for (the rest – office hours, logo – under Datei → Briefe einrichten).
-_HEAD_LABELS = {
-    "office": N_("&Behörde"),
-    "department": N_("&Abteilung"),
-    "street": N_("&Straße, Nr."),
-    "postcode_city": N_("&PLZ, Ort"),
-    "phone": N_("&Telefon"),
-    "email": N_("&E-Mail"),
-    "coordinator": N_("Ansprech&partnerin"),
-}
+# The letterhead fields the wizard asks for (the rest – office hours, logo – under Datei → Briefe einrichten),
+# with the labels of the letterhead form (one table of them).
+_HEAD_LABELS = {key: FIELD_LABELS[key] for key in
+                ("office", "department", "street", "postcode_city", "phone", "email", "coordinator")}
 
 
 @dataclass
