@@ -7,6 +7,7 @@ answers at once. Errors are one line on stderr and a non-zero exit, never a trac
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import json
 import sys
@@ -151,7 +152,9 @@ def _db_argument(text: str) -> Path | str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    _derive_key_ahead(args)
     if args.command is None:
+        gc.disable()  # until the first paint (gui/app.py: _collector_on)
         return _run_gui(args)
     try:
         return _COMMANDS[args.command](args)
@@ -162,6 +165,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 – one clear line, never a traceback
         print(f"bildungskoordination: Fehler: {_describe(exc)}", file=sys.stderr)
         return EXIT_ERROR
+
+
+def _derive_key_ahead(args: argparse.Namespace) -> None:
+    """With the passphrase in the environment, Argon2id (≈ 0.1–0.2 s, deliberately costly) starts now and runs
+    beside the imports that follow (store/crypto.py: derive_key_ahead)."""
+    import os
+
+    passphrase = os.environ.get("BILDUNGSKOORDINATION_PASSPHRASE")
+    if not passphrase or args.demo or isinstance(args.db, str):
+        return
+    from bildungskoordination.store import crypto, locations
+
+    crypto.derive_key_ahead(args.db or locations.default_db_path(), passphrase)
 
 
 def _describe(exc: BaseException) -> str:
@@ -205,6 +221,16 @@ def _open(args: argparse.Namespace, *, demo: bool = False):  # type: ignore[no-u
 
 
 def _open_services(args: argparse.Namespace, *, demo: bool = False):  # type: ignore[no-untyped-def]
+    # The imports and the open create many long-lived objects and hardly any garbage: without the cyclic
+    # collector's passes over them a CLI search is ≈ 40 ms faster. On again for the command itself.
+    gc.disable()
+    try:
+        return _open_services_now(args, demo=demo)
+    finally:
+        gc.enable()
+
+
+def _open_services_now(args: argparse.Namespace, *, demo: bool = False):  # type: ignore[no-untyped-def]
     from bildungskoordination.i18n import _
     from bildungskoordination.services import Services
     from bildungskoordination.store import crypto

@@ -14,7 +14,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bildungskoordination import APP_NAME
 from bildungskoordination.domain.machine_config import MachineConfig
 from bildungskoordination.events import ChangeBus
 from bildungskoordination.people.contacts import ContactService
@@ -47,6 +46,7 @@ from bildungskoordination.store.errors import (  # noqa: F401 – re-exported fo
     WriteFailed,
 )
 from bildungskoordination.store.integrity import BackgroundCheck, DamageWatch
+from bildungskoordination.store.locations import DB_FILENAME, default_data_dir, default_db_path  # noqa: F401
 from bildungskoordination.store.lock import InstanceLock
 from bildungskoordination.store.outputs import OutputGuard
 from bildungskoordination.store.reach import probe_server  # noqa: F401 – re-exported for the GUI
@@ -67,22 +67,6 @@ if TYPE_CHECKING:  # built on first use (``Services`` below): a CLI search never
     from bildungskoordination.matching.service import MatchingService
     from bildungskoordination.monitoring.service import MonitoringService
     from bildungskoordination.privacy.access_export import AccessExportService
-
-DB_FILENAME = "bildungskoordination.sqlite3"
-
-
-def default_data_dir() -> Path:
-    """The user's data folder (e.g. ~/.local/share/Bildungskoordination); overridable for tests."""
-    override = os.environ.get("BILDUNGSKOORDINATION_DATA_DIR")
-    if override:
-        return Path(override)
-    from platformdirs import user_data_path
-
-    return user_data_path(APP_NAME, appauthor=False)
-
-
-def default_db_path() -> Path:
-    return default_data_dir() / DB_FILENAME
 
 
 @dataclass

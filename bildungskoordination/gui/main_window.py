@@ -4,6 +4,7 @@ Auswertung)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -22,22 +23,20 @@ from bildungskoordination import APP_NAME, __version__
 from bildungskoordination.events import Change
 from bildungskoordination.gui import settings
 from bildungskoordination.gui.context import AppContext
-from bildungskoordination.gui.courses.page import CoursesPage
-from bildungskoordination.gui.courses.referrals_page import ReferralsPage
 from bildungskoordination.gui.first_paint import after_first_paint
 from bildungskoordination.gui.followups.page import FollowUpsPage
 from bildungskoordination.gui.icons import icon
-from bildungskoordination.gui.letters.settings_page import open_letter_settings
 from bildungskoordination.gui.loader import Loader
-from bildungskoordination.gui.monitoring.page import MonitoringPage
 from bildungskoordination.gui.persons.page import PersonsPage
-from bildungskoordination.gui.privacy.backups_page import BackupsPage
-from bildungskoordination.gui.privacy.page import PrivacyPage
-from bildungskoordination.gui.privacy.passphrase import ChangePassphraseDialog
 from bildungskoordination.gui.privacy.screen_lock import IdleWatcher, LockPage, close_open_dialogs
-from bildungskoordination.gui.settings_dialog import SettingsDialog, SettingsValues
 from bildungskoordination.i18n import _
-from bildungskoordination.privacy.policy import AUDIT_KEEP_DAYS
+
+if TYPE_CHECKING:
+    from bildungskoordination.gui.courses.page import CoursesPage
+    from bildungskoordination.gui.courses.referrals_page import ReferralsPage
+    from bildungskoordination.gui.monitoring.page import MonitoringPage
+    from bildungskoordination.gui.privacy.page import PrivacyPage
+    from bildungskoordination.gui.settings_dialog import SettingsValues
 
 PAGE_PERSONS, PAGE_FOLLOWUPS, PAGE_PRIVACY, PAGE_COURSES, PAGE_REFERRALS, PAGE_MONITORING = 0, 1, 2, 3, 4, 5
 
@@ -58,18 +57,17 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.persons = PersonsPage(ctx)
         self.followups = FollowUpsPage(ctx)
-        self.privacy = PrivacyPage(ctx)
-        if not ctx.services.on_server:  # a team database is backed up by the server (README)
-            self.privacy.add_tab(BackupsPage(ctx), _("&Sicherungen"))
         self._add_page(_("Personen"), self.persons, "area_persons")
         self._add_page(_("Wiedervorlagen"), self.followups, "area_followups")
-        self.courses = CoursesPage(ctx)
-        self.referrals = ReferralsPage(ctx)
-        self._add_page(_("Datenschutz"), self.privacy, "area_privacy")
-        self._add_page(_("Kurse"), self.courses, "area_courses")
-        self._add_page(_("Vermittlungen"), self.referrals, "area_referrals")
-        self.monitoring = MonitoringPage(ctx)
-        self._add_page(_("Auswertung"), self.monitoring, "area_monitoring")
+        # The other areas are built on their first visit (or first use from code): the first paint waits
+        # only for the person list (issue 13). Until then an empty stand-in holds their place in the stack.
+        self._builders: dict[int, Callable[[], QWidget]] = {
+            PAGE_PRIVACY: self._build_privacy, PAGE_COURSES: self._build_courses,
+            PAGE_REFERRALS: self._build_referrals, PAGE_MONITORING: self._build_monitoring}
+        self._add_page(_("Datenschutz"), QWidget(), "area_privacy")
+        self._add_page(_("Kurse"), QWidget(), "area_courses")
+        self._add_page(_("Vermittlungen"), QWidget(), "area_referrals")
+        self._add_page(_("Auswertung"), QWidget(), "area_monitoring")
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.nav)
         splitter.addWidget(self.stack)
@@ -84,12 +82,10 @@ class MainWindow(QMainWindow):
         self.root.addWidget(splitter)
         self.root.addWidget(self.lock_page)
         self.setCentralWidget(self.root)
-        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.currentRowChanged.connect(self._on_nav_current_row_changed)
         self.nav.setCurrentRow(PAGE_PERSONS)
         self.followups.open_person.connect(self._on_followups_open_person)
         self.followups.owner_changed.connect(self._update_followup_badge)
-        self.privacy.open_person.connect(self._on_privacy_open_person)
-        self.referrals.open_person.connect(self._on_referrals_open_person)
         ctx.signal.changed.connect(self._on_signal_changed)
         self._badge: Loader[int] = Loader(self, _("Wiedervorlagen"))
         self._build_menu()
@@ -105,6 +101,66 @@ class MainWindow(QMainWindow):
     def _on_import_persons(self) -> None:
         self.nav.setCurrentRow(PAGE_PERSONS)
         self.persons.import_button.click()
+
+    # --- areas built on first visit ---------------------------------------------------------------
+    def _on_nav_current_row_changed(self, row: int) -> None:
+        self._page(row)
+        self.stack.setCurrentIndex(row)
+
+    def _page(self, index: int) -> QWidget:
+        """The area at ``index``, built now if this is its first use."""
+        builder = self._builders.pop(index, None)
+        if builder is None:
+            return self.stack.widget(index)
+        stand_in = self.stack.widget(index)
+        page = builder()
+        self.stack.insertWidget(index, page)
+        self.stack.removeWidget(stand_in)
+        stand_in.deleteLater()
+        return page
+
+    @property
+    def privacy(self) -> PrivacyPage:
+        return cast("PrivacyPage", self._page(PAGE_PRIVACY))
+
+    @property
+    def courses(self) -> CoursesPage:
+        return cast("CoursesPage", self._page(PAGE_COURSES))
+
+    @property
+    def referrals(self) -> ReferralsPage:
+        return cast("ReferralsPage", self._page(PAGE_REFERRALS))
+
+    @property
+    def monitoring(self) -> MonitoringPage:
+        return cast("MonitoringPage", self._page(PAGE_MONITORING))
+
+    def _build_privacy(self) -> QWidget:
+        from bildungskoordination.gui.privacy.backups_page import BackupsPage
+        from bildungskoordination.gui.privacy.page import PrivacyPage
+
+        page = PrivacyPage(self._ctx)
+        if not self._ctx.services.on_server:  # a team database is backed up by the server (README)
+            page.add_tab(BackupsPage(self._ctx), _("&Sicherungen"))
+        page.open_person.connect(self._on_privacy_open_person)
+        return page
+
+    def _build_courses(self) -> QWidget:
+        from bildungskoordination.gui.courses.page import CoursesPage
+
+        return CoursesPage(self._ctx)
+
+    def _build_referrals(self) -> QWidget:
+        from bildungskoordination.gui.courses.referrals_page import ReferralsPage
+
+        page = ReferralsPage(self._ctx)
+        page.open_person.connect(self._on_referrals_open_person)
+        return page
+
+    def _build_monitoring(self) -> QWidget:
+        from bildungskoordination.gui.monitoring.page import MonitoringPage
+
+        return MonitoringPage(self._ctx)
 
     def _add_page(self, title: str, page: QWidget, icon_role: str, *, enabled: bool = True) -> None:
         item = QListWidgetItem(icon(icon_role), title)
@@ -129,8 +185,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self.action_settings = self._action(_("&Einstellungen …"), QKeySequence("Ctrl+,"), self._on_settings, "settings")
         file_menu.addAction(self.action_settings)
-        letters = self._action(_("B&riefe einrichten …"), None, lambda: open_letter_settings(self._ctx, self),
-                               "letter_settings")
+        letters = self._action(_("B&riefe einrichten …"), None, self._on_letter_settings, "letter_settings")
         # Letterhead, settings and rules belong to the role admin of a team database (store/roles.py).
         letters.setVisible(self._ctx.services.role == "admin")
         file_menu.addAction(letters)
@@ -247,7 +302,14 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(PAGE_PERSONS)
         self.persons.select_person(person_id)
 
+    def _on_letter_settings(self) -> None:
+        from bildungskoordination.gui.letters.settings_page import open_letter_settings
+
+        open_letter_settings(self._ctx, self)
+
     def _on_settings(self) -> None:
+        from bildungskoordination.gui.settings_dialog import SettingsDialog, SettingsValues
+
         services = self._ctx.services
         current = SettingsValues(language=settings.ui_language(), lock_minutes=round(settings.lock_minutes()),
                                  # A team database's rules are the admin's (store/roles.py).
@@ -258,6 +320,8 @@ class MainWindow(QMainWindow):
             self.apply_settings(dialog.values(), current)
 
     def change_passphrase(self) -> None:
+        from bildungskoordination.gui.privacy.passphrase import ChangePassphraseDialog
+
         dialog = ChangePassphraseDialog(self._ctx.services, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.statusBar().showMessage(_("Passphrase geändert. Ältere Sicherungen öffnen sich weiter mit der "
@@ -265,6 +329,8 @@ class MainWindow(QMainWindow):
 
     def apply_settings(self, values: SettingsValues, before: SettingsValues | None = None) -> None:
         """Store what the settings dialog returned and put it into effect now (the language at next start)."""
+        from bildungskoordination.privacy.policy import AUDIT_KEEP_DAYS
+
         settings.set_ui_language(values.language)
         if before is None or values.lock_minutes != before.lock_minutes:
             settings.set_lock_minutes(values.lock_minutes)

@@ -14,9 +14,6 @@ from bildungskoordination.domain.machine_config import (
     load_machine_config,
 )
 from bildungskoordination.gui import settings
-from bildungskoordination.gui.first_start import FirstStartWizard
-from bildungskoordination.gui.privacy.passphrase import UnlockDialog
-from bildungskoordination.gui.privacy.recovery import RecoveryDialog
 from bildungskoordination.i18n import _
 from bildungskoordination.services import (
     AlreadyOpen,
@@ -71,6 +68,8 @@ def _unlock(path: Path, *, title: str | None = None, read_only: bool = False, ve
         return services
     if not read_only and (not path.exists() or path.stat().st_size == 0):
         return _first_start(path)
+    from bildungskoordination.gui.privacy.passphrase import UnlockDialog  # the dialogs only when needed
+
     unlock = UnlockDialog(str(path), title=title)
     while unlock.exec() == QDialog.DialogCode.Accepted:
         try:
@@ -94,6 +93,8 @@ def _first_start(path: Path) -> Services:
     """A new database: the first-start wizard (prefilled from the machine configuration), then open and store
     its choices (database: district, letterhead, periods; this computer: backup folder, lock time)."""
     config = _machine_config()
+    from bildungskoordination.gui.first_start import FirstStartWizard
+
     wizard = FirstStartWizard(path, config)
     if wizard.exec() != QDialog.DialogCode.Accepted:
         raise Cancelled()
@@ -121,6 +122,8 @@ def recover(path: Path, problem: DatabaseDamaged) -> Services:
     """The recovery dialog for a damaged database (found at the start, or later by the background check):
     restore a backup or open read-only; ``Cancelled`` when the user quits."""
     folder = settings.backup_folder()
+    from bildungskoordination.gui.privacy.recovery import RecoveryDialog
+
     dialog = RecoveryDialog(path, problem.detail, Path(folder) if folder else None)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         raise Cancelled()

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import threading
+from concurrent.futures import Future
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -173,7 +175,44 @@ def key_check(key: bytes) -> str:
     return hmac.new(key, b"bildungskoordination key check v1", hashlib.sha256).hexdigest()[:32]
 
 
+# Derivations started ahead (``derive_key_ahead``), picked up once by ``derive_key``.
+_ahead: dict[tuple[str, KdfParams], Future[bytes]] = {}
+_ahead_lock = threading.Lock()
+
+
+def derive_key_ahead(db_path: Path, passphrase: str) -> None:
+    """Start Argon2id for ``db_path``'s key file on a thread, when the passphrase is known before anything else
+    (BILDUNGSKOORDINATION_PASSPHRASE). Argon2 releases the GIL, so the imports and the window that follow run
+    beside it instead of after it; ``derive_key`` with the same passphrase and parameters takes the result.
+    Anything unusual (no key file, a damaged one) is left to the real open, which reports it."""
+    try:
+        params = load_params(db_path)
+    except (StoreError, OSError):
+        return
+    if params is None:
+        return
+    future: Future[bytes] = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(_derive(passphrase, params))
+        except BaseException as exc:  # noqa: BLE001 – handed to derive_key's caller, like a direct call
+            future.set_exception(exc)
+
+    with _ahead_lock:
+        _ahead[(passphrase, params)] = future
+    threading.Thread(target=run, name="derive-key-ahead", daemon=True).start()
+
+
 def derive_key(passphrase: str, params: KdfParams) -> bytes:
+    with _ahead_lock:
+        future = _ahead.pop((passphrase, params), None)
+    if future is not None:
+        return future.result()
+    return _derive(passphrase, params)
+
+
+def _derive(passphrase: str, params: KdfParams) -> bytes:
     from argon2.low_level import Type, hash_secret_raw
 
     problem = _out_of_bounds(params)

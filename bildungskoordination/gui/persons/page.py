@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -20,12 +22,14 @@ from bildungskoordination.events import Change
 from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.icons import icon
 from bildungskoordination.gui.persons.empty_state import EmptyState
-from bildungskoordination.gui.persons.import_dialog import PersonImportDialog
 from bildungskoordination.gui.persons.list_model import PersonListModel
-from bildungskoordination.gui.persons.pairs_dialog import DuplicatePairsDialog
 from bildungskoordination.gui.persons.person_file import PersonFile
 from bildungskoordination.gui.table_model import fit_columns, setup_record_table
 from bildungskoordination.i18n import _, ngettext
+
+if TYPE_CHECKING:  # imported when first opened: not needed for the first paint
+    from bildungskoordination.gui.persons.import_dialog import PersonImportDialog
+    from bildungskoordination.gui.persons.pairs_dialog import DuplicatePairsDialog
 
 SEARCH_DELAY_MS = 120  # coalesce fast typing; each query itself takes a few ms (see benchmarks)
 
@@ -110,6 +114,8 @@ class PersonsPage(QWidget):
             self, _("Personenliste einlesen"), "", _("Personenlisten (*.csv *.xlsx);;Alle Dateien (*)"))
         if not path:
             return
+        from bildungskoordination.gui.persons.import_dialog import PersonImportDialog
+
         self.import_dialog = PersonImportDialog(self._ctx.services, path, self)
         self.import_dialog.open()
 
@@ -186,6 +192,8 @@ class PersonsPage(QWidget):
 
     def show_duplicates(self) -> None:
         """The list of likely duplicate pairs (non-modal); merging happens only from there, by hand."""
+        from bildungskoordination.gui.persons.pairs_dialog import DuplicatePairsDialog
+
         self.pairs_dialog = DuplicatePairsDialog(self._ctx.services, self)
         self.pairs_dialog.open()
 

@@ -8,6 +8,7 @@ erasure are one service call each; the file then refreshes from the change signa
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
@@ -30,7 +31,6 @@ from bildungskoordination.domain.errors import NotFound, ValidationError
 from bildungskoordination.events import Change
 from bildungskoordination.gui.conflict_dialog import Choice, ConflictDialog
 from bildungskoordination.gui.context import AppContext
-from bildungskoordination.gui.courses.matches_tab import MatchesTab
 from bildungskoordination.gui.icons import icon
 from bildungskoordination.gui.persons.contact_entry import ContactEntry
 from bildungskoordination.gui.persons.contacts_model import ContactHistoryModel, SortRole
@@ -44,6 +44,9 @@ from bildungskoordination.i18n import _, ngettext
 from bildungskoordination.people.records import ContactData, PersonData
 from bildungskoordination.privacy.policy import BASIS_WITHDRAWAL
 from bildungskoordination.privacy.restriction import ProcessingRestricted
+
+if TYPE_CHECKING:
+    from bildungskoordination.gui.courses.matches_tab import MatchesTab
 
 
 def restriction_banner_text(withdrawn_on: date) -> str:
@@ -138,13 +141,35 @@ class PersonFile(QWidget):
         self.tabs.addTab(contacts, _("&Beratung"))
         self.contacts_tab_index = 1
 
-        # Passende Kurse: ranked only while the tab is shown
-        self.matches = MatchesTab(ctx)
-        self.tabs.addTab(self.matches, _("Passende &Kurse"))
+        # Passende Kurse: ranked only while the tab is shown, and built on its first showing – matching,
+        # referrals and letters are not loaded before the first paint (issue 13).
+        self._matches: MatchesTab | None = None
+        self._matches_holder = QWidget()
+        QVBoxLayout(self._matches_holder).setContentsMargins(0, 0, 0, 0)
+        self.tabs.addTab(self._matches_holder, _("Passende &Kurse"))
         self.matches_tab_index = 2
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
 
         ctx.signal.changed.connect(self._on_signal_changed)
         self.show_new()
+
+    @property
+    def matches(self) -> MatchesTab:
+        """The "Passende Kurse" tab, built on first use."""
+        if self._matches is None:
+            from bildungskoordination.gui.courses.matches_tab import MatchesTab
+
+            self._matches = MatchesTab(self._ctx)
+            self._matches.set_person(self.person_id, self.restricted)
+            layout = self._matches_holder.layout()
+            assert layout is not None
+            layout.addWidget(self._matches)
+            self._matches.show()
+        return self._matches
+
+    def _on_tabs_current_changed(self, index: int) -> None:
+        if index == self.matches_tab_index:
+            self.matches  # noqa: B018 – built (and ranked) the first time the tab is shown
 
     def _build_more_menu(self) -> None:
         self.more_menu = QMenu(self)
@@ -198,7 +223,8 @@ class PersonFile(QWidget):
         self.history_model.set_rows([])
         self.tabs.setTabEnabled(self.contacts_tab_index, False)
         self.tabs.setTabEnabled(self.matches_tab_index, False)
-        self.matches.set_person(None)
+        if self._matches is not None:
+            self._matches.set_person(None)
         self.tabs.setCurrentIndex(0)
         self.header.setText(_("Neue Person"))
         self._set_dirty(False)
@@ -219,7 +245,8 @@ class PersonFile(QWidget):
         self._set_header(data.family_name, data.given_name, data.file_number, data.name_original)
         self.tabs.setTabEnabled(self.contacts_tab_index, True)
         self.tabs.setTabEnabled(self.matches_tab_index, True)
-        self.matches.set_person(person_id, data.is_restricted)
+        if self._matches is not None:
+            self._matches.set_person(person_id, data.is_restricted)
         self._reload_contacts()
         self._set_dirty(False)
         self.status.setText("")
