@@ -89,21 +89,23 @@ def vocabulary(name: str) -> Vocabulary:
 
 
 def _countries() -> Vocabulary:
-    from babel import Locale
-
     data = load_toml("vocabularies", "countries.toml")
-    de = Locale("de").territories
-    en = Locale("en").territories
+    de, en = _cldr_names()["territory"]["de"], _cldr_names()["territory"]["en"]
     terms = _terms(data["extra"])
     main = [c for c in data["main"] if c in de]
-    others = sorted(
-        (c for c in de if isinstance(c, str) and len(c) == 2 and c.isalpha() and c not in main
-         and c not in {"ZZ", "EU", "EZ", "UN", "QO"}),
-        key=lambda c: de[c],
-    )
+    others = sorted((c for c in de if c not in main), key=lambda c: de[c])
     for code in main + others:
         terms.append(Term(code=code, label=de[code], label_en=en.get(code, code), group="main" if code in main else ""))
     return Vocabulary("countries", terms)
+
+
+def territories_from_cldr(in_language: str) -> dict[str, str]:
+    """Country names (two-letter codes) in German or English, straight from CLDR (tools/build_language_names.py)."""
+    from babel import Locale
+
+    names = Locale(in_language).territories
+    return {c: str(names[c]) for c in names if isinstance(c, str) and len(c) == 2 and c.isalpha()
+            and c not in {"ZZ", "EU", "EZ", "UN", "QO"}}
 
 
 def _languages() -> Vocabulary:
@@ -125,26 +127,19 @@ def language_name(code: str, in_language: str = "de") -> str:
     names = load_toml("vocabularies", "languages.toml").get("names", {})
     if code in names.get(in_language, {}):
         return names[in_language][code]
-    if in_language == "native":
-        native = _native_names()
-        return native[code] if code in native else _cldr_name(code, "native")
-    return _display_names(in_language).get(code) or _cldr_name(code, in_language)
+    stored = _cldr_names()["language"].get(in_language, {})
+    return stored[code] if code in stored else _cldr_name(code, in_language)
 
 
 @cache
-def _display_names(in_language: str) -> dict[str, str]:
-    from babel import Locale
-
-    return dict(Locale(in_language).languages)
-
-
-@cache
-def _native_names() -> dict[str, str]:
-    """Precomputed by tools/build_language_names.py (loading every language's CLDR file is slow)."""
+def _cldr_names() -> dict[str, dict[str, dict[str, str]]]:
+    """Names from CLDR, precomputed by tools/build_language_names.py: loading Babel's locale data at start-up
+    costs ≈ 25 ms for the person form alone (and a third of a second for every language's own name); the names
+    change only with CLDR, so they are data. ``{"language": {"de"|"en"|"native": {code: name}},
+    "territory": {"de"|"en": {code: name}}}``; tests/core/test_vocabularies.py checks the file is current."""
     import json
 
-    path = resource_path("vocabularies", "language_names.json")
-    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    return json.loads(resource_path("vocabularies", "cldr_names.json").read_text(encoding="utf-8"))
 
 
 def _cldr_name(code: str, in_language: str) -> str:
@@ -156,13 +151,22 @@ def _cldr_name(code: str, in_language: str) -> str:
             return loc.get_display_name(loc) or code
         return Locale.parse(code).get_display_name(Locale(in_language)) or code
     except (UnknownLocaleError, ValueError):
-        return _display_names(in_language if in_language != "native" else "en").get(code, code)
+        fallback = Locale("en" if in_language == "native" else in_language).languages
+        return str(fallback.get(code, code))
 
 
-def native_names_from_cldr() -> dict[str, str]:
-    """Each picker language's own name, straight from CLDR (for tools/build_language_names.py)."""
-    codes = dict.fromkeys(load_toml("vocabularies", "languages.toml")["codes"])
-    return {code: _cldr_name(code, "native") for code in codes}
+def cldr_names_from_babel() -> dict[str, dict[str, dict[str, str]]]:
+    """What ``cldr_names.json`` holds, straight from CLDR (for tools/build_language_names.py and its test):
+    every picker language's name in German, English and in itself, and every country's in German and English."""
+    from babel import Locale
+
+    codes = list(dict.fromkeys(load_toml("vocabularies", "languages.toml")["codes"]))
+    languages = {}
+    for in_language in ("de", "en"):
+        table = Locale(in_language).languages
+        languages[in_language] = {c: str(table[c]) if c in table else _cldr_name(c, in_language) for c in codes}
+    languages["native"] = {c: _cldr_name(c, "native") for c in codes}
+    return {"language": languages, "territory": {lang: territories_from_cldr(lang) for lang in ("de", "en")}}
 
 
 def letter_languages() -> list[str]:

@@ -383,7 +383,7 @@ class MainWindow(QMainWindow):
             self.persons.splitter.setSizes([655, 555])  # list columns and the person form both fit at 1366×768
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.persons.person_file.dirty:
+        if self.persons.file_dirty:
             answer = QMessageBox.question(
                 self, _("Ungespeicherte Änderungen"),
                 _("Die Änderungen an der geöffneten Person sind noch nicht gespeichert. Speichern?"),

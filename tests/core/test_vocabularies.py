@@ -2,7 +2,7 @@
 
 import pytest
 
-from bildungskoordination.domain.vocab import language_name, native_names_from_cldr, vocabulary
+from bildungskoordination.domain.vocab import cldr_names_from_babel, language_name, vocabulary
 from bildungskoordination.resources import resource_path
 
 
@@ -14,11 +14,19 @@ def test_vocabulary_loads_with_unique_codes(name):
     assert len(vocab.codes()) == len(set(vocab.codes()))
 
 
-def test_precomputed_native_language_names_match_cldr():
+def test_precomputed_language_and_country_names_match_cldr():
     import json
 
-    stored = json.loads(resource_path("vocabularies", "language_names.json").read_text(encoding="utf-8"))
-    assert stored == native_names_from_cldr(), "run: python tools/build_language_names.py"
+    stored = json.loads(resource_path("vocabularies", "cldr_names.json").read_text(encoding="utf-8"))
+    assert stored == cldr_names_from_babel(), "run: python tools/build_language_names.py"
+
+
+def test_country_names_in_german_and_english():
+    countries = vocabulary("countries")
+    assert countries.label("SY") == "Syrien" and countries.label("SY", "en") == "Syria"
+    assert countries.label("AF") == "Afghanistan" and countries.label("UA", "en") == "Ukraine"
+    assert countries.parse("Syrien") == "SY" and countries.parse("Eritrea") == "ER"
+    assert "ZZ" not in countries and "EU" not in countries
 
 
 def test_language_names():

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -20,16 +21,17 @@ from PySide6.QtWidgets import (
 
 from bildungskoordination.events import Change
 from bildungskoordination.gui.context import AppContext
+from bildungskoordination.gui.first_paint import after_first_paint
 from bildungskoordination.gui.icons import icon
 from bildungskoordination.gui.persons.empty_state import EmptyState
 from bildungskoordination.gui.persons.list_model import PersonListModel
-from bildungskoordination.gui.persons.person_file import PersonFile
 from bildungskoordination.gui.table_model import fit_columns, setup_record_table
 from bildungskoordination.i18n import _, ngettext
 
 if TYPE_CHECKING:  # imported when first opened: not needed for the first paint
     from bildungskoordination.gui.persons.import_dialog import PersonImportDialog
     from bildungskoordination.gui.persons.pairs_dialog import DuplicatePairsDialog
+    from bildungskoordination.gui.persons.person_file import PersonFile
 
 SEARCH_DELAY_MS = 120  # coalesce fast typing; each query itself takes a few ms (see benchmarks)
 
@@ -84,8 +86,12 @@ class PersonsPage(QWidget):
         left_layout.addWidget(self.count_label)
         self.splitter.addWidget(left)
 
-        self.person_file = PersonFile(ctx)
-        self.splitter.addWidget(self.person_file)
+        # The person's file (form, contacts, courses) is built right after the list's first paint: the list is
+        # what the user waits for at start, the empty "Neue Person" form follows a moment later (issue 13).
+        self._person_file: PersonFile | None = None
+        self._file_holder = QWidget()
+        QVBoxLayout(self._file_holder).setContentsMargins(0, 0, 0, 0)
+        self.splitter.addWidget(self._file_holder)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 1)
 
@@ -101,13 +107,42 @@ class PersonsPage(QWidget):
         self.pairs_dialog: DuplicatePairsDialog | None = None
         self.import_dialog: PersonImportDialog | None = None
         self.table.selectionModel().currentRowChanged.connect(self._on_table_current_row_changed)
-        self.person_file.open_person.connect(self.select_person)
         ctx.signal.changed.connect(self._on_signal_changed)
         self.setTabOrder(self.search, self.new_button)
         self.setTabOrder(self.new_button, self.duplicates_button)
         self.setTabOrder(self.duplicates_button, self.import_button)
         self.setTabOrder(self.import_button, self.table)
         self._update_count()
+        after_first_paint(self.count_label, self._build_person_file)
+
+    @property
+    def person_file(self) -> PersonFile:
+        """The open person's file, built on first use (at the latest right after the first paint)."""
+        if self._person_file is None:
+            from bildungskoordination.gui.persons.person_file import PersonFile
+
+            self._person_file = PersonFile(self._ctx)
+            self._person_file.open_person.connect(self.select_person)
+            layout = self._file_holder.layout()
+            assert layout is not None
+            layout.addWidget(self._person_file)
+            self._person_file.show()  # now, not when the event loop next runs (a layout shows it only then)
+        return self._person_file
+
+    def _build_person_file(self) -> None:
+        focus = QApplication.focusWidget()
+        self.person_file  # noqa: B018 – built now
+        if focus is not None:
+            focus.setFocus()  # whatever the user already clicked or typed into keeps the focus
+
+    @property
+    def person_id(self) -> int | None:
+        """The person whose file is open (None: none, or the file is not built yet)."""
+        return self._person_file.person_id if self._person_file is not None else None
+
+    @property
+    def file_dirty(self) -> bool:
+        return self._person_file is not None and self._person_file.dirty
 
     def _on_import_button_clicked(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(
@@ -121,7 +156,7 @@ class PersonsPage(QWidget):
 
     # --- list ----------------------------------------------------------------------------------
     def reload(self) -> None:
-        current = self.person_file.person_id
+        current = self.person_id
         self.model.set_filter(self.search.text())
         self._update_count()
         if current is not None:
@@ -161,14 +196,14 @@ class PersonsPage(QWidget):
 
     def _on_table_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         pid = self.model.person_id(current.row())
-        if pid is None or pid == self.person_file.person_id:
+        if pid is None or pid == self.person_id:
             return
         if not self._may_leave_person():
             return
         self.person_file.show_person(pid)
 
     def _may_leave_person(self) -> bool:
-        if not self.person_file.dirty:
+        if not self.file_dirty:
             return True
         answer = QMessageBox.question(
             self, _("Ungespeicherte Änderungen"),
