@@ -668,6 +668,8 @@ def _cmd_change_passphrase(args: argparse.Namespace) -> int:
     from bildungskoordination.store import crypto
 
     path = _db_path(args)
+    if isinstance(path, str):
+        raise _CliError(_("Eine Teamdatenbank verschlüsselt der Server; ihr Passwort ändert die IT."))
     if not path.exists():
         raise _CliError(_("Die Datenbank {path} gibt es nicht (Tippfehler in --db?).").format(path=path))
     interactive = bool(sys.stdin and sys.stdin.isatty())

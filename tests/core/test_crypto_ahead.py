@@ -1,0 +1,55 @@
+"""Argon2id started ahead of the imports (store/crypto.py: derive_key_ahead) gives exactly the key a direct
+derivation gives, is used once, and leaves every problem to the real open."""
+
+from __future__ import annotations
+
+import secrets
+
+from argon2.low_level import Type, hash_secret_raw
+
+from bildungskoordination.store import crypto
+
+
+def _reference(passphrase: str, params: crypto.KdfParams) -> bytes:
+    """argon2-cffi's own high-level call (threads = lanes): the key every database was made with."""
+    return hash_secret_raw(passphrase.encode("utf-8"), bytes.fromhex(params.salt_hex), time_cost=params.time_cost,
+                           memory_cost=params.memory_kib, parallelism=params.parallelism, hash_len=32,
+                           type=Type.ID)
+
+
+def test_one_thread_gives_the_same_key_as_argon2_cffi_for_the_real_parameters():
+    params = crypto.KdfParams(secrets.token_hex(16))  # the parameters of every real database: 64 MiB, 2 lanes
+    assert params.parallelism == 2
+    passphrase = "Ein ganzer Satz als Passphrase – mit Umlauten äöü"
+    assert crypto._derive(passphrase, params, threads=1) == _reference(passphrase, params)
+
+
+def test_key_derived_ahead_is_the_key_and_is_taken_once(tmp_path):
+    db = tmp_path / "akte.sqlite3"
+    params = crypto.KdfParams.new(fast=True)
+    crypto.save_params(db, params)
+    params = crypto.load_params(db)
+    assert params is not None
+    crypto.derive_key_ahead(db, "richtige Passphrase 1")
+    assert len(crypto._ahead) == 1
+    assert crypto.derive_key("richtige Passphrase 1", params) == _reference("richtige Passphrase 1", params)
+    assert crypto._ahead == {}  # taken: the next derivation computes anew
+    assert crypto.derive_key("richtige Passphrase 1", params) == _reference("richtige Passphrase 1", params)
+
+
+def test_another_passphrase_is_not_answered_with_the_key_derived_ahead(tmp_path):
+    db = tmp_path / "akte.sqlite3"
+    crypto.save_params(db, crypto.KdfParams.new(fast=True))
+    params = crypto.load_params(db)
+    assert params is not None
+    crypto.derive_key_ahead(db, "aus der Umgebung 123")
+    assert crypto.derive_key("am Terminal getippt", params) == _reference("am Terminal getippt", params)
+    crypto._ahead.clear()
+
+
+def test_missing_or_damaged_key_file_starts_nothing_and_raises_nothing(tmp_path):
+    crypto.derive_key_ahead(tmp_path / "neu.sqlite3", "egal welche Passphrase")  # no key file: a new database
+    damaged = tmp_path / "kaputt.sqlite3"
+    crypto.key_file_for(damaged).write_text("{ kein json", encoding="utf-8")
+    crypto.derive_key_ahead(damaged, "egal welche Passphrase")
+    assert crypto._ahead == {}
