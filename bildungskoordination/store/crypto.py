@@ -200,6 +200,7 @@ def derive_key_ahead(db_path: Path, passphrase: str) -> None:
             future.set_exception(exc)
 
     with _ahead_lock:
+        _ahead.clear()  # one start, one derivation ahead: an earlier one nobody took is dropped
         _ahead[(passphrase, params)] = future
     threading.Thread(target=run, name="derive-key-ahead", daemon=True).start()
 

@@ -5,9 +5,17 @@ from __future__ import annotations
 
 import secrets
 
+import pytest
 from argon2.low_level import Type, hash_secret_raw
 
 from bildungskoordination.store import crypto
+
+
+@pytest.fixture(autouse=True)
+def _nothing_ahead():
+    crypto._ahead.clear()
+    yield
+    crypto._ahead.clear()
 
 
 def _reference(passphrase: str, params: crypto.KdfParams) -> bytes:
