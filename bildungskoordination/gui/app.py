@@ -45,9 +45,9 @@ def open_services(args: argparse.Namespace) -> tuple[Services, bool]:
             shutil.rmtree(folder, ignore_errors=True)
             raise
         return services, True
-    from bildungskoordination.gui.connection import saved_profile
     from bildungskoordination.gui.offline import open_team_or_local
     from bildungskoordination.gui.opening import open_user_database
+    from bildungskoordination.gui.team_profile import saved_profile
 
     # A team database; while its server cannot be reached, the laptop's own is offered (gui/offline.py).
     if isinstance(args.db, str):  # a team database's URL (cli._db_argument)

@@ -94,8 +94,9 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self._store_text())
         if not ctx.services.encrypted and not ctx.demo and ctx.services.store.path is not None:
             self.setWindowTitle(self.windowTitle() + " – " + _("UNVERSCHLÜSSELT"))
-        self.idle = IdleWatcher(settings.lock_minutes(), self)
+        self.idle = IdleWatcher(settings.lock_minutes(), self, watch=False)
         self.idle.idle.connect(self.lock)
+        after_first_paint(self, self.idle.watch)
         self._restore_geometry()
 
     def _on_import_persons(self) -> None:

@@ -23,12 +23,18 @@ class IdleWatcher(QObject):
 
     idle = Signal()
 
-    def __init__(self, minutes: float, parent: QObject | None = None) -> None:
+    def __init__(self, minutes: float, parent: QObject | None = None, *, watch: bool = True) -> None:
         super().__init__(parent)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.idle)
         self.set_minutes(minutes)
+        if watch:
+            self.watch()
+
+    def watch(self) -> None:
+        """Start seeing input: a filter on every event of the application (the main window starts it after
+        its first paint, so the start's own flood of events does not pass through it)."""
         QApplication.instance().installEventFilter(self)
 
     def set_minutes(self, minutes: float) -> None:
