@@ -46,6 +46,10 @@ def _configure(read_only: bool):  # type: ignore[no-untyped-def]
         cur = dbapi_connection.cursor()
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA busy_timeout=5000")
+        # Sorts, DISTINCT and materialised subqueries over many rows (counts, the list order, likely duplicates)
+        # may spill into temporary files, which SQLCipher does not encrypt: keep them in memory, whatever the
+        # driver was compiled with (the bundled sqlcipher3 defaults to memory; a system build may not).
+        cur.execute("PRAGMA temp_store=MEMORY")
         if not read_only:
             mode = cur.execute("PRAGMA journal_mode").fetchone()[0]
             if mode not in ("wal", "memory"):

@@ -13,7 +13,17 @@ def test_every_connection_is_durable_and_checks_foreign_keys(tmp_path: Path):
         assert s.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert s.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
         assert s.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert s.execute(text("PRAGMA temp_store")).scalar() == 2  # MEMORY: SQLCipher leaves temp files plain
     store.close()
+
+
+def test_an_encrypted_database_sorts_in_memory_never_in_a_plain_temporary_file(tmp_path: Path):
+    from bildungskoordination.services import Services
+
+    services = Services.open(tmp_path / "akte.sqlite3", passphrase="eine lange Passphrase", fast_kdf=True)
+    with services.store.read() as s:
+        assert s.execute(text("PRAGMA temp_store")).scalar() == 2
+    services.close()
 
 
 def test_head_revision_constant_matches_the_migration_scripts():
