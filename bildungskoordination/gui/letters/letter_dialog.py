@@ -358,6 +358,28 @@ class LetterDialog(QDialog):
                   lambda path: self.status.setText(_("Gespeichert: {path}").format(path=path)), cancellable=False)
 
 
+_warming = False
+
+
+def warm_up_letters(ctx: AppContext) -> None:
+    """Once per process, on a worker: draw an invented letter and load pdfium, so that the first preview does not
+    hold the GIL for half a second (ReportLab's imports and font parsing) while the dialog and the table behind it
+    paint – every cell they paint needs the GIL. Called where a letter can be asked for, after that view painted.
+    A failure here is not reported: the letter itself reports it, where the user asked for it."""
+    global _warming
+    if _warming:
+        return
+    _warming = True
+    letters = ctx.services.letters
+
+    def work(_progress: Progress) -> None:
+        import pypdfium2  # noqa: F401 – loading the library is the work
+
+        letters.warm_up()
+
+    Operation(None, work, title=_("Brief erstellen")).failure(lambda _exc: None).run()
+
+
 def language_item_text(info: LanguageInfo) -> str:
     """A letter language in a picker: its name in the UI language and its own name ("Arabisch – العربية")."""
     ui = current_language()
