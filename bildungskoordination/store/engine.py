@@ -99,6 +99,7 @@ def _dbapi_errors() -> tuple[type[BaseException], ...]:
 
 
 DBAPI_ERRORS = _dbapi_errors()
+ANALYSIS_LIMIT = 400  # rows sampled per index by PRAGMA optimize (SQLite suggests 100–1000)
 
 
 def make_engine(path: Path | None, *, key: bytes | None = None, read_only: bool = False) -> Engine:
@@ -323,10 +324,13 @@ class Store:
             pass
 
     def optimize(self) -> None:
-        """Refresh the query planner's statistics where they went stale (SQLite's advice: at close)."""
+        """Refresh the query planner's statistics where they went stale (SQLite's advice: at close). Each index
+        is sampled (``analysis_limit``, as SQLite advises for optimize), not read whole: on 50 000 people a full
+        ANALYZE of a table held the closing window for a quarter of a second."""
         if self.path is None or self.read_only:
             return
         with self.engine.connect() as conn:
+            conn.exec_driver_sql(f"PRAGMA analysis_limit={ANALYSIS_LIMIT}")
             conn.exec_driver_sql("PRAGMA optimize")
 
     def rekey(self, new_key: bytes) -> None:
