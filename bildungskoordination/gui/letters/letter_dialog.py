@@ -130,7 +130,7 @@ class LetterDialog(QDialog):
         self._generation = 0
         self._pending: Operation[tuple[list[QImage], list[str]]] | None = None
         self._output: Operation[object] | None = None
-        self.refresh()
+        self.refresh(defer=True)
         if self._letters.needs_letterhead():  # the first letter on a real database: no silent default
             QTimer.singleShot(0, self.ask_for_letterhead)
 
@@ -156,9 +156,11 @@ class LetterDialog(QDialog):
         """A preview, a print or a save is still being prepared on a worker."""
         return self._pending is not None or (self._output is not None and not self._output.finished)
 
-    def refresh(self) -> None:
+    def refresh(self, *, defer: bool = False) -> None:
         """Render the letters in the chosen language on a worker and show them (a batch of 20 takes seconds);
-        on a refusal show why, and nothing. A newer choice replaces a preview still being drawn."""
+        on a refusal show why, and nothing. A newer choice replaces a preview still being drawn. ``defer``: the
+        worker starts once the event loop ran – after the new dialog (and the selection behind it) painted, so
+        that those paints do not wait for the GIL the drawing worker holds."""
         self._show_review_state()
         self.status.setText("")
         self._generation += 1
@@ -183,7 +185,15 @@ class LetterDialog(QDialog):
                                                  len(ids)).format(n=len(ids)))
                          .success(lambda outcome: self._show_preview(generation, *outcome.value))
                          .failure(lambda exc: self._refused(exc, generation))
-                         .on_cancel(lambda: self._refused(None, generation)).run())
+                         .on_cancel(lambda: self._refused(None, generation)))
+        if defer:
+            QTimer.singleShot(0, self, lambda: self._start_preview(generation))
+        else:
+            self._pending.run()
+
+    def _start_preview(self, generation: int) -> None:
+        if generation == self._generation and self._pending is not None:  # not replaced meanwhile
+            self._pending.run()
 
     def _show_preview(self, generation: int, images: list[QImage], past: list[str]) -> None:
         if generation != self._generation:
