@@ -12,8 +12,8 @@ from bildungskoordination.courses.records import ReferralEventRow, ReferralRecor
 from bildungskoordination.domain.referral_status import status_label
 from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.courses.models import IdRole, fmt_date
-from bildungskoordination.gui.icons import icon
 from bildungskoordination.gui.first_paint import after_first_paint
+from bildungskoordination.gui.icons import icon
 from bildungskoordination.gui.letters.letter_dialog import LetterDialog, warm_up_letters
 from bildungskoordination.gui.table_model import RecordTableModel, setup_record_table
 from bildungskoordination.i18n import N_, _

@@ -33,8 +33,8 @@ from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.courses.models import IdRole, ReferralModel, SortRole, fmt_date
 from bildungskoordination.gui.courses.person_referrals import ReferralHistoryModel
 from bildungskoordination.gui.courses.referral_filter_bar import ReferralFilterBar
-from bildungskoordination.gui.icons import icon
 from bildungskoordination.gui.first_paint import after_first_paint
+from bildungskoordination.gui.icons import icon
 from bildungskoordination.gui.letters.letter_dialog import LetterDialog, warm_up_letters
 from bildungskoordination.gui.loader import Loader
 from bildungskoordination.gui.table_model import fit_columns, setup_record_table
