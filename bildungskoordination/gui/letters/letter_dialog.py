@@ -159,8 +159,7 @@ class LetterDialog(QDialog):
     def refresh(self, *, defer: bool = False) -> None:
         """Render the letters in the chosen language on a worker and show them (a batch of 20 takes seconds);
         on a refusal show why, and nothing. A newer choice replaces a preview still being drawn. ``defer``: the
-        worker starts once the event loop ran – after the new dialog (and the selection behind it) painted, so
-        that those paints do not wait for the GIL the drawing worker holds."""
+        worker starts once the new dialog painted (Operation.run_soon)."""
         self._show_review_state()
         self.status.setText("")
         self._generation += 1
@@ -187,12 +186,8 @@ class LetterDialog(QDialog):
                          .failure(lambda exc: self._refused(exc, generation))
                          .on_cancel(lambda: self._refused(None, generation)))
         if defer:
-            QTimer.singleShot(0, self, lambda: self._start_preview(generation))
+            self._pending.run_soon(self)
         else:
-            self._pending.run()
-
-    def _start_preview(self, generation: int) -> None:
-        if generation == self._generation and self._pending is not None:  # not replaced meanwhile
             self._pending.run()
 
     def _show_preview(self, generation: int, images: list[QImage], past: list[str]) -> None:
