@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -106,7 +107,16 @@ def _quits(action: QAction) -> bool:
 
 
 def _settle() -> None:
+    """Deliver what is pending, and wait for the work a step started (a dialog's list, read on a worker)."""
+    from bildungskoordination.gui import operation
+
     app = QApplication.instance()
+    for _ in range(3):
+        app.processEvents()
+    deadline = time.monotonic() + 10
+    while operation.running() and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.005)
     for _ in range(3):
         app.processEvents()
 

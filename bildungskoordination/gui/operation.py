@@ -30,6 +30,8 @@ from bildungskoordination.services import StoreError
 
 T = TypeVar("T")
 PROGRESS_DELAY_MS = 1000
+# Work that opening a dialog starts waits this long (``run_soon``): the dialog and the view behind it paint first.
+PAINT_FIRST_MS = 60
 # Errors whose text is written for the user (German, specific): shown as they are, not as a crash.
 EXPECTED: tuple[type[BaseException], ...] = (StoreError, ValueError, OSError)
 
@@ -189,6 +191,22 @@ class Operation(Generic[T]):
             else:
                 QTimer.singleShot(self._delay_ms, self.bridge, self._show_dialog)
         _pool().start(_Runner(self))
+        return self
+
+    def run_soon(self, owner: QObject, delay_ms: int = PAINT_FIRST_MS) -> Operation[T]:
+        """``run`` in ``delay_ms`` – for work started as a dialog opens. Every cell a view paints needs the GIL;
+        while Python work runs on a worker, each hand-over waits for it (and on a busy machine for the
+        scheduler): a new dialog and the selection behind it once took a quarter of a second to paint. Counted
+        as running from now on; dropped when cancelled meanwhile or when ``owner`` is gone."""
+        _RUNNING.add(self)
+
+        def start() -> None:
+            if self.progress.cancelled or not isValid(owner):
+                self._finish()
+            else:
+                self.run()
+
+        QTimer.singleShot(delay_ms, self.bridge, start)
         return self
 
     def cancel(self) -> None:

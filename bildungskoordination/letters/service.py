@@ -71,6 +71,25 @@ class LetterService:
         self.settings = settings
         self.outputs = OutputGuard(store.path)  # Services passes the one that knows the backup folder
 
+    def warm_up(self, language: str = "ar") -> None:
+        """Draw one invented letter and throw it away: what the first letter of a process otherwise spends half a
+        second of Python on (ReportLab's imports, parsing the font files, first shaping, the PDF/A metadata). For
+        a worker well before the first letter – the preview's worker then holds the GIL, which the window needs
+        for every cell it paints, for a tenth of that. Nothing is read from the database, nothing logged."""
+        from bildungskoordination.domain.course_types import course_types
+        from bildungskoordination.letters.document import render_letters
+
+        example = LetterData(
+            referral_id=0, file_number="0", family_name="Muster", given_name="Maria", name_original="",
+            address="Musterstraße 1, 12345 Musterstadt", municipality="Musterstadt",
+            course_type=next(iter(course_types())).code, course_number="1", provider="Träger",
+            provider_address="Kursweg 2, 12345 Musterstadt", course_address="", start=date.today(), end=None,
+            registration_deadline=None, days=("Mo",), time_from="09:00", time_to="12:00", entry_level="A1",
+            target_level="B1", mode="", childcare=False, provider_contact="", provider_phone="", provider_email="",
+            letterhead=Letterhead(office="Behörde", street="Amtsweg 1", postcode_city="12345 Musterstadt"))
+        with _render_lock:
+            render_letters([(example, LetterTexts("de"), LetterTexts(language))])
+
     # --- languages and texts -----------------------------------------------------------------------
     def languages(self) -> list[LanguageInfo]:
         result = []

@@ -14,10 +14,10 @@ import string
 from dataclasses import dataclass
 from functools import cache
 
-from babel import Locale
 from babel.messages.pofile import read_po
 
 from bildungskoordination.domain.course_types import course_types
+from bildungskoordination.domain.vocab import language_name
 from bildungskoordination.i18n import N_, _
 from bildungskoordination.resources import load_toml, translations_dir
 
@@ -177,17 +177,14 @@ def return_slip() -> ReturnSlip:
 
 @cache
 def language_label(language: str) -> tuple[str, str]:
-    """German name and native name of a letter language, e.g. ("Dari", "دری"). Cached: Babel's locale data
-    takes 5 ms a language, and the letter dialog lists all of them each time it opens."""
+    """German name and native name of a letter language, e.g. ("Dari", "دری"): the letter's own wording where
+    CLDR's is too generic, else the languages registry's (domain/vocab.py, precomputed native names) – not
+    Babel per language, whose locale data took a tenth of a second when the letter dialog first opened."""
     if language in _LANGUAGE_NAMES:
         return _LANGUAGE_NAMES[language]
-    locale = Locale.parse(language)
-    return str(locale.get_display_name("de")), str(locale.get_display_name(locale))
+    return language_name(language, "de"), language_name(language, "native")
 
 
-@cache
 def is_rtl(language: str) -> bool:
-    try:
-        return Locale.parse(language).character_order == "right-to-left"
-    except (ValueError, LookupError):  # unknown to this Babel: fall back to our own list
-        return language in RTL_LANGUAGES
+    """Written right to left (CLDR's character order; tests/core/test_letter_texts.py checks the list)."""
+    return language in RTL_LANGUAGES

@@ -232,3 +232,15 @@ def test_outdated_or_fuzzy_translation_is_not_printed(tmp_path, monkeypatch):
         assert english["no"] == "no"
     finally:
         texts.catalog_texts.cache_clear()
+
+
+def test_language_labels_and_writing_direction_are_cldrs():
+    """The labels and the right-to-left list are data (no Babel lookup when the letter dialog opens); they say
+    what CLDR says, except where the letter words a name on purpose (fa_AF, ku, ckb)."""
+    from babel import Locale
+
+    for language in texts.LETTER_LANGUAGES:
+        locale = Locale.parse(language)
+        assert texts.is_rtl(language) == (locale.character_order == "right-to-left"), language
+        if language not in ("fa_AF", "ku", "ckb"):
+            assert texts.language_label(language) == (locale.get_display_name("de"), locale.get_display_name(locale))

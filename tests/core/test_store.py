@@ -141,3 +141,23 @@ def test_paths_with_uri_characters_work(tmp_path: Path):
     services.close()
     assert Services.open(folder / "db.sqlite3", passphrase="lange genug passphrase").people.count() == 1
     assert not any(p.name.startswith("db.sqlite3") for p in tmp_path.iterdir())
+
+
+def test_optimize_keeps_the_statistics_it_gathers(tmp_path: Path):
+    """PRAGMA optimize at close analyses what went stale; the statistics must be committed, not rolled back with
+    the transaction every connection begins – else every close analysed again (a stall of the GUI thread)."""
+    from bildungskoordination.people.records import PersonData
+    from bildungskoordination.services import Services
+
+    path = tmp_path / "stats.sqlite3"
+    services = Services.open(path, unencrypted=True)
+    for n in range(30):
+        services.people.create(PersonData(family_name=f"Muster{n}", given_name="Anna"))
+    services.store.optimize()
+    services.close()
+    con = sqlite3.connect(path)
+    try:
+        analysed = {row[0] for row in con.execute("SELECT tbl FROM sqlite_stat1")}
+    finally:
+        con.close()
+    assert analysed - {"alembic_version"}  # the migration's own ANALYZE found only that table filled

@@ -153,11 +153,14 @@ def test_course_filters(window, services, qtbot, person_and_courses):
     page = window.courses
     assert page.proxy.rowCount() == 2
     page.type_filter.setCurrentIndex(page.type_filter.findData("bsk_c1"))
+    settle(qtbot)  # the list is read on a worker
     assert page.proxy.rowCount() == 1 and page.model.record(0).id == bsk
     page.type_filter.setCurrentIndex(0)
     page.level_filter.setCurrentIndex(page.level_filter.findData("A1"))
+    settle(qtbot)
     assert page.proxy.rowCount() == 1 and page.model.record(0).id == ik
     page.level_filter.setCurrentIndex(0)
+    settle(qtbot)
     page.place_filter.setText("tri")
     assert page.proxy.rowCount() == 1
     page.select_course(bsk)
@@ -166,6 +169,7 @@ def test_course_filters(window, services, qtbot, person_and_courses):
     page.place_filter.clear()
     page.start_check.setChecked(True)
     page.start_from.setDate(page.start_from.date().addDays(365))
+    settle(qtbot)
     assert page.proxy.rowCount() == 0
 
 
@@ -333,6 +337,7 @@ def test_course_editor_creates_and_edits_a_course(window, services, qtbot):
     [created] = [c for c in services.courses.list() if c.course_number == "IK-77"]
     assert (created.provider, created.start, created.days, created.places, created.status) == (
         "VHS Saarburg", start, ("mo", "mi"), 14, "offen")
+    settle(qtbot)
     assert page.selected_course_id() == created.id
 
     qtbot.mouseClick(page.edit_button, Qt.MouseButton.LeftButton)

@@ -207,3 +207,24 @@ def test_a_result_that_arrives_after_cancel_is_dropped(qtbot):
     gate.set()
     _wait_done(qtbot, op)
     assert succeeded == [] and cancelled == [True]
+
+
+def test_run_soon_counts_as_running_and_a_cancel_or_a_closed_owner_drops_it(qtbot):
+    from PySide6.QtWidgets import QWidget
+
+    ran: list[str] = []
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    op = Operation(owner, lambda _p: ran.append("work")).success(lambda _o: ran.append("shown")).run_soon(owner)
+    assert operation.running() == 1 and not ran  # a test's settle() waits for it, nothing ran yet
+    _wait_done(qtbot, op)
+    qtbot.waitUntil(lambda: ran == ["work", "shown"])
+
+    dropped = Operation(owner, lambda _p: ran.append("never")).run_soon(owner)
+    dropped.cancel()
+    _wait_done(qtbot, dropped)
+    gone_owner = QWidget()
+    orphan = Operation(gone_owner, lambda _p: ran.append("never")).run_soon(gone_owner)
+    gone_owner.deleteLater()
+    _wait_done(qtbot, orphan)
+    assert "never" not in ran and operation.running() == 0

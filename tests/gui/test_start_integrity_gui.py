@@ -20,6 +20,9 @@ def encrypted_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     db = tmp_path / "daten" / "bildungskoordination.sqlite3"
     db.parent.mkdir()
     services = Services.open(db, passphrase=PASSPHRASE, fast_kdf=True)
+    # No query planner statistics at this close: the test damages the last page, which is to hold what a start
+    # does not read (a note), not the statistics every query loads.
+    monkeypatch.setattr(services.store, "optimize", lambda: None)
     try:
         for i in range(300):
             services.people.create(PersonData(family_name=f"Kovalenko{i}", given_name="Olena",

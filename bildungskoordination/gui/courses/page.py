@@ -30,6 +30,7 @@ from bildungskoordination.gui.courses.course_dialog import CourseDialog
 from bildungskoordination.gui.courses.import_dialog import CourseImportDialog
 from bildungskoordination.gui.courses.models import CourseModel, IdRole, SortRole, course_status_text, fmt_date, type_label
 from bildungskoordination.gui.icons import icon
+from bildungskoordination.gui.loader import Loader
 from bildungskoordination.gui.save_target import IMPORTS, remember_folder, start_folder
 from bildungskoordination.gui.table_model import fit_columns, setup_record_table
 from bildungskoordination.i18n import N_, _, ngettext
@@ -193,6 +194,8 @@ class CoursesPage(QWidget):
         self.new_button.setEnabled(not ctx.services.store.read_only)
         ctx.signal.changed.connect(self._on_signal_changed)
         self._stale = True  # loaded when first shown
+        self._select_after: int | None = None  # a course just saved: selected once the list is read again
+        self.loader: Loader[list[CourseRecord]] = Loader(self, _("Kurse"))
 
     def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
         super().showEvent(event)
@@ -200,11 +203,18 @@ class CoursesPage(QWidget):
             self.reload()
 
     def reload(self) -> None:
+        """Read the courses on a worker (with their occupancy: tens of milliseconds on a large district, which
+        held the window when the area was opened) and show them."""
         self._stale = False
-        selected = self.selected_course_id()
+        courses = self._ctx.services.courses
+        course_type, level = self.type_filter.currentData(), self.level_filter.currentData()
         start_from = self.start_from.date().toPython() if self.start_check.isChecked() else None
-        courses = self._ctx.services.courses.list(course_type=self.type_filter.currentData(),
-                                                  level=self.level_filter.currentData(), start_from=start_from)
+        self.loader.load(lambda: courses.list(course_type=course_type, level=level, start_from=start_from),
+                         self._show_rows)
+
+    def _show_rows(self, courses: list[CourseRecord]) -> None:
+        selected = self._select_after if self._select_after is not None else self.selected_course_id()
+        self._select_after = None
         self.model.set_rows(courses)
         if selected is not None:
             self.select_course(selected)
@@ -294,8 +304,8 @@ class CoursesPage(QWidget):
 
     def _on_course_dialog_accepted(self) -> None:
         if self.course_dialog is not None and self.course_dialog.saved_id is not None:
+            self._select_after = self.course_dialog.saved_id
             self.reload()
-            self.select_course(self.course_dialog.saved_id)
 
     def _on_signal_changed(self, change: Change) -> None:
         if change.entity == "course":  # a referral's change is published as a course change too

@@ -12,8 +12,9 @@ from bildungskoordination.courses.records import ReferralEventRow, ReferralRecor
 from bildungskoordination.domain.referral_status import status_label
 from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.courses.models import IdRole, fmt_date
+from bildungskoordination.gui.first_paint import after_first_paint
 from bildungskoordination.gui.icons import icon
-from bildungskoordination.gui.letters.letter_dialog import LetterDialog
+from bildungskoordination.gui.letters.letter_dialog import LetterDialog, warm_up_letters
 from bildungskoordination.gui.table_model import RecordTableModel, setup_record_table
 from bildungskoordination.i18n import N_, _
 
@@ -83,6 +84,7 @@ class PersonReferrals(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
         self.letter_button.clicked.connect(self._on_letter_button_clicked)
         self.letter_button.setEnabled(False)
+        after_first_paint(self.table.viewport(), self._warm_up_letters)
 
     def set_referrals(self, referrals: list[ReferralRecord]) -> None:
         selected = self.selected_referral()
@@ -107,6 +109,11 @@ class PersonReferrals(QWidget):
         referral = self.selected_referral()
         self.history_model.set_rows(list(referral.history) if referral is not None else [])
         self.letter_button.setEnabled(referral is not None)
+
+    def _warm_up_letters(self) -> None:
+        ctx = self.context()
+        if ctx is not None:
+            warm_up_letters(ctx)
 
     def context(self) -> AppContext | None:
         return self._ctx

@@ -33,8 +33,9 @@ from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.courses.models import IdRole, ReferralModel, SortRole, fmt_date
 from bildungskoordination.gui.courses.person_referrals import ReferralHistoryModel
 from bildungskoordination.gui.courses.referral_filter_bar import ReferralFilterBar
+from bildungskoordination.gui.first_paint import after_first_paint
 from bildungskoordination.gui.icons import icon
-from bildungskoordination.gui.letters.letter_dialog import LetterDialog
+from bildungskoordination.gui.letters.letter_dialog import LetterDialog, warm_up_letters
 from bildungskoordination.gui.loader import Loader
 from bildungskoordination.gui.table_model import fit_columns, setup_record_table
 from bildungskoordination.i18n import _, current_language, ngettext
@@ -173,6 +174,7 @@ class ReferralsPage(QWidget):
         self._courses_stale = True
         self.loader: Loader[tuple[list[ReferralRecord], str | None]] = Loader(self, _("Vermittlungen"))
         self._update_buttons()
+        after_first_paint(self.table.viewport(), lambda: warm_up_letters(ctx))  # letters are asked for here
 
     def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
         super().showEvent(event)

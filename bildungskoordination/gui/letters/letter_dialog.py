@@ -130,7 +130,7 @@ class LetterDialog(QDialog):
         self._generation = 0
         self._pending: Operation[tuple[list[QImage], list[str]]] | None = None
         self._output: Operation[object] | None = None
-        self.refresh()
+        self.refresh(defer=True)
         if self._letters.needs_letterhead():  # the first letter on a real database: no silent default
             QTimer.singleShot(0, self.ask_for_letterhead)
 
@@ -156,9 +156,10 @@ class LetterDialog(QDialog):
         """A preview, a print or a save is still being prepared on a worker."""
         return self._pending is not None or (self._output is not None and not self._output.finished)
 
-    def refresh(self) -> None:
+    def refresh(self, *, defer: bool = False) -> None:
         """Render the letters in the chosen language on a worker and show them (a batch of 20 takes seconds);
-        on a refusal show why, and nothing. A newer choice replaces a preview still being drawn."""
+        on a refusal show why, and nothing. A newer choice replaces a preview still being drawn. ``defer``: the
+        worker starts once the new dialog painted (Operation.run_soon)."""
         self._show_review_state()
         self.status.setText("")
         self._generation += 1
@@ -183,7 +184,11 @@ class LetterDialog(QDialog):
                                                  len(ids)).format(n=len(ids)))
                          .success(lambda outcome: self._show_preview(generation, *outcome.value))
                          .failure(lambda exc: self._refused(exc, generation))
-                         .on_cancel(lambda: self._refused(None, generation)).run())
+                         .on_cancel(lambda: self._refused(None, generation)))
+        if defer:
+            self._pending.run_soon(self)
+        else:
+            self._pending.run()
 
     def _show_preview(self, generation: int, images: list[QImage], past: list[str]) -> None:
         if generation != self._generation:
@@ -356,6 +361,28 @@ class LetterDialog(QDialog):
 
         self._run(save, _("Die Briefe werden gespeichert …"),  # a file written and logged cannot be taken back
                   lambda path: self.status.setText(_("Gespeichert: {path}").format(path=path)), cancellable=False)
+
+
+_warming = False
+
+
+def warm_up_letters(ctx: AppContext) -> None:
+    """Once per process, on a worker: draw an invented letter and load pdfium, so that the first preview does not
+    hold the GIL for half a second (ReportLab's imports and font parsing) while the dialog and the table behind it
+    paint – every cell they paint needs the GIL. Called where a letter can be asked for, after that view painted.
+    A failure here is not reported: the letter itself reports it, where the user asked for it."""
+    global _warming
+    if _warming:
+        return
+    _warming = True
+    letters = ctx.services.letters
+
+    def work(_progress: Progress) -> None:
+        import pypdfium2  # noqa: F401 – loading the library is the work
+
+        letters.warm_up()
+
+    Operation(None, work, title=_("Brief erstellen")).failure(lambda _exc: None).run()
 
 
 def language_item_text(info: LanguageInfo) -> str:

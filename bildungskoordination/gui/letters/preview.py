@@ -5,13 +5,13 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QImage, QPalette, QPixmap, QResizeEvent
+from PySide6.QtGui import QImage, QPalette, QPixmap, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from bildungskoordination.i18n import _
 
 _MARGIN = 12
-SLICE_MS = 30
+SLICE_MS = 15  # plus the page begun last (up to ~40 ms under load): well within the 100 ms a stall may take
 
 
 class PagePreview(QScrollArea):
@@ -55,6 +55,11 @@ class PagePreview(QScrollArea):
     def image(self, index: int) -> QImage:
         return self._images[index]
 
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self._todo:  # the dialog was closed while pages were still being scaled: go on where it stopped
+            self._scale_some(self._scaled_width)
+
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
         self._scale()
@@ -79,6 +84,8 @@ class PagePreview(QScrollArea):
         batch take seconds, which must not freeze the window (the first page shows at once)."""
         if width != self._scaled_width:
             return  # a newer width (or newer pages) took over
+        if self.window().isHidden():
+            return  # the dialog is closed (or not yet shown): nothing to see, the rest when it shows (showEvent)
         started = time.perf_counter()
         while self._todo and (time.perf_counter() - started) * 1000 < SLICE_MS:
             index = self._todo.pop(0)

@@ -52,22 +52,27 @@ class DuplicatePairsDialog(QDialog):
         layout.addWidget(buttons)
         self.merge_dialog: MergeDialog | None = None
         self._pending: Operation[list[DuplicatePair]] | None = None
-        self.reload()
+        self.reload(defer=True)
         self.resize(820, 420)
 
     @property
     def busy(self) -> bool:
         return self._pending is not None and not self._pending.finished
 
-    def reload(self) -> None:
-        """Compare everyone on a worker (seconds on a large district); the dialog is there at once."""
+    def reload(self, *, defer: bool = False) -> None:
+        """Compare everyone on a worker (seconds on a large district); the dialog is there at once (``defer``:
+        the worker starts once it painted, Operation.run_soon)."""
         people = self._services.people
         self.count.setText(_("Mögliche Paare werden gesucht …"))
         self.merge_button.setEnabled(False)
         self._pending = (Operation(self, lambda _progress: people.duplicate_pairs(), title=self.windowTitle())
                          .with_progress(_("Alle Akten werden verglichen …"))
                          .success(lambda outcome: self._show_pairs(outcome.value))
-                         .on_cancel(lambda: self.count.setText(_("Suche abgebrochen."))).run())
+                         .on_cancel(lambda: self.count.setText(_("Suche abgebrochen."))))
+        if defer:
+            self._pending.run_soon(self)
+        else:
+            self._pending.run()
 
     def _show_pairs(self, pairs: list[DuplicatePair]) -> None:
         self.model.set_rows(pairs)
