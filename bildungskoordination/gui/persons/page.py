@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # imported when first opened: not needed for the first paint
     from bildungskoordination.gui.persons.pairs_dialog import DuplicatePairsDialog
     from bildungskoordination.gui.persons.person_file import PersonFile
 
+FILE_STEP_MS = 30  # between the steps that build the person file after the first paint (input gets its turn)
 SEARCH_DELAY_MS = 120  # coalesce fast typing; each query itself takes a few ms (see benchmarks)
 
 
@@ -113,7 +114,9 @@ class PersonsPage(QWidget):
         self.setTabOrder(self.duplicates_button, self.import_button)
         self.setTabOrder(self.import_button, self.table)
         self._update_count()
-        after_first_paint(self.count_label, self._build_person_file)
+        # In two turns of the event loop, each well under the 100 ms a keystroke may wait: the file's modules,
+        # then the file itself.
+        after_first_paint(self.count_label, lambda: QTimer.singleShot(FILE_STEP_MS, self._import_person_file))
 
     @property
     def person_file(self) -> PersonFile:
@@ -128,6 +131,11 @@ class PersonsPage(QWidget):
             layout.addWidget(self._person_file)
             self._person_file.show()  # now, not when the event loop next runs (a layout shows it only then)
         return self._person_file
+
+    def _import_person_file(self) -> None:
+        import bildungskoordination.gui.persons.person_file  # noqa: F401 – loaded now, built in the next turn
+
+        QTimer.singleShot(FILE_STEP_MS, self._build_person_file)
 
     def _build_person_file(self) -> None:
         focus = QApplication.focusWidget()
