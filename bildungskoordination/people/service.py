@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import CursorResult, Select, String, Text, delete, func, select
 from sqlalchemy.dialects import sqlite
@@ -15,11 +15,8 @@ from bildungskoordination.domain.errors import FieldError, NotFound, ValidationE
 from bildungskoordination.events import Change, ChangeBus
 from bildungskoordination.i18n import _
 from bildungskoordination.people import search_like
-from bildungskoordination.people.duplicate_pairs import DuplicatePair, import_marks, likely_pairs
-from bildungskoordination.people.duplicates import DuplicateCandidate, find_duplicates
 from bildungskoordination.people.file_numbers import FileNumbers, next_file_number
 from bildungskoordination.people.mapping import person_from_row, person_to_row
-from bildungskoordination.people.merge import MergePlan, alias_owner, merge, plan_merge
 from bildungskoordination.people.records import PersonData, PersonRow
 from bildungskoordination.people.search import ListOrder, current_stamp, matching_ids, rank_ids, search_plan
 from bildungskoordination.people.status_history import StatusEntry, record_status, status_history
@@ -28,6 +25,11 @@ from bildungskoordination.privacy.audit import Action, add_event, changed_fields
 from bildungskoordination.privacy.restriction import ProcessingRestricted
 from bildungskoordination.store.engine import Store
 from bildungskoordination.store.models import Contact, Person, PersonVersion
+
+if TYPE_CHECKING:  # loaded on first use: the start and a CLI search need neither matching nor merging
+    from bildungskoordination.people.duplicate_pairs import DuplicatePair
+    from bildungskoordination.people.duplicates import DuplicateCandidate
+    from bildungskoordination.people.merge import MergePlan
 
 _BATCH = 500  # people inserted per statement by create_many
 _NOT_EDITED = ("consent_withdrawn_at",)  # changed only by withdraw_consent/renew_consent, never by update
@@ -183,6 +185,8 @@ class PersonService:
         with self.store.read() as s:
             pid = s.scalar(select(Person.id).where(Person.file_number == text))
             if pid is None:  # the file number of a file merged into another one
+                from bildungskoordination.people.merge import alias_owner
+
                 pid = alias_owner(s, text)
             if pid is None and text.isdigit():
                 pid = s.scalar(select(Person.id).where(Person.id == int(text)))
@@ -192,21 +196,29 @@ class PersonService:
 
     def duplicates_of(self, data: PersonData, *, exclude_id: int | None = None) -> list[DuplicateCandidate]:
         """People who look like ``data`` (also without a birth date: the name alone), best first, with reasons."""
+        from bildungskoordination.people.duplicates import find_duplicates
+
         with self.store.read() as s:
             return find_duplicates(s, data, exclude_id=exclude_id)
 
     def duplicate_pairs(self, *, limit: int = 500) -> list[DuplicatePair]:
         """Likely duplicate pairs among everyone recorded, best first. Nothing is merged."""
+        from bildungskoordination.people.duplicate_pairs import likely_pairs
+
         with self.store.read() as s:
             return likely_pairs(s, limit=limit)
 
     def import_duplicates(self, people: list[PersonData]) -> list[list[DuplicateCandidate]]:
         """Per row of an import preview: the existing files it looks like."""
+        from bildungskoordination.people.duplicate_pairs import import_marks
+
         with self.store.read() as s:
             return import_marks(s, people)
 
     def merge_plan(self, keep_id: int, other_id: int) -> MergePlan:
         """What merging ``other_id`` into ``keep_id`` would change (nothing is written)."""
+        from bildungskoordination.people.merge import plan_merge
+
         with self.store.read() as s:
             return plan_merge(s, keep_id, other_id)
 
@@ -214,6 +226,8 @@ class PersonService:
     def merge(self, keep_id: int, other_id: int, take_from_other: set[str] | frozenset[str] = frozenset()) -> MergePlan:
         """Merge two files by hand: ``take_from_other`` names the fields whose value comes from ``other_id``;
         everything linked moves to ``keep_id``; one audit entry (people/merge.py)."""
+        from bildungskoordination.people.merge import merge
+
         with self.store.unit_of_work() as s:
             plan = merge(s, keep_id, other_id, set(take_from_other), _now())
         self.bus.publish(Change("person", "deleted", (other_id,), (other_id,)))
