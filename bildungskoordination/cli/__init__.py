@@ -203,7 +203,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     _derive_key_ahead(args)
     if args.command is None:
         gc.disable()  # until the first paint (gui/app.py: _collector_on)
-        return _run_gui(args)
+        try:
+            return _run_gui(args)
+        finally:
+            gc.enable()  # also when the window never painted (a cancelled unlock, the smoke test)
     try:
         return _COMMANDS[args.command](args)
     except KeyboardInterrupt:
