@@ -56,6 +56,17 @@ class Vocabulary:
         return self._lookup.get(_key(text))
 
 
+def level_short(code: str | None, language: str | None = None) -> str:
+    """A German level where a narrow column or line shows it: A1 … C2 as they are, "keine" as the code in German
+    and as its English label ("none") in English (vocabulary german_level)."""
+    if not code:
+        return ""
+    term = vocabulary("german_level").term(code)
+    if term is None or term.label == code or (language or i18n.current_language()) != "en":
+        return code
+    return term.label_en or code
+
+
 def _key(text: str) -> str:
     return " ".join(text.casefold().replace("§", "§ ").split())
 

@@ -302,3 +302,28 @@ def test_demo_folder_is_removed_on_exit(tmp_path):
     assert result.returncode == 0, result.stderr
     assert '"ok": true' in result.stdout
     assert not list(tmp_path.glob("bildungskoordination-demo-*"))
+
+
+# --- "keine" Deutschkenntnisse in English --------------------------------------------------------------
+@pytest.mark.parametrize(("language", "shown"), [("de", "keine"), ("en", "none")])
+def test_no_german_is_shown_in_the_ui_language_in_the_person_list_and_the_course_list(qtbot, window, services,
+                                                                                       language, shown):
+    from bildungskoordination import i18n
+
+    _person(services, "Haddad", german_level="keine")
+    _course(services, "ALPHA-1", course_type="ik_alpha", entry_level="keine", target_level="B1")
+    i18n.set_language(language)
+    try:
+        window.persons.reload()
+        persons = window.persons.model
+        row = next(r for r in range(persons.rowCount()) if "Haddad" in str(persons.data(persons.index(r, 1))))
+        assert persons.data(persons.index(row, 5)) == shown
+        window.nav.setCurrentRow(PAGE_COURSES)
+        page = window.courses
+        settle(qtbot)
+        courses = page.model
+        row = next(r for r in range(courses.rowCount()) if courses.data(courses.index(r, 0)) == "ALPHA-1")
+        assert courses.data(courses.index(row, 3)) == shown
+        assert courses.data(courses.index(row, 4)) == "B1"
+    finally:
+        i18n.set_language("de")

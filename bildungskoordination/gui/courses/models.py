@@ -12,6 +12,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from bildungskoordination import i18n
 from bildungskoordination.courses.records import CourseRecord, ReferralRecord
 from bildungskoordination.domain.course_status import course_status_vocabulary
+from bildungskoordination.domain.vocab import level_short
 from bildungskoordination.gui.table_model import RecordTableModel
 from bildungskoordination.i18n import N_, _
 from bildungskoordination.matching.facts import Match
@@ -127,8 +128,8 @@ class CourseModel(RecordTableModel[CourseRecord]):
             c.course_number,
             type_label(self._rules, c.course_type),
             c.provider,
-            c.entry_level,
-            c.target_level,
+            level_short(c.entry_level),
+            level_short(c.target_level),
             fmt_date(c.start),
             fmt_date(c.end),
             c.municipality,

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from bildungskoordination.courses.records import LEVELS, MODES, WEEKDAYS, CourseRecord
+from bildungskoordination.domain.vocab import level_short
 from bildungskoordination.events import Change
 from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.courses.candidates_dialog import CandidatesDialog
@@ -78,7 +79,8 @@ class CourseDetail(QScrollArea):
             "course_number": c.course_number,
             "course_type": type_text,
             "provider": c.provider,
-            "levels": f"{c.entry_level} → {c.target_level}" if c.target_level else c.entry_level,
+            "levels": (f"{level_short(c.entry_level)} → {level_short(c.target_level)}" if c.target_level
+                       else level_short(c.entry_level)),
             "dates": f"{fmt_date(c.start)} – {fmt_date(c.end)}" if c.start or c.end else "",
             "deadline": fmt_date(c.registration_deadline),
             "schedule": "  ".join(p for p in (days, times, mode,

@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from bildungskoordination.domain.vocab import level_short
 from bildungskoordination.i18n import N_, _
 from bildungskoordination.people.records import PersonRow
 from bildungskoordination.privacy.restriction import restriction_message
@@ -145,7 +146,7 @@ class PersonListModel(QAbstractTableModel):
         if column == 4:
             return row.municipality
         if column == 5:
-            return row.german_level
+            return level_short(row.german_level)
         if column == 6:
             return row.next_followup.strftime("%d.%m.%Y") if row.next_followup else ""
         return ""
