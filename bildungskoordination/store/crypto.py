@@ -195,7 +195,7 @@ def derive_key_ahead(db_path: Path, passphrase: str) -> None:
 
     def run() -> None:
         try:
-            future.set_result(_derive(passphrase, params, threads=1))
+            future.set_result(_derive(passphrase, params))
         except BaseException as exc:  # noqa: BLE001 – handed to derive_key's caller, like a direct call
             future.set_exception(exc)
 
@@ -213,43 +213,16 @@ def derive_key(passphrase: str, params: KdfParams) -> bytes:
     return _derive(passphrase, params)
 
 
-def _derive(passphrase: str, params: KdfParams, *, threads: int | None = None) -> bytes:
-    """Argon2id. ``threads=1`` computes the same key (the lanes stay ``parallelism``) on one core: as fast
-    here (the work is memory-bound) and it leaves the other core to the start-up that runs beside it."""
+def _derive(passphrase: str, params: KdfParams) -> bytes:
     from argon2.low_level import Type, hash_secret_raw
 
     problem = _out_of_bounds(params)
     if problem:
         raise ValueError(problem)  # load_params refuses these first; this guards every other caller
-    if threads is not None and threads != params.parallelism:
-        return _derive_with_threads(passphrase, params, threads)
     return hash_secret_raw(
         passphrase.encode("utf-8"), bytes.fromhex(params.salt_hex), time_cost=params.time_cost,
         memory_cost=params.memory_kib, parallelism=params.parallelism, hash_len=KEY_BYTES, type=Type.ID,
     )
-
-
-def _derive_with_threads(passphrase: str, params: KdfParams, threads: int) -> bytes:
-    """libargon2's own entry point, which takes the thread count apart from the lanes (argon2-cffi's
-    ``hash_secret_raw`` ties them). tests/core/test_crypto_ahead.py checks it against ``hash_secret_raw``."""
-    from argon2.low_level import ARGON2_VERSION, Type, core, error_to_str, ffi, lib
-
-    secret = passphrase.encode("utf-8")
-    salt = bytes.fromhex(params.salt_hex)
-    out = ffi.new("uint8_t[]", KEY_BYTES)
-    pwd, salt_buf = ffi.new("uint8_t[]", secret), ffi.new("uint8_t[]", salt)
-    ctx = ffi.new("argon2_context *", {
-        "out": out, "outlen": KEY_BYTES, "pwd": pwd, "pwdlen": len(secret), "salt": salt_buf, "saltlen": len(salt),
-        "secret": ffi.NULL, "secretlen": 0, "ad": ffi.NULL, "adlen": 0, "t_cost": params.time_cost,
-        "m_cost": params.memory_kib, "lanes": params.parallelism, "threads": threads, "version": ARGON2_VERSION,
-        "allocate_cbk": ffi.NULL, "free_cbk": ffi.NULL, "flags": lib.ARGON2_DEFAULT_FLAGS})
-    try:
-        rc = core(ctx, Type.ID.value)
-        if rc != lib.ARGON2_OK:
-            raise ValueError(error_to_str(rc))
-        return bytes(ffi.buffer(out, KEY_BYTES))
-    finally:
-        ffi.memmove(pwd, b"\0" * len(secret), len(secret))  # the passphrase's copy does not linger
 
 
 def key_pragma(key: bytes) -> str:

@@ -25,11 +25,14 @@ def _reference(passphrase: str, params: crypto.KdfParams) -> bytes:
                            type=Type.ID)
 
 
-def test_one_thread_gives_the_same_key_as_argon2_cffi_for_the_real_parameters():
-    params = crypto.KdfParams(secrets.token_hex(16))  # the parameters of every real database: 64 MiB, 2 lanes
-    assert params.parallelism == 2
+def test_key_derived_ahead_for_the_real_parameters_is_argon2_cffis_key(tmp_path):
+    db = tmp_path / "akte.sqlite3"
+    crypto.save_params(db, crypto.KdfParams(secrets.token_hex(16)))  # every real database: 64 MiB, 2 lanes
+    params = crypto.load_params(db)
+    assert params is not None and params.parallelism == 2
     passphrase = "Ein ganzer Satz als Passphrase – mit Umlauten äöü"
-    assert crypto._derive(passphrase, params, threads=1) == _reference(passphrase, params)
+    crypto.derive_key_ahead(db, passphrase)
+    assert crypto.derive_key(passphrase, params) == _reference(passphrase, params)
 
 
 def test_key_derived_ahead_is_the_key_and_is_taken_once(tmp_path):
