@@ -23,6 +23,7 @@ from bildungskoordination.events import Change
 from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.first_paint import after_first_paint
 from bildungskoordination.gui.icons import icon
+from bildungskoordination.gui.lazy import LazyWidget
 from bildungskoordination.gui.persons.empty_state import EmptyState
 from bildungskoordination.gui.persons.list_model import PersonListModel
 from bildungskoordination.gui.table_model import fit_columns, setup_record_table
@@ -89,10 +90,8 @@ class PersonsPage(QWidget):
 
         # The person's file (form, contacts, courses) is built right after the list's first paint: the list is
         # what the user waits for at start, the empty "Neue Person" form follows a moment later (issue 13).
-        self._person_file: PersonFile | None = None
-        self._file_holder = QWidget()
-        QVBoxLayout(self._file_holder).setContentsMargins(0, 0, 0, 0)
-        self.splitter.addWidget(self._file_holder)
+        self._person_file: LazyWidget[PersonFile] = LazyWidget(self._make_person_file)
+        self.splitter.addWidget(self._person_file)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 1)
 
@@ -121,16 +120,14 @@ class PersonsPage(QWidget):
     @property
     def person_file(self) -> PersonFile:
         """The open person's file, built on first use (at the latest right after the first paint)."""
-        if self._person_file is None:
-            from bildungskoordination.gui.persons.person_file import PersonFile
+        return self._person_file.widget()
 
-            self._person_file = PersonFile(self._ctx)
-            self._person_file.open_person.connect(self.select_person)
-            layout = self._file_holder.layout()
-            assert layout is not None
-            layout.addWidget(self._person_file)
-            self._person_file.show()  # now, not when the event loop next runs (a layout shows it only then)
-        return self._person_file
+    def _make_person_file(self) -> PersonFile:
+        from bildungskoordination.gui.persons.person_file import PersonFile
+
+        person_file = PersonFile(self._ctx)
+        person_file.open_person.connect(self.select_person)
+        return person_file
 
     def _import_person_file(self) -> None:
         import bildungskoordination.gui.persons.person_file  # noqa: F401 – loaded now, built in the next turn
@@ -146,11 +143,13 @@ class PersonsPage(QWidget):
     @property
     def person_id(self) -> int | None:
         """The person whose file is open (None: none, or the file is not built yet)."""
-        return self._person_file.person_id if self._person_file is not None else None
+        built = self._person_file.built
+        return built.person_id if built is not None else None
 
     @property
     def file_dirty(self) -> bool:
-        return self._person_file is not None and self._person_file.dirty
+        built = self._person_file.built
+        return built is not None and built.dirty
 
     def _on_import_button_clicked(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(

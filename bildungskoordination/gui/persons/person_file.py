@@ -32,6 +32,7 @@ from bildungskoordination.events import Change
 from bildungskoordination.gui.conflict_dialog import Choice, ConflictDialog
 from bildungskoordination.gui.context import AppContext
 from bildungskoordination.gui.icons import icon
+from bildungskoordination.gui.lazy import LazyWidget
 from bildungskoordination.gui.persons.contact_entry import ContactEntry
 from bildungskoordination.gui.persons.contacts_model import ContactHistoryModel, SortRole
 from bildungskoordination.gui.persons.duplicates_dialog import DuplicateDialog
@@ -143,10 +144,8 @@ class PersonFile(QWidget):
 
         # Passende Kurse: ranked only while the tab is shown, and built on its first showing – matching,
         # referrals and letters are not loaded before the first paint (issue 13).
-        self._matches: MatchesTab | None = None
-        self._matches_holder = QWidget()
-        QVBoxLayout(self._matches_holder).setContentsMargins(0, 0, 0, 0)
-        self.tabs.addTab(self._matches_holder, _("Passende &Kurse"))
+        self._matches: LazyWidget[MatchesTab] = LazyWidget(self._make_matches)
+        self.tabs.addTab(self._matches, _("Passende &Kurse"))
         self.matches_tab_index = 2
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
 
@@ -156,16 +155,14 @@ class PersonFile(QWidget):
     @property
     def matches(self) -> MatchesTab:
         """The "Passende Kurse" tab, built on first use."""
-        if self._matches is None:
-            from bildungskoordination.gui.courses.matches_tab import MatchesTab
+        return self._matches.widget()
 
-            self._matches = MatchesTab(self._ctx)
-            self._matches.set_person(self.person_id, self.restricted)
-            layout = self._matches_holder.layout()
-            assert layout is not None
-            layout.addWidget(self._matches)
-            self._matches.show()
-        return self._matches
+    def _make_matches(self) -> MatchesTab:
+        from bildungskoordination.gui.courses.matches_tab import MatchesTab
+
+        tab = MatchesTab(self._ctx)
+        tab.set_person(self.person_id, self.restricted)
+        return tab
 
     def _on_tabs_current_changed(self, index: int) -> None:
         if index == self.matches_tab_index:
@@ -223,8 +220,8 @@ class PersonFile(QWidget):
         self.history_model.set_rows([])
         self.tabs.setTabEnabled(self.contacts_tab_index, False)
         self.tabs.setTabEnabled(self.matches_tab_index, False)
-        if self._matches is not None:
-            self._matches.set_person(None)
+        if self._matches.built is not None:
+            self._matches.built.set_person(None)
         self.tabs.setCurrentIndex(0)
         self.header.setText(_("Neue Person"))
         self._set_dirty(False)
@@ -245,8 +242,8 @@ class PersonFile(QWidget):
         self._set_header(data.family_name, data.given_name, data.file_number, data.name_original)
         self.tabs.setTabEnabled(self.contacts_tab_index, True)
         self.tabs.setTabEnabled(self.matches_tab_index, True)
-        if self._matches is not None:
-            self._matches.set_person(person_id, data.is_restricted)
+        if self._matches.built is not None:
+            self._matches.built.set_person(person_id, data.is_restricted)
         self._reload_contacts()
         self._set_dirty(False)
         self.status.setText("")
